@@ -1,0 +1,51 @@
+// Reference SGEMM: plain loops with strided access. Correctness first; the native addon is the fast path.
+import { halfToF32 } from "../half.ts";
+import type { F32, StorageDtype } from "../kernels.ts";
+
+export function sgemm(
+  transA: boolean,
+  transB: boolean,
+  M: number,
+  N: number,
+  K: number,
+  alpha: number,
+  A: F32,
+  lda: number,
+  B: F32 | Uint16Array,
+  ldb: number,
+  bDtype: StorageDtype,
+  beta: number,
+  C: F32,
+  ldc: number,
+): void {
+  const b = bDtype === "f32" ? (B as F32) : halfToF32(B as Uint16Array, bDtype);
+  for (let i = 0; i < M; i++) {
+    const c = i * ldc;
+    if (beta === 0) C.fill(0, c, c + N);
+    else if (beta !== 1) for (let j = 0; j < N; j++) C[c + j] *= beta;
+  }
+  if (!transB) {
+    for (let i = 0; i < M; i++) {
+      const c = i * ldc;
+      for (let p = 0; p < K; p++) {
+        const a = alpha * (transA ? A[p * lda + i] : A[i * lda + p]);
+        const r = p * ldb;
+        for (let j = 0; j < N; j++) C[c + j] += a * b[r + j];
+      }
+    }
+    return;
+  }
+  for (let i = 0; i < M; i++) {
+    const c = i * ldc;
+    for (let j = 0; j < N; j++) {
+      const r = j * ldb;
+      let s = 0;
+      if (transA) for (let p = 0; p < K; p++) s += A[p * lda + i] * b[r + p];
+      else {
+        const a = i * lda;
+        for (let p = 0; p < K; p++) s += A[a + p] * b[r + p];
+      }
+      C[c + j] += alpha * s;
+    }
+  }
+}

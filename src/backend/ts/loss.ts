@@ -1,0 +1,72 @@
+// Reference cross-entropy (log-softmax fused with NLL, ignore_index) and AdamW.
+import type { F32 } from "../kernels.ts";
+
+export function crossEntropyForward(
+  logits: F32,
+  labels: Int32Array,
+  loss: F32,
+  lse: F32,
+  rows: number,
+  V: number,
+  ignoreIndex: number,
+) {
+  for (let r = 0; r < rows; r++) {
+    const o = r * V;
+    const y = labels[r];
+    if (y !== ignoreIndex && (y < 0 || y >= V)) throw new RangeError(`label ${y} of row ${r} outside [0, ${V})`);
+    let m = Number.NEGATIVE_INFINITY;
+    for (let c = 0; c < V; c++) if (logits[o + c] > m) m = logits[o + c];
+    let s = 0;
+    for (let c = 0; c < V; c++) s += Math.exp(logits[o + c] - m);
+    lse[r] = m + Math.log(s);
+    loss[r] = y === ignoreIndex ? 0 : m + Math.log(s) - logits[o + y];
+  }
+}
+
+export function crossEntropyBackward(
+  logits: F32,
+  labels: Int32Array,
+  lse: F32,
+  dlogits: F32,
+  scale: number,
+  rows: number,
+  V: number,
+  ignoreIndex: number,
+) {
+  for (let r = 0; r < rows; r++) {
+    const o = r * V;
+    const y = labels[r];
+    if (y === ignoreIndex) {
+      dlogits.fill(0, o, o + V);
+      continue;
+    }
+    const l = lse[r];
+    for (let c = 0; c < V; c++) dlogits[o + c] = scale * Math.exp(logits[o + c] - l);
+    dlogits[o + y] -= scale;
+  }
+}
+
+export function adamw(
+  param: F32,
+  grad: F32,
+  m: F32,
+  v: F32,
+  n: number,
+  lr: number,
+  beta1: number,
+  beta2: number,
+  eps: number,
+  weightDecay: number,
+  step: number,
+) {
+  const bc1 = 1 - beta1 ** step;
+  const bc2Sqrt = Math.sqrt(1 - beta2 ** step);
+  const stepSize = lr / bc1;
+  for (let i = 0; i < n; i++) {
+    const g = grad[i];
+    param[i] *= 1 - lr * weightDecay;
+    m[i] = beta1 * m[i] + (1 - beta1) * g;
+    v[i] = beta2 * v[i] + (1 - beta2) * g * g;
+    param[i] -= (stepSize * m[i]) / (Math.sqrt(v[i]) / bc2Sqrt + eps);
+  }
+}

@@ -1,0 +1,17 @@
+// The `lntune` command line: one file per sub-command under ./commands, registered here.
+import { Command } from "commander";
+
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command("lntune")
+    .description("LayerNorm tuning of LLaVA-style multimodal LLMs")
+    .showHelpAfterError();
+  // Sub-commands register themselves on `program`; keep this list sorted.
+  const commands: Array<(p: Command) => void> = [];
+  for (const register of commands) register(program);
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    process.stderr.write(`lntune: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,98 @@
+// Reverse-mode autograd. Each op that has an input requiring a gradient records a Node on its output:
+// the inputs and a backward closure over what it saved. backward() walks the recorded graph from a
+// scalar in reverse creation order, and drops each node's closure (and so its saved activations) as
+// soon as it has run.
+import type { Tensor } from "./tensor.ts";
+
+export type GradFn = (gradOut: Float32Array) => Array<Float32Array | null>;
+
+export interface Node {
+  readonly id: number;
+  readonly op: string;
+  inputs: Tensor[];
+  backward: GradFn | null;
+}
+
+let gradEnabled = true;
+let nextId = 0;
+
+export function isGradEnabled(): boolean {
+  return gradEnabled;
+}
+
+/** Runs fn without recording anything (inference, evaluation, optimizer updates). */
+export function noGrad<T>(fn: () => T): T {
+  const prev = gradEnabled;
+  gradEnabled = false;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = prev;
+  }
+}
+
+/** A backward closure owns gradOut (it may overwrite it) and may return it for at most one input;
+ * every other buffer it returns must be fresh, since returned buffers are stored without copying. */
+
+/** Attaches a node to `out` if grad mode is on and some input requires a gradient. The closure is
+ * only built when needed, so no activation is kept alive in inference. */
+export function record(op: string, out: Tensor, inputs: Tensor[], makeBackward: () => GradFn): Tensor {
+  if (!gradEnabled || !inputs.some((t) => t.requiresGrad)) return out;
+  out.requiresGrad = true;
+  out.node = { id: nextId++, op, inputs, backward: makeBackward() };
+  return out;
+}
+
+function addInto(dst: Float32Array, src: Float32Array): void {
+  for (let i = 0; i < dst.length; i++) dst[i] += src[i];
+}
+
+/** Back-propagates from a scalar (or from `seed`, the gradient of `root`). Gradients of leaves that
+ * require one are accumulated into their `.grad`. The graph is consumed: a second call raises. */
+export function backward(root: Tensor, seed?: Float32Array): void {
+  if (!root.requiresGrad) throw new Error("backward() on a tensor that does not require a gradient");
+  if (!seed && root.size !== 1) throw new Error(`backward() needs a scalar, got shape [${root.shape}]`);
+  const order = topoOrder(root);
+  const grads = new Map<Tensor, Float32Array>();
+  grads.set(root, seed ? seed.slice() : Float32Array.of(1));
+  if (!root.node) accumulateLeaf(root, grads.get(root)!);
+  for (const t of order) {
+    const node = t.node!;
+    const g = grads.get(t);
+    grads.delete(t);
+    if (!node.backward) throw new Error(`backward through ${node.op} a second time; its graph was freed`);
+    const inGrads = g ? node.backward(g) : [];
+    node.backward = null;
+    node.inputs.forEach((input, i) => {
+      const gi = inGrads[i];
+      if (!gi || !input.requiresGrad) return;
+      if (!input.node) return accumulateLeaf(input, gi);
+      const prev = grads.get(input);
+      if (prev) addInto(prev, gi);
+      else grads.set(input, gi);
+    });
+    t.node = null;
+  }
+}
+
+function accumulateLeaf(leaf: Tensor, g: Float32Array): void {
+  if (g.length !== leaf.size) throw new Error(`gradient of ${g.length} elements for a tensor of ${leaf.size}`);
+  if (leaf.grad) addInto(leaf.grad, g);
+  else leaf.grad = g;
+}
+
+/** Non-leaf tensors reachable from root, outputs before inputs (reverse creation order). */
+function topoOrder(root: Tensor): Tensor[] {
+  const seen = new Set<Tensor>();
+  const found: Tensor[] = [];
+  const stack: Tensor[] = [root];
+  while (stack.length) {
+    const t = stack.pop()!;
+    if (seen.has(t) || !t.node) continue;
+    seen.add(t);
+    found.push(t);
+    for (const i of t.node.inputs) if (i.node && !seen.has(i)) stack.push(i);
+  }
+  // Node ids grow with creation time, so sorting by id descending is a valid reverse topological order.
+  return found.sort((a, b) => b.node!.id - a.node!.id);
+}

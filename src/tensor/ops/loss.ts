@@ -1,0 +1,43 @@
+// Cross-entropy fused with log-softmax, with ignore_index. The logits gradient is written in one pass;
+// with reuseLogits the pass overwrites the logits buffer itself, so the logits and their gradient never
+// coexist (the caller promises not to read the logits after backward).
+import { kernels } from "../../backend/index.ts";
+import { record } from "../autograd.ts";
+import { Tensor } from "../tensor.ts";
+
+export const IGNORE_INDEX = -100;
+
+export interface CrossEntropyOptions {
+  ignoreIndex?: number;
+  /** "mean" over non-ignored rows (HF semantics) or "sum". */
+  reduction?: "mean" | "sum";
+  reuseLogits?: boolean;
+}
+
+/** logits [..., V] and one label per row → scalar loss. With every row ignored the mean is 0 (PyTorch
+ * would give NaN), so fully masked batches do not poison a run. */
+export function crossEntropy(logits: Tensor, labels: Int32Array, opts: CrossEntropyOptions = {}): Tensor {
+  const V = logits.shape[logits.ndim - 1];
+  const rows = logits.size / V;
+  if (labels.length !== rows) throw new Error(`crossEntropy: ${labels.length} labels for ${rows} rows`);
+  const ignore = opts.ignoreIndex ?? IGNORE_INDEX;
+  const k = kernels();
+  const lv = logits.values;
+  const perRow = new Float32Array(rows);
+  const lse = new Float32Array(rows);
+  k.crossEntropyForward(lv, labels, perRow, lse, rows, V, ignore);
+  let count = 0;
+  let total = 0;
+  for (let r = 0; r < rows; r++) {
+    if (labels[r] === ignore) continue;
+    count++;
+    total += perRow[r];
+  }
+  const divisor = opts.reduction === "sum" ? 1 : Math.max(count, 1);
+  const out = new Tensor(Float32Array.of(total / divisor), []);
+  return record("crossEntropy", out, [logits], () => (g) => {
+    const dl = opts.reuseLogits ? lv : new Float32Array(lv.length);
+    k.crossEntropyBackward(lv, labels, lse, dl, g[0] / divisor, rows, V, ignore);
+    return [dl];
+  });
+}

@@ -1,0 +1,85 @@
+// Matrix products on the SGEMM kernel: batched matmul and the linear layer y = x·Wᵀ + b.
+// A frozen weight (requiresGrad false) costs no weight-gradient GEMM at all.
+import { kernels } from "../../backend/index.ts";
+import { record } from "../autograd.ts";
+import { Tensor } from "../tensor.ts";
+
+/** a [..., M, K] @ b [..., K, N] with equal batch dims, or b [K, N] shared by every batch. */
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  if (a.ndim < 2 || b.ndim < 2) throw new Error(`matmul needs rank ≥ 2, got [${a.shape}] and [${b.shape}]`);
+  const M = a.shape[a.ndim - 2];
+  const K = a.shape[a.ndim - 1];
+  const N = b.shape[b.ndim - 1];
+  if (b.shape[b.ndim - 2] !== K) throw new Error(`matmul inner dims differ: [${a.shape}] @ [${b.shape}]`);
+  const batchShape = a.shape.slice(0, -2);
+  const batch = batchShape.reduce((p, d) => p * d, 1);
+  const shared = b.ndim === 2;
+  if (!shared && (b.ndim !== a.ndim || b.shape.slice(0, -2).some((d, i) => d !== batchShape[i])))
+    throw new Error(`matmul batch dims differ: [${a.shape}] @ [${b.shape}]`);
+  const k = kernels();
+  const av = a.values;
+  const bv = b.values;
+  const out = new Float32Array(batch * M * N);
+  const aAt = (i: number) => av.subarray(i * M * K, (i + 1) * M * K);
+  const bAt = (i: number) => (shared ? bv : bv.subarray(i * K * N, (i + 1) * K * N));
+  const cAt = (c: Float32Array, i: number) => c.subarray(i * M * N, (i + 1) * M * N);
+  if (shared) k.sgemm(false, false, batch * M, N, K, 1, av, K, bv, N, "f32", 0, out, N);
+  else for (let i = 0; i < batch; i++) k.sgemm(false, false, M, N, K, 1, aAt(i), K, bAt(i), N, "f32", 0, cAt(out, i), N);
+  return record("matmul", new Tensor(out, [...batchShape, M, N]), [a, b], () => (g) => {
+    let ga: Float32Array | null = null;
+    let gb: Float32Array | null = null;
+    if (a.requiresGrad) {
+      ga = new Float32Array(av.length);
+      for (let i = 0; i < batch; i++) k.sgemm(false, true, M, K, N, 1, cAt(g, i), N, bAt(i), N, "f32", 0, aGrad(ga, i), K);
+    }
+    if (b.requiresGrad) {
+      gb = new Float32Array(bv.length);
+      if (shared) k.sgemm(true, false, K, N, batch * M, 1, av, K, g, N, "f32", 0, gb, N);
+      else
+        for (let i = 0; i < batch; i++)
+          k.sgemm(true, false, K, N, M, 1, aAt(i), K, cAt(g, i), N, "f32", 0, gb.subarray(i * K * N, (i + 1) * K * N), N);
+    }
+    return [ga, gb];
+  });
+  function aGrad(c: Float32Array, i: number) {
+    return c.subarray(i * M * K, (i + 1) * M * K);
+  }
+}
+
+/** y = x·Wᵀ + b over the last axis of x; W is [out, in] (HF nn.Linear layout) and may be stored bf16/f16. */
+export function linear(x: Tensor, w: Tensor, b: Tensor | null = null): Tensor {
+  const inF = w.shape[1];
+  const outF = w.shape[0];
+  if (w.ndim !== 2 || x.shape[x.ndim - 1] !== inF)
+    throw new Error(`linear: input [${x.shape}] does not fit weight [${w.shape}]`);
+  if (b && (b.ndim !== 1 || b.shape[0] !== outF)) throw new Error(`linear: bias [${b.shape}] for ${outF} outputs`);
+  const rows = x.size / inF;
+  const k = kernels();
+  const xv = x.values;
+  const out = new Float32Array(rows * outF);
+  if (b) {
+    const bv = b.values;
+    for (let r = 0; r < rows; r++) out.set(bv, r * outF);
+  }
+  k.sgemm(false, true, rows, outF, inF, 1, xv, inF, w.data, inF, w.dtype, b ? 1 : 0, out, outF);
+  const inputs = b ? [x, w, b] : [x, w];
+  return record("linear", new Tensor(out, [...x.shape.slice(0, -1), outF]), inputs, () => (g) => {
+    let gx: Float32Array | null = null;
+    let gw: Float32Array | null = null;
+    let gbias: Float32Array | null = null;
+    if (x.requiresGrad) {
+      gx = new Float32Array(xv.length);
+      k.sgemm(false, false, rows, inF, outF, 1, g, outF, w.data, inF, w.dtype, 0, gx, inF);
+    }
+    if (w.requiresGrad) {
+      if (w.dtype !== "f32") throw new Error(`a trainable weight must be f32, got ${w.dtype}`);
+      gw = new Float32Array(outF * inF);
+      k.sgemm(true, false, outF, inF, rows, 1, g, outF, xv, inF, "f32", 0, gw, inF);
+    }
+    if (b?.requiresGrad) {
+      gbias = new Float32Array(outF);
+      for (let r = 0; r < rows; r++) for (let c = 0; c < outF; c++) gbias[c] += g[r * outF + c];
+    }
+    return b ? [gx, gw, gbias] : [gx, gw];
+  });
+}
