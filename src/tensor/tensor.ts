@@ -14,7 +14,7 @@ export function numel(shape: Shape): number {
 
 export class Tensor {
   readonly shape: Shape;
-  readonly dtype: StorageDtype;
+  dtype: StorageDtype;
   /** Raw storage: Float32Array for f32, 16-bit patterns for bf16/f16. */
   data: Float32Array | Uint16Array;
   /** True for leaves that want a gradient and for every result computed from such a tensor. */
@@ -24,18 +24,25 @@ export class Tensor {
   /** The operation that produced this tensor, while its backward is still needed. */
   node: Node | null = null;
 
+  readonly size: number;
+
+  /** Empty data with a non-empty shape makes a placeholder (a parameter not yet loaded): reading it throws. */
   constructor(data: Float32Array | Uint16Array, shape: Shape, dtype: StorageDtype = "f32") {
     const n = numel(shape);
-    if (data.length !== n) throw new Error(`tensor data has ${data.length} elements, shape [${shape}] needs ${n}`);
+    if (data.length !== n && data.length !== 0)
+      throw new Error(`tensor data has ${data.length} elements, shape [${shape}] needs ${n}`);
     if ((dtype === "f32") !== data instanceof Float32Array)
       throw new Error(`dtype ${dtype} does not match a ${data.constructor.name}`);
     this.data = data;
     this.shape = shape;
     this.dtype = dtype;
+    this.size = n;
   }
 
-  get size(): number {
-    return this.data.length;
+  /** The raw storage, checked to be materialised. */
+  get storage(): Float32Array | Uint16Array {
+    if (this.data.length !== this.size) throw new Error(`${this} has not been loaded`);
+    return this.data;
   }
 
   get ndim(): number {
@@ -45,12 +52,13 @@ export class Tensor {
   /** The f32 buffer of an f32 tensor (ops that only take f32 call this). */
   get values(): Float32Array {
     if (this.dtype !== "f32") throw new Error(`expected an f32 tensor, got ${this.dtype}`);
-    return this.data as Float32Array;
+    return this.storage as Float32Array;
   }
 
   /** The contents as f32 (a new buffer for half storage, the same buffer for f32). */
   toFloat32(): Float32Array {
-    return this.dtype === "f32" ? (this.data as Float32Array) : halfToF32(this.data as Uint16Array, this.dtype);
+    const data = this.storage;
+    return this.dtype === "f32" ? (data as Float32Array) : halfToF32(data as Uint16Array, this.dtype);
   }
 
   /** A leaf copy that shares nothing with the graph. */

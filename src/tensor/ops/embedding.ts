@@ -7,7 +7,7 @@ export function embedding(table: Tensor, ids: ArrayLike<number>, shape: readonly
   const [V, H] = table.shape;
   const n = ids.length;
   const out = new Float32Array(n * H);
-  const data = table.data;
+  const data = table.storage;
   const decode = table.dtype === "bf16" ? bf16BitsToF32 : f16BitsToF32;
   for (let i = 0; i < n; i++) {
     const id = ids[i];

@@ -61,7 +61,7 @@ export function linear(x: Tensor, w: Tensor, b: Tensor | null = null): Tensor {
     const bv = b.values;
     for (let r = 0; r < rows; r++) out.set(bv, r * outF);
   }
-  k.sgemm(false, true, rows, outF, inF, 1, xv, inF, w.data, inF, w.dtype, b ? 1 : 0, out, outF);
+  k.sgemm(false, true, rows, outF, inF, 1, xv, inF, w.storage, inF, w.dtype, b ? 1 : 0, out, outF);
   const inputs = b ? [x, w, b] : [x, w];
   return record("linear", new Tensor(out, [...x.shape.slice(0, -1), outF]), inputs, () => (g) => {
     let gx: Float32Array | null = null;

@@ -1,0 +1,133 @@
+// LlamaModel (embeddings, decoder layers, final norm) and LlamaForCausalLM (+ lm_head, HF's shifted loss).
+import type { LlamaConfig } from "../../io/config/llama_config.ts";
+import { Embedding, Linear, RMSNorm } from "../../nn/layers.ts";
+import { Module, type Parameter } from "../../nn/module.ts";
+import { crossEntropy, IGNORE_INDEX } from "../../tensor/ops/loss.ts";
+import { linear } from "../../tensor/ops/matmul.ts";
+import { reshape, slice } from "../../tensor/ops/shape.ts";
+import type { Rng } from "../../tensor/rng.ts";
+import type { Tensor } from "../../tensor/tensor.ts";
+import { LlamaDecoderLayer } from "./decoder_layer.ts";
+import type { KVCache } from "./kv_cache.ts";
+import { rotaryTables } from "./rotary.ts";
+
+export interface DecoderInputs {
+  /** Token ids [B·T] (or give inputsEmbeds). */
+  inputIds?: ArrayLike<number>;
+  /** [B, T, hidden], e.g. text embeddings with image features spliced in. */
+  inputsEmbeds?: Tensor;
+  batch: number;
+  seqLen: number;
+  /** [B, keys], 1 = real token; keys = T, or cache.length + T when decoding. Default: all real. */
+  attentionMask?: Uint8Array;
+  /** [B·T]; default 0..T−1 per row (continuing after the cache). */
+  positionIds?: Int32Array;
+  cache?: KVCache;
+  /** Collect the input of every layer and the final output (before the final norm), as HF does. */
+  outputHiddenStates?: boolean;
+}
+
+export interface CausalLMInputs extends DecoderInputs {
+  /** [B·T] unshifted labels (HF): position t is scored on predicting labels[t] from tokens < t. */
+  labels?: Int32Array;
+  /** Logits to return: all positions, only each row's last, or none (loss-only training, least memory). */
+  logits?: "all" | "last" | "none";
+}
+
+export interface CausalLMOutput {
+  /** [B, T, V], or [B, 1, V] for "last". */
+  logits: Tensor | null;
+  /** Mean cross-entropy over non-ignored labels. */
+  loss: Tensor | null;
+  /** Token count that the loss averages over. */
+  lossTokens: number;
+  hiddenStates: Tensor[] | null;
+}
+
+export class LlamaModel extends Module {
+  embed_tokens: Embedding;
+  layers: LlamaDecoderLayer[];
+  norm: RMSNorm;
+
+  constructor(readonly config: LlamaConfig, rng: Rng | null) {
+    super();
+    this.embed_tokens = new Embedding(config.vocab_size, config.hidden_size, rng);
+    this.layers = Array.from({ length: config.num_hidden_layers }, () => new LlamaDecoderLayer(config, rng));
+    this.norm = new RMSNorm(config.hidden_size, config.rms_norm_eps);
+  }
+
+  /** Final hidden states [B, T, hidden] after the final norm. */
+  forward(inp: DecoderInputs): { hidden: Tensor; hiddenStates: Tensor[] | null } {
+    const { batch: B, seqLen: T, cache } = inp;
+    const past = cache?.length ?? 0;
+    let x = inp.inputsEmbeds ?? this.embed_tokens.forward(inp.inputIds!, [B, T]);
+    if (x.shape[0] !== B || x.shape[1] !== T) throw new Error(`inputs [${x.shape}] do not match batch ${B} × ${T}`);
+    const positions = inp.positionIds ?? defaultPositions(B, T, past);
+    const { cos, sin } = rotaryTables(this.config, positions);
+    const keyMask = inp.attentionMask ?? null;
+    if (keyMask && keyMask.length !== B * (past + T))
+      throw new Error(`attention mask has ${keyMask.length} entries, expected ${B} × ${past + T}`);
+    const hiddenStates: Tensor[] | null = inp.outputHiddenStates ? [] : null;
+    this.layers.forEach((layer, i) => {
+      hiddenStates?.push(x);
+      x = layer.forward(x, { B, T, cos, sin, keyMask, cache: cache ?? null, layer: i });
+    });
+    hiddenStates?.push(x);
+    if (cache) cache.length += T;
+    return { hidden: this.norm.forward(x), hiddenStates };
+  }
+}
+
+export function defaultPositions(B: number, T: number, past = 0): Int32Array {
+  const p = new Int32Array(B * T);
+  for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) p[b * T + t] = past + t;
+  return p;
+}
+
+export class LlamaForCausalLM extends Module {
+  model: LlamaModel;
+  /** Absent when tie_word_embeddings: the head reuses model.embed_tokens.weight. */
+  lm_head: Linear | null;
+
+  constructor(readonly config: LlamaConfig, rng: Rng | null) {
+    super();
+    this.model = new LlamaModel(config, rng);
+    this.lm_head = config.tie_word_embeddings ? null : new Linear(config.hidden_size, config.vocab_size, false, rng);
+  }
+
+  get headWeight(): Parameter {
+    return this.lm_head ? this.lm_head.weight : this.model.embed_tokens.weight;
+  }
+
+  forward(inp: CausalLMInputs): CausalLMOutput {
+    const { batch: B, seqLen: T } = inp;
+    const { hidden, hiddenStates } = this.model.forward(inp);
+    const want = inp.logits ?? (inp.labels ? "none" : "all");
+    let logits: Tensor | null = null;
+    if (want === "last") {
+      const last = slice(hidden, 1, T - 1, T);
+      logits = linear(last, this.headWeight);
+    }
+    let loss: Tensor | null = null;
+    let lossTokens = 0;
+    if (inp.labels || want === "all") {
+      const full = linear(reshape(hidden, [B * T, this.config.hidden_size]), this.headWeight);
+      if (want === "all") logits = reshape(full, [B, T, this.config.vocab_size]);
+      if (inp.labels) {
+        const shifted = shiftLabels(inp.labels, B, T);
+        lossTokens = shifted.reduce((n, y) => n + (y === IGNORE_INDEX ? 0 : 1), 0);
+        // Without returned logits, the gradient may overwrite them in place (one V-wide buffer, not two).
+        loss = crossEntropy(full, shifted, { reuseLogits: want !== "all" });
+      }
+    }
+    return { logits, loss, lossTokens, hiddenStates };
+  }
+}
+
+/** HF's causal shift: the row for position t carries labels[t + 1]; the last position is ignored. */
+export function shiftLabels(labels: Int32Array, B: number, T: number): Int32Array {
+  if (labels.length !== B * T) throw new Error(`labels have ${labels.length} entries, expected ${B} × ${T}`);
+  const out = new Int32Array(B * T).fill(IGNORE_INDEX);
+  for (let b = 0; b < B; b++) for (let t = 0; t + 1 < T; t++) out[b * T + t] = labels[b * T + t + 1];
+  return out;
+}
