@@ -1,12 +1,15 @@
 // The `lntune` command line: one file per sub-command under ./commands, registered here.
 import { Command } from "commander";
+import { registerData } from "./commands/data.ts";
+import { registerMerge } from "./commands/merge.ts";
+import { registerScore } from "./commands/score.ts";
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command("lntune")
     .description("LayerNorm tuning of LLaVA-style multimodal LLMs")
     .showHelpAfterError();
   // Sub-commands register themselves on `program`; keep this list sorted.
-  const commands: Array<(p: Command) => void> = [];
+  const commands: Array<(p: Command) => void> = [registerData, registerMerge, registerScore];
   for (const register of commands) register(program);
   try {
     await program.parseAsync(argv);

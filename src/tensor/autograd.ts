@@ -2,6 +2,7 @@
 // the inputs and a backward closure over what it saved. backward() walks the recorded graph from a
 // scalar in reverse creation order, and drops each node's closure (and so its saved activations) as
 // soon as it has run.
+import type { Rng } from "./rng.ts";
 import type { Tensor } from "./tensor.ts";
 
 export type GradFn = (gradOut: Float32Array) => Array<Float32Array | null>;
@@ -36,8 +37,8 @@ export function noGrad<T>(fn: () => T): T {
 
 /** Attaches a node to `out` if grad mode is on and some input requires a gradient. The closure is
  * only built when needed, so no activation is kept alive in inference. */
-export function record(op: string, out: Tensor, inputs: Tensor[], makeBackward: () => GradFn): Tensor {
-  if (!gradEnabled || !inputs.some((t) => t.requiresGrad)) return out;
+export function record(op: string, out: Tensor, inputs: Tensor[], makeBackward: () => GradFn, force = false): Tensor {
+  if (!gradEnabled || !(force || inputs.some((t) => t.requiresGrad))) return out;
   out.requiresGrad = true;
   out.node = { id: nextId++, op, inputs, backward: makeBackward() };
   return out;
@@ -95,4 +96,31 @@ function topoOrder(root: Tensor): Tensor[] {
   }
   // Node ids grow with creation time, so sorting by id descending is a valid reverse topological order.
   return found.sort((a, b) => b.node!.id - a.node!.id);
+}
+
+/** Activation recomputation: runs fn without keeping its activations, and runs it again (with gradients)
+ * during backward. Parameters used inside fn receive their gradients then. `rngs` are restored to their
+ * pre-forward state for the rerun, so dropout masks repeat exactly. */
+export function checkpoint(fn: (xs: Tensor[]) => Tensor, inputs: Tensor[], rngs: Rng[] = []): Tensor {
+  const states = rngs.map((r) => r.getState());
+  const out = noGrad(() => fn(inputs));
+  const after = rngs.map((r) => r.getState());
+  return record(
+    "checkpoint",
+    out,
+    inputs,
+    () => (g) => {
+      rngs.forEach((r, i) => r.setState(states[i]));
+      const leaves = inputs.map((x) => {
+        const leaf = x.detach();
+        leaf.requiresGrad = x.requiresGrad;
+        return leaf;
+      });
+      const y = fn(leaves);
+      rngs.forEach((r, i) => r.setState(after[i]));
+      if (y.requiresGrad) backward(y, g);
+      return leaves.map((l) => l.grad);
+    },
+    true,
+  );
 }

@@ -1,0 +1,96 @@
+// Kernel benchmarks: `npm run bench:kernels`. Prints SGEMM GFLOP/s of the native kernels (median of
+// timed repetitions after warm-up) for each shape, transposition and thread count, next to PyTorch's
+// torch.mm when the system python has torch.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { loadNativeKernels, nativeIsa } from "../src/backend/native.ts";
+
+const SHAPES: [number, number, number][] = [
+  [512, 512, 512],
+  [256, 2048, 2048],
+  [1024, 1024, 4096],
+];
+const LAYOUTS = [
+  { name: "NN", ta: false, tb: false },
+  { name: "NT", ta: false, tb: true },
+  { name: "TN", ta: true, tb: false },
+];
+const TORCH_SCRIPT = fileURLToPath(new URL("../../shared/bench/torch_gemm.py", import.meta.url));
+const PYTHON = "/usr/bin/python3";
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Times fn: warm-up runs, then the median of at least `reps` runs (and at least ~0.5 s in total). */
+function timeMs(fn: () => void, reps = 7): number {
+  for (let i = 0; i < 2; i++) fn();
+  const times: number[] = [];
+  const start = performance.now();
+  while (times.length < reps || (performance.now() - start < 500 && times.length < 100)) {
+    const t0 = performance.now();
+    fn();
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+function randomMatrix(n: number): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = Math.random() * 2 - 1;
+  return a;
+}
+
+/** torch.mm GFLOP/s keyed "threads MxKxN". One thread needs OPENBLAS_NUM_THREADS=1: torch's
+ * set_num_threads(1) leaves OpenBLAS's own threads running. */
+function torchGemm(threadCounts: number[]): Map<string, number> | null {
+  const result = new Map<string, number>();
+  if (!existsSync(TORCH_SCRIPT) || spawnSync(PYTHON, ["-c", "import torch"]).status !== 0) return null;
+  for (const threads of threadCounts) {
+    const env = threads === 1 ? { ...process.env, OPENBLAS_NUM_THREADS: "1" } : process.env;
+    const run = spawnSync(PYTHON, [TORCH_SCRIPT], { env, encoding: "utf8" });
+    if (run.status !== 0) return null;
+    for (const m of run.stdout.matchAll(/t=(\d+) (\d+x\d+x\d+): ([\d.]+) GFLOP\/s/g))
+      if (Number(m[1]) === threads) result.set(`${threads} ${m[2]}`, Number(m[3]));
+  }
+  return result;
+}
+
+export function benchGemm(): void {
+  const k = loadNativeKernels();
+  const all = k.threads();
+  const threadCounts = all > 1 ? [1, all] : [1];
+  console.log(`SGEMM, native ISA ${nativeIsa()}, threads ${threadCounts.join(" and ")}`);
+  const rows: { threads: number; shape: string; layout: string; gflops: number }[] = [];
+  for (const threads of threadCounts) {
+    k.setThreads(threads);
+    for (const [M, K, N] of SHAPES) {
+      const A = randomMatrix(M * K);
+      const B = randomMatrix(K * N);
+      const C = new Float32Array(M * N);
+      for (const { name, ta, tb } of LAYOUTS) {
+        const ms = timeMs(() => k.sgemm(ta, tb, M, N, K, 1, A, ta ? M : K, B, tb ? K : N, "f32", 0, C, N));
+        rows.push({ threads, shape: `${M}x${K}x${N}`, layout: name, gflops: (2 * M * K * N) / ms / 1e6 });
+      }
+    }
+  }
+  k.setThreads(all);
+  const torch = torchGemm(threadCounts);
+  if (torch === null) console.log(`(torch comparison skipped: ${PYTHON} cannot import torch)`);
+  const header = ["threads", "M x K x N", "layout", "GFLOP/s", ...(torch ? ["torch.mm", "ratio"] : [])];
+  const table = rows.map((r) => {
+    const cells = [String(r.threads), r.shape, r.layout, r.gflops.toFixed(1)];
+    const t = torch?.get(`${r.threads} ${r.shape}`);
+    if (torch) cells.push(t ? t.toFixed(1) : "-", t ? (r.gflops / t).toFixed(2) : "-");
+    return cells;
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((c) => c[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join("  ");
+  console.log(line(header));
+  for (const cells of table) console.log(line(cells));
+  if (torch) console.log("ratio = lntune / torch.mm (torch multiplies row-major A·B, i.e. the NN layout)");
+}
+
+benchGemm();

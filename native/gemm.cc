@@ -1,0 +1,118 @@
+// Goto/BLIS-style blocked GEMM driver and its split over the thread pool.
+#include "gemm.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+
+#include "aligned_buffer.h"
+#include "cpu.h"
+#include "gemm_kernels.h"
+#include "gemm_pack.h"
+#include "thread_pool.h"
+
+namespace lntune {
+
+const GemmKernel& gemm_kernel() {
+  static const GemmKernel k = [] {
+    switch (detected_isa()) {
+      case Isa::Avx512: return gemm_kernel_avx512();
+      case Isa::Avx2: return gemm_kernel_avx2();
+      default: return gemm_kernel_scalar();
+    }
+  }();
+  return k;
+}
+
+namespace {
+
+// Below this many FLOPs a GEMM runs on one thread: waking the pool would cost more than it saves.
+constexpr double kParallelFlops = 4e6;
+
+void scale_c(const Gemm& g, int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
+  for (int64_t i = i0; i < i1; i++) {
+    float* row = g.c + i * g.ldc;
+    for (int64_t j = j0; j < j1; j++) row[j] = g.beta == 0.0f ? 0.0f : g.beta * row[j];
+  }
+}
+
+// Computes the block C[i0:i1, j0:j1] on the calling thread.
+void gemm_block(const Gemm& g, int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
+  if (i0 >= i1 || j0 >= j1) return;
+  if (g.k == 0) return scale_c(g, i0, i1, j0, j1);
+  const GemmKernel& kr = gemm_kernel();
+  thread_local AlignedBuffer a_buf, b_buf, row_buf;
+  const int64_t kc_max = std::min<int64_t>(kr.kc, g.k);
+  const int64_t nc_max = std::min<int64_t>(kr.nc, (j1 - j0 + kr.nr - 1) / kr.nr * kr.nr);
+  const int64_t mc_max = std::min<int64_t>(kr.mc, (i1 - i0 + kr.mr - 1) / kr.mr * kr.mr);
+  float* pa = a_buf.get(mc_max * kc_max);
+  float* pb = b_buf.get(nc_max * kc_max);
+  float* row = row_buf.get(std::max(kc_max, nc_max));
+  if (!pa || !pb || !row) {
+    std::fputs("lntune: out of memory for GEMM packing buffers\n", stderr);
+    std::abort();
+  }
+  for (int64_t jc = j0; jc < j1; jc += kr.nc) {
+    const int64_t nc = std::min<int64_t>(kr.nc, j1 - jc);
+    for (int64_t pc = 0; pc < g.k; pc += kr.kc) {
+      const int64_t kc = std::min<int64_t>(kr.kc, g.k - pc);
+      const float beta = pc == 0 ? g.beta : 1.0f;
+      pack_b(g, pc, kc, jc, nc, kr.nr, pb, row);
+      for (int64_t ic = i0; ic < i1; ic += kr.mc) {
+        const int64_t mc = std::min<int64_t>(kr.mc, i1 - ic);
+        pack_a(g, ic, mc, pc, kc, kr.mr, pa);
+        for (int64_t jr = 0; jr < nc; jr += kr.nr) {
+          const int n = static_cast<int>(std::min<int64_t>(kr.nr, nc - jr));
+          for (int64_t ir = 0; ir < mc; ir += kr.mr) {
+            const int m = static_cast<int>(std::min<int64_t>(kr.mr, mc - ir));
+            kr.run(kc, pa + ir * kc, pb + jr * kc, g.c + (ic + ir) * g.ldc + jc + jr, g.ldc, g.alpha, beta, m, n);
+          }
+        }
+      }
+    }
+  }
+}
+
+// Boundary of part t of `parts` over `len`, in whole tiles of `tile`.
+int64_t split_at(int64_t len, int64_t tile, int parts, int t) {
+  const int64_t tiles = (len + tile - 1) / tile;
+  return std::min(len, tiles * t / parts * tile);
+}
+
+}  // namespace
+
+void sgemm_serial(const Gemm& g) {
+  if (g.m > 0 && g.n > 0) gemm_block(g, 0, g.m, 0, g.n);
+}
+
+void sgemm(const Gemm& g) {
+  if (g.m <= 0 || g.n <= 0) return;
+  const GemmKernel& kr = gemm_kernel();
+  const double flops = 2.0 * static_cast<double>(g.m) * g.n * std::max<int64_t>(g.k, 1);
+  const int64_t m_tiles = (g.m + kr.mr - 1) / kr.mr;
+  const int64_t n_tiles = (g.n + kr.nr - 1) / kr.nr;
+  int threads = ThreadPool::instance().size();
+  threads = static_cast<int>(std::min<int64_t>(threads, m_tiles * n_tiles));
+  if (threads <= 1 || flops < kParallelFlops) return sgemm_serial(g);
+  // Each thread computes one block of a tm×tn grid over C with its own packing; pick the grid whose
+  // blocks have the smallest perimeter (the least A and B each thread must pack).
+  int tm = 1;
+  double best = -1;
+  for (int d = 1; d <= threads; d++) {
+    if (threads % d != 0 || d > m_tiles || threads / d > n_tiles) continue;
+    const double cost = static_cast<double>(g.m) / d + static_cast<double>(g.n) / (threads / d);
+    if (best < 0 || cost < best) {
+      best = cost;
+      tm = d;
+    }
+  }
+  if (best < 0) tm = m_tiles >= n_tiles ? threads : 1;
+  const int tn = threads / tm;
+  ThreadPool::instance().run(tm * tn, [&](int t) {
+    const int bi = t / tn, bj = t % tn;
+    gemm_block(g, split_at(g.m, kr.mr, tm, bi), split_at(g.m, kr.mr, tm, bi + 1), split_at(g.n, kr.nr, tn, bj),
+               split_at(g.n, kr.nr, tn, bj + 1));
+  });
+}
+
+}  // namespace lntune

@@ -1,0 +1,14 @@
+// Packing of A blocks and B panels into the microkernel layouts (zero-padded to full tiles).
+#pragma once
+
+#include "gemm.h"
+
+namespace lntune {
+
+// Packs op(A)[i0 : i0+mc, p0 : p0+kc] as ceil(mc/mr) panels of kc×mr.
+void pack_a(const Gemm& g, int64_t i0, int64_t mc, int64_t p0, int64_t kc, int mr, float* dst);
+
+// Packs op(B)[p0 : p0+kc, j0 : j0+nc] as ceil(nc/nr) panels of kc×nr; row is scratch of max(kc, nc) floats.
+void pack_b(const Gemm& g, int64_t p0, int64_t kc, int64_t j0, int64_t nc, int nr, float* dst, float* row);
+
+}  // namespace lntune

@@ -1,0 +1,137 @@
+// Hugging Face tokenizers (tokenizer.json + tokenizer_config.json) through `@huggingface/tokenizers`.
+// BOS/EOS handling follows the tokenizer_config flags when present (as HF's Llama tokenizers do), so a
+// converted LLaMA tokenizer behaves like the slow SentencePiece one that LLaVA trains with.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
+import { Tokenizer as HfTokenizer } from "@huggingface/tokenizers";
+
+export interface EncodeOptions {
+  /** Add BOS/EOS as the tokenizer is configured to (HF `add_special_tokens`); default true. */
+  addSpecialTokens?: boolean;
+}
+
+export interface DecodeOptions {
+  skipSpecialTokens?: boolean;
+}
+
+export interface Tokenizer {
+  encode(text: string, options?: EncodeOptions): number[];
+  decode(ids: readonly number[], options?: DecodeOptions): string;
+  tokenToId(token: string): number | undefined;
+  idToToken(id: number): string | undefined;
+  readonly vocabSize: number;
+  readonly bosToken: string | null;
+  readonly eosToken: string | null;
+  readonly unkToken: string | null;
+  readonly bosTokenId: number | null;
+  readonly eosTokenId: number | null;
+  readonly unkTokenId: number | null;
+  /** LLaVA sets `pad_token = unk_token` (id 0 for LLaMA); without an unk token the configured pad, then EOS. */
+  readonly padTokenId: number;
+  readonly addBosToken: boolean;
+  readonly addEosToken: boolean;
+  /** Added tokens flagged `special`, matched whole inside text (e.g. "</s>"). */
+  readonly specialTokens: readonly string[];
+  readonly chatTemplate: string | null;
+  /** HF `legacy` (default true): whether text after a special token gets SentencePiece's "▁" prefix. */
+  readonly legacy: boolean;
+  readonly modelMaxLength: number | null;
+  /** The parsed tokenizer_config.json, for chat-template variables and anything not surfaced above. */
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+type TokenField = string | { content: string } | null | undefined;
+
+function tokenContent(value: unknown): string | null {
+  const field = value as TokenField;
+  if (field == null) return null;
+  return typeof field === "string" ? field : field.content;
+}
+
+function chatTemplateOf(config: Record<string, unknown>): string | null {
+  const template = config.chat_template;
+  if (typeof template === "string") return template;
+  // Newer configs may hold a list of named templates; "default" is the one HF applies.
+  if (Array.isArray(template)) {
+    const named = template as Array<{ name: string; template: string }>;
+    return (named.find((t) => t.name === "default") ?? named[0])?.template ?? null;
+  }
+  return null;
+}
+
+/** Builds a tokenizer from already-parsed tokenizer.json and tokenizer_config.json objects. */
+export function createTokenizer(tokenizerJson: object, config: Record<string, unknown> = {}): Tokenizer {
+  const hf = new HfTokenizer(tokenizerJson, config);
+  const idOf = (token: string | null) => (token === null ? null : (hf.token_to_id(token) ?? null));
+  const bosToken = tokenContent(config.bos_token);
+  const eosToken = tokenContent(config.eos_token);
+  const unkToken = tokenContent(config.unk_token);
+  const bosTokenId = idOf(bosToken);
+  const eosTokenId = idOf(eosToken);
+  const unkTokenId = idOf(unkToken);
+  const padTokenId = unkTokenId ?? idOf(tokenContent(config.pad_token)) ?? eosTokenId;
+  if (padTokenId === null)
+    throw new Error("tokenizer has neither an unk, a pad nor an eos token to pad with");
+  // Explicit config flags win over tokenizer.json's post-processor, as in HF's Llama tokenizers.
+  const flagsInConfig = "add_bos_token" in config || "add_eos_token" in config;
+  const addBosToken = flagsInConfig
+    ? config.add_bos_token === true
+    : bosTokenId !== null && hf.encode("a", { add_special_tokens: true }).ids[0] === bosTokenId;
+  const addEosToken = flagsInConfig ? config.add_eos_token === true : false;
+  const specialTokens = [...hf.get_added_tokens_decoder().values()]
+    .filter((t) => t.special)
+    .map((t) => t.content);
+  const maxLength = Number(config.model_max_length);
+
+  return {
+    encode(text, { addSpecialTokens = true } = {}) {
+      if (!flagsInConfig) return hf.encode(text, { add_special_tokens: addSpecialTokens }).ids;
+      const ids = hf.encode(text, { add_special_tokens: false }).ids;
+      if (addSpecialTokens && addBosToken && bosTokenId !== null) ids.unshift(bosTokenId);
+      if (addSpecialTokens && addEosToken && eosTokenId !== null) ids.push(eosTokenId);
+      return ids;
+    },
+    decode(ids, { skipSpecialTokens = false } = {}) {
+      if (ids.length === 0) return "";
+      return hf.decode([...ids], { skip_special_tokens: skipSpecialTokens });
+    },
+    tokenToId: (token) => hf.token_to_id(token),
+    idToToken: (id) => hf.id_to_token(id),
+    vocabSize: hf.get_vocab(true).size,
+    bosToken,
+    eosToken,
+    unkToken,
+    bosTokenId,
+    eosTokenId,
+    unkTokenId,
+    padTokenId,
+    addBosToken,
+    addEosToken,
+    specialTokens,
+    chatTemplate: chatTemplateOf(config),
+    legacy: config.legacy !== false,
+    // HF writes a huge sentinel (1e30) when no limit is known.
+    modelMaxLength: Number.isFinite(maxLength) && maxLength < 1e12 ? maxLength : null,
+    config,
+  };
+}
+
+function readJson(path: string): Record<string, unknown> {
+  const bytes = readFileSync(path);
+  const text = path.endsWith(".gz") ? gunzipSync(bytes).toString("utf8") : bytes.toString("utf8");
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch (err) {
+    throw new Error(`${path}: ${(err as Error).message}`);
+  }
+}
+
+/** Loads `tokenizer.json` (or a gzipped `tokenizer.json.gz`) and, if present, `tokenizer_config.json` from `dir`. */
+export function loadTokenizer(dir: string): Tokenizer {
+  const plain = join(dir, "tokenizer.json");
+  const path = existsSync(plain) ? plain : `${plain}.gz`;
+  if (!existsSync(path)) throw new Error(`${dir}: no tokenizer.json`);
+  const configPath = join(dir, "tokenizer_config.json");
+  return createTokenizer(readJson(path), existsSync(configPath) ? readJson(configPath) : {});
+}

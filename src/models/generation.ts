@@ -1,0 +1,95 @@
+// Autoregressive generation with a KV cache: batched prompts (left padded), greedy or sampled decoding,
+// stop on EOS or a caller's stop test, and a per-token callback for streaming.
+import { noGrad } from "../tensor/autograd.ts";
+import { Rng } from "../tensor/rng.ts";
+import type { Tensor } from "../tensor/tensor.ts";
+import { KVCache } from "./llama/kv_cache.ts";
+import type { LlamaForCausalLM } from "./llama/model.ts";
+import { pickToken, type SamplingOptions } from "./sampling.ts";
+
+export interface GenerateOptions extends SamplingOptions {
+  maxNewTokens: number;
+  /** Generation of a row ends after it emits one of these. */
+  eosTokenIds?: number[];
+  seed?: number;
+  /** Called after each new token of each row; returning true ends that row (e.g. a stop string matched). */
+  onToken?: (row: number, token: number, generated: readonly number[]) => boolean | undefined;
+}
+
+/** A prompt batch: either token ids or spliced embeddings, left padded to a common length T. */
+export interface PromptBatch {
+  batch: number;
+  seqLen: number;
+  inputIds?: Int32Array;
+  inputsEmbeds?: Tensor;
+  /** [B, T], 0 at left padding. */
+  attentionMask: Uint8Array;
+}
+
+/** Left-pads token-id prompts and builds their mask. */
+export function leftPad(prompts: number[][], padId: number): PromptBatch {
+  const T = Math.max(...prompts.map((p) => p.length));
+  const B = prompts.length;
+  const inputIds = new Int32Array(B * T).fill(padId);
+  const attentionMask = new Uint8Array(B * T);
+  prompts.forEach((p, b) => {
+    inputIds.set(p, b * T + T - p.length);
+    attentionMask.fill(1, b * T + T - p.length, (b + 1) * T);
+  });
+  return { batch: B, seqLen: T, inputIds, attentionMask };
+}
+
+/** HF's positions for padded prompts: cumsum(mask) − 1, with padding positions set to 1. */
+export function positionsFromMask(mask: Uint8Array, B: number, T: number): Int32Array {
+  const pos = new Int32Array(B * T);
+  for (let b = 0; b < B; b++) {
+    let seen = 0;
+    for (let t = 0; t < T; t++) {
+      if (mask[b * T + t]) pos[b * T + t] = seen++;
+      else pos[b * T + t] = 1;
+    }
+  }
+  return pos;
+}
+
+/** Generates up to maxNewTokens per row; returns each row's new tokens (EOS included when emitted). */
+export function generate(model: LlamaForCausalLM, prompt: PromptBatch, opts: GenerateOptions): number[][] {
+  return noGrad(() => {
+    const { batch: B, seqLen: T } = prompt;
+    const cfg = model.config;
+    const cache = new KVCache(cfg.num_hidden_layers, B, T + opts.maxNewTokens, cfg.num_key_value_heads, cfg.head_dim);
+    const rng = new Rng(opts.seed ?? 0);
+    const eos = new Set(opts.eosTokenIds ?? cfg.eos_token_id);
+    const out: number[][] = Array.from({ length: B }, () => []);
+    const done = new Array<boolean>(B).fill(false);
+    let mask = prompt.attentionMask;
+    const nextPos = new Int32Array(B);
+    const positions = positionsFromMask(mask, B, T);
+    for (let b = 0; b < B; b++) nextPos[b] = positions[b * T + T - 1] + 1;
+    let result = model.forward({ ...prompt, positionIds: positions, cache, logits: "last" });
+    const V = cfg.vocab_size;
+    for (let step = 0; step < opts.maxNewTokens; step++) {
+      const logits = result.logits!.values;
+      const ids = new Int32Array(B);
+      for (let b = 0; b < B; b++) {
+        if (done[b]) continue;
+        const id = pickToken(logits.subarray(b * V, (b + 1) * V), opts, rng);
+        ids[b] = id;
+        out[b].push(id);
+        if (eos.has(id) || opts.onToken?.(b, id, out[b]) === true) done[b] = true;
+      }
+      if (done.every(Boolean) || step + 1 === opts.maxNewTokens) break;
+      // Finished rows keep decoding a dummy token so the batch stays rectangular; their output is ignored.
+      const len = cache.length + 1;
+      const grown = new Uint8Array(B * len);
+      for (let b = 0; b < B; b++) {
+        grown.set(mask.subarray(b * (len - 1), (b + 1) * (len - 1)), b * len);
+        grown[b * len + len - 1] = 1;
+      }
+      mask = grown;
+      result = model.forward({ inputIds: ids, batch: B, seqLen: 1, attentionMask: mask, positionIds: nextPos.slice(), cache, logits: "last" });
+      for (let b = 0; b < B; b++) nextPos[b]++;
+    }
+    return out;
+  });
+}

@@ -1,0 +1,108 @@
+// Loading Hugging Face checkpoint directories into models: LLaMA-family LLMs, CLIP vision towers and LLaVA
+// in both layouts. Weights keep their stored dtype (bf16/f16 stay half-size until made trainable); every
+// parameter comes back frozen. Missing or misshapen tensors fail with one error listing all of them.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { StorageDtype } from "../backend/kernels.ts";
+import { type Checkpoint, openCheckpoint } from "../io/checkpoint.ts";
+import { loadClipVisionConfig } from "../io/config/clip_vision_config.ts";
+import { readJsonObject, resolveConfigFile } from "../io/config/fields.ts";
+import { loadLlamaConfig } from "../io/config/llama_config.ts";
+import { type LlavaLoadOptions, loadLlavaConfig } from "../io/config/llava_config.ts";
+import type { Tensor as StoredTensor } from "../io/dtype.ts";
+import { clipVisionWeights, type ExpectedWeight, llamaWeights, llavaWeights } from "../io/weights/expected.ts";
+import type { WeightLayout } from "../io/weights/layouts.ts";
+import { requireWeights, type WeightPlacement } from "../io/weights/placement.ts";
+import type { Module } from "../nn/module.ts";
+import { Tensor } from "../tensor/tensor.ts";
+import { CLIPVisionModel } from "./clip/vision_model.ts";
+import { LlamaForCausalLM } from "./llama/model.ts";
+import { LlavaForConditionalGeneration } from "./llava/model.ts";
+
+export type ModelKind = "llava" | "llama" | "clip";
+
+export interface LoadReport {
+  /** One entry per checkpoint read (the LLaVA directory, and the separate tower of the original layout). */
+  placements: Array<{ dir: string; placement: WeightPlacement }>;
+}
+
+/** Converts a stored tensor to engine storage: f32 and half types as they are, f64 narrowed to f32. */
+export function toEngineTensor(t: StoredTensor, name: string): Tensor {
+  const dtypes: Partial<Record<StoredTensor["dtype"], StorageDtype>> = { F32: "f32", BF16: "bf16", F16: "f16" };
+  const d = dtypes[t.dtype];
+  if (d) return new Tensor(t.data as Float32Array | Uint16Array, t.shape, d);
+  if (t.dtype === "F64") return new Tensor(Float32Array.from(t.data as Float64Array), t.shape);
+  throw new Error(`${name}: weights of dtype ${t.dtype} cannot be loaded`);
+}
+
+/** Reads the checkpoint's tensors into the module's parameters by canonical name (requireWeights has
+ * already failed on any missing or misshapen required weight). */
+function fill(module: Module, dir: string, layout: WeightLayout, expected: ExpectedWeight[], report: LoadReport) {
+  const ckpt: Checkpoint = openCheckpoint(dir);
+  try {
+    const placement = requireWeights(ckpt, layout, expected, dir);
+    const params = module.stateDict();
+    const tensors = new Map<string, Tensor>();
+    for (const [canonical, disk] of placement.map) {
+      // Tied models may still store lm_head; the model reuses embed_tokens instead.
+      if (!params.has(canonical)) continue;
+      tensors.set(canonical, toEngineTensor(ckpt.read(disk), `${dir}: ${disk}`));
+    }
+    module.loadStateDict(tensors, false);
+    report.placements.push({ dir, placement });
+  } finally {
+    ckpt.close();
+  }
+}
+
+export function loadLlama(dir: string, report: LoadReport = { placements: [] }): LlamaForCausalLM {
+  const model = new LlamaForCausalLM(loadLlamaConfig(dir), null);
+  fill(model, dir, "llama", llamaWeights(model.config), report);
+  return model.requiresGrad(false);
+}
+
+export function loadClipVision(dir: string, report: LoadReport = { placements: [] }): CLIPVisionModel {
+  const model = new CLIPVisionModel(loadClipVisionConfig(dir), null);
+  fill(model, dir, "clip", clipVisionWeights(model.config), report);
+  return model.requiresGrad(false);
+}
+
+export function loadLlava(
+  dir: string,
+  opts: LlavaLoadOptions = {},
+  report: LoadReport = { placements: [] },
+): LlavaForConditionalGeneration {
+  const cfg = loadLlavaConfig(dir, { visionTowerDir: opts.visionTowerDir ?? towerBesideModel(dir) });
+  const model = new LlavaForConditionalGeneration(cfg, null);
+  fill(model, dir, cfg.layout, llavaWeights(cfg), report);
+  if (cfg.layout === "llava" && !model.vision_model.embeddings.class_embedding.data.length) {
+    const tower = opts.visionTowerDir ?? towerBesideModel(dir);
+    if (!tower) throw new Error(`${dir}: the vision tower "${cfg.visionTower}" is not a local directory; pass its path`);
+    const clip = new CLIPVisionModel(cfg.vision!, null);
+    clip.vision_model = model.vision_model;
+    fill(clip, tower, "clip", clipVisionWeights(cfg.vision!), report);
+  }
+  return model.requiresGrad(false);
+}
+
+/** The original layout's mm_vision_tower, when it names a directory (absolute, or relative to the model). */
+function towerBesideModel(dir: string): string | undefined {
+  const cfg = readJsonObject(resolveConfigFile(dir));
+  const tower = cfg.mm_vision_tower;
+  if (typeof tower !== "string") return undefined;
+  for (const p of [tower, join(dir, tower)]) if (existsSync(join(p, "config.json"))) return p;
+  return undefined;
+}
+
+/** Loads whatever the directory holds, judged by its config's model_type. */
+export function loadModel(
+  dir: string,
+  opts: LlavaLoadOptions = {},
+): { kind: ModelKind; model: LlamaForCausalLM | CLIPVisionModel; report: LoadReport } {
+  const report: LoadReport = { placements: [] };
+  const type = readJsonObject(resolveConfigFile(dir)).model_type;
+  const llavaLike = type === "llava" || type === "llava_llama";
+  if (llavaLike) return { kind: "llava", model: loadLlava(dir, opts, report), report };
+  if (type === "clip" || type === "clip_vision_model") return { kind: "clip", model: loadClipVision(dir, report), report };
+  return { kind: "llama", model: loadLlama(dir, report), report };
+}

@@ -1,0 +1,80 @@
+// Training checkpoints: trainable weights, AdamW state and the trainer state, written into a temporary
+// directory that is renamed into place, then `latest` (a one-line file) is replaced atomically. A run killed
+// at any moment leaves `latest` pointing at a complete checkpoint.
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { writeFileAtomic } from "../io/atomic_write.ts";
+import { openSafetensors, writeSafetensors } from "../io/safetensors.ts";
+import type { Parameter } from "../nn/module.ts";
+import type { AdamW } from "./adamw.ts";
+
+export interface TrainerState {
+  /** Completed optimizer updates. */
+  step: number;
+  /** Data position of the next micro-batch. */
+  epoch: number;
+  index: number;
+  totalSteps: number;
+  seed: number;
+}
+
+const CHECKPOINTS = "checkpoints";
+
+export function saveCheckpoint(
+  outputDir: string,
+  params: ReadonlyArray<readonly [string, Parameter]>,
+  opt: AdamW,
+  state: TrainerState,
+  keep = 2,
+): string {
+  const root = join(outputDir, CHECKPOINTS);
+  mkdirSync(root, { recursive: true });
+  const name = `step-${String(state.step).padStart(7, "0")}`;
+  const tmp = join(root, `${name}.tmp-${process.pid}`);
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp);
+  const f32 = (data: Float32Array, shape: readonly number[]) => ({ dtype: "F32" as const, shape: [...shape], data });
+  writeSafetensors(join(tmp, "trainable.safetensors"), Object.fromEntries(params.map(([n, p]) => [n, f32(p.values, p.shape)])));
+  const moments: Record<string, ReturnType<typeof f32>> = {};
+  for (const [n, p] of params) {
+    moments[`m.${n}`] = f32(opt.m.get(n)!, p.shape);
+    moments[`v.${n}`] = f32(opt.v.get(n)!, p.shape);
+  }
+  writeSafetensors(join(tmp, "optimizer.safetensors"), moments, { step: String(opt.step) });
+  writeFileAtomic(join(tmp, "state.json"), `${JSON.stringify(state, null, 2)}\n`);
+  const final = join(root, name);
+  rmSync(final, { recursive: true, force: true });
+  renameSync(tmp, final);
+  writeFileAtomic(join(root, "latest"), `${name}\n`);
+  for (const old of readdirSync(root).filter((d) => d.startsWith("step-") && !d.includes(".tmp-")).sort().slice(0, -keep))
+    rmSync(join(root, old), { recursive: true, force: true });
+  return final;
+}
+
+/** The checkpoint `latest` points at, or null when the run has none. */
+export function latestCheckpoint(outputDir: string): string | null {
+  const pointer = join(outputDir, CHECKPOINTS, "latest");
+  if (!existsSync(pointer)) return null;
+  const dir = join(outputDir, CHECKPOINTS, readFileSync(pointer, "utf8").trim());
+  if (!existsSync(join(dir, "state.json"))) throw new Error(`${pointer} names ${dir}, which is incomplete`);
+  return dir;
+}
+
+/** Restores weights and optimizer moments in place; returns the trainer state. */
+export function loadCheckpoint(dir: string, params: ReadonlyArray<readonly [string, Parameter]>, opt: AdamW): TrainerState {
+  const weights = openSafetensors(join(dir, "trainable.safetensors"));
+  const moments = openSafetensors(join(dir, "optimizer.safetensors"));
+  try {
+    for (const [n, p] of params) {
+      if (!weights.has(n)) throw new Error(`${dir}: checkpoint has no weights for ${n} (a different method?)`);
+      p.values.set(weights.read(n).data as Float32Array);
+      opt.m.get(n)!.set(moments.read(`m.${n}`).data as Float32Array);
+      opt.v.get(n)!.set(moments.read(`v.${n}`).data as Float32Array);
+    }
+    opt.step = Number(moments.metadata?.step ?? 0);
+  } finally {
+    weights.close();
+    moments.close();
+  }
+  return JSON.parse(readFileSync(join(dir, "state.json"), "utf8")) as TrainerState;
+}

@@ -1,0 +1,38 @@
+// Global gradient norm, clipping (torch.nn.utils.clip_grad_norm_) and the non-finite check that stops a run
+// before a NaN/Inf gradient reaches the weights.
+import type { Parameter } from "../nn/module.ts";
+
+export function globalGradNorm(params: ReadonlyArray<readonly [string, Parameter]>): number {
+  let ss = 0;
+  for (const [, p] of params) {
+    if (!p.grad) continue;
+    for (const g of p.grad) ss += g * g;
+  }
+  return Math.sqrt(ss);
+}
+
+/** Scales all gradients so their global norm is at most maxNorm; returns the norm before clipping. */
+export function clipGradNorm(params: ReadonlyArray<readonly [string, Parameter]>, maxNorm: number): number {
+  const norm = globalGradNorm(params);
+  const coef = maxNorm / (norm + 1e-6);
+  if (maxNorm > 0 && coef < 1)
+    for (const [, p] of params) {
+      if (!p.grad) continue;
+      for (let i = 0; i < p.grad.length; i++) p.grad[i] *= coef;
+    }
+  return norm;
+}
+
+/** Names of the parameters whose gradient holds a NaN or ±Infinity. */
+export function nonFiniteGrads(params: ReadonlyArray<readonly [string, Parameter]>): string[] {
+  const bad: string[] = [];
+  for (const [name, p] of params) {
+    if (!p.grad) continue;
+    for (const g of p.grad)
+      if (!Number.isFinite(g)) {
+        bad.push(name);
+        break;
+      }
+  }
+  return bad;
+}

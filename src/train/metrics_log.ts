@@ -1,0 +1,45 @@
+// metrics.jsonl: one JSON line per optimizer step. On resume, lines past the checkpoint's step (written
+// after it, before the run was killed) are dropped so the log matches an uninterrupted run.
+import { appendFileSync, existsSync, readFileSync } from "node:fs";
+import { writeFileAtomic } from "../io/atomic_write.ts";
+
+export interface StepMetrics {
+  step: number;
+  loss: number;
+  lr: number;
+  gradNorm: number;
+  tokens: number;
+  tokensPerSecond: number;
+  epoch: number;
+}
+
+export class MetricsLog {
+  constructor(readonly path: string) {}
+
+  truncateAfter(step: number): void {
+    if (!existsSync(this.path)) return;
+    const kept = readFileSync(this.path, "utf8")
+      .split("\n")
+      .filter((line) => {
+        if (!line.trim()) return false;
+        try {
+          return (JSON.parse(line) as StepMetrics).step <= step;
+        } catch {
+          return false;
+        }
+      });
+    writeFileAtomic(this.path, kept.map((l) => `${l}\n`).join(""));
+  }
+
+  append(m: StepMetrics): void {
+    appendFileSync(this.path, `${JSON.stringify(m)}\n`);
+  }
+
+  read(): StepMetrics[] {
+    if (!existsSync(this.path)) return [];
+    return readFileSync(this.path, "utf8")
+      .split("\n")
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as StepMetrics);
+  }
+}

@@ -1,0 +1,142 @@
+// The training loop: gradient accumulation, global-norm clipping, AdamW on a cosine schedule with warmup,
+// NaN/Inf detection, metrics.jsonl, progress, and atomic checkpoints that a killed run resumes from exactly.
+// Determinism: the data order is a function of (seed, epoch) and dropout masks of (seed, micro-batch), so a
+// resumed run replays the same stream as an uninterrupted one.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Module, Parameter } from "../nn/module.ts";
+import { backward } from "../tensor/autograd.ts";
+import type { Tensor } from "../tensor/tensor.ts";
+import { AdamW } from "./adamw.ts";
+import { latestCheckpoint, loadCheckpoint, saveCheckpoint, type TrainerState } from "./checkpoint.ts";
+import { clipGradNorm, nonFiniteGrads } from "./grad_norm.ts";
+import { arrayBufferBytes } from "./memory.ts";
+import { MetricsLog, type StepMetrics } from "./metrics_log.ts";
+import { createProgress } from "./progress.ts";
+import { cosineWithWarmup, warmupSteps } from "./schedule.ts";
+
+/** Deterministic micro-batches: batch(epoch, index) always returns the same data. */
+export interface BatchSource<B> {
+  /** Micro-batches per epoch. */
+  readonly batchesPerEpoch: number;
+  batch(epoch: number, index: number): Promise<B> | B;
+}
+
+export interface TrainerOptions {
+  outputDir: string;
+  lr: number;
+  epochs?: number;
+  maxSteps?: number;
+  gradAccum?: number;
+  warmupRatio?: number;
+  weightDecay?: number;
+  maxGradNorm?: number;
+  betas?: [number, number];
+  eps?: number;
+  seed?: number;
+  saveEvery?: number;
+  resume?: boolean;
+  progress?: "auto" | "quiet";
+  /** Stop after this many updates in this process (tests use it to simulate an interruption). */
+  stopAfter?: number;
+}
+
+export interface StepResult {
+  loss: Tensor;
+  /** Tokens that carry loss (for tokens/s). */
+  tokens: number;
+}
+
+export class NonFiniteError extends Error {}
+
+export interface TrainSummary {
+  steps: number;
+  finalLoss: number;
+  peakActivationBytes: number;
+}
+
+export async function train<B>(
+  model: Module,
+  source: BatchSource<B>,
+  step: (batch: B, microIndex: number) => StepResult,
+  opts: TrainerOptions,
+): Promise<TrainSummary> {
+  const accum = opts.gradAccum ?? 1;
+  const seed = opts.seed ?? 42;
+  const params: Array<readonly [string, Parameter]> = model.namedParameters().filter(([, p]) => p.requiresGrad);
+  if (params.length === 0) throw new Error("nothing to train: no parameter requires a gradient");
+  const totalSteps = opts.maxSteps ?? Math.ceil(((opts.epochs ?? 1) * source.batchesPerEpoch) / accum);
+  if (!(totalSteps > 0)) throw new Error(`no training steps (data has ${source.batchesPerEpoch} batches)`);
+  const warmup = warmupSteps(totalSteps, opts.warmupRatio ?? 0.03);
+  const opt = new AdamW(params, { lr: opts.lr, betas: opts.betas, eps: opts.eps, weightDecay: opts.weightDecay ?? 0 });
+  mkdirSync(opts.outputDir, { recursive: true });
+  const log = new MetricsLog(join(opts.outputDir, "metrics.jsonl"));
+  let state: TrainerState = { step: 0, epoch: 0, index: 0, totalSteps, seed };
+  const resumeFrom = opts.resume ? latestCheckpoint(opts.outputDir) : null;
+  if (resumeFrom) {
+    state = loadCheckpoint(resumeFrom, params, opt);
+    if (state.totalSteps !== totalSteps || state.seed !== seed)
+      throw new Error(`${resumeFrom}: saved for ${state.totalSteps} steps / seed ${state.seed}, not ${totalSteps} / ${seed}`);
+  }
+  log.truncateAfter(state.step);
+  const progress = createProgress("train", totalSteps, state.step, opts.progress);
+  let peakActivationBytes = 0;
+  let lastLoss = Number.NaN;
+  const startStep = state.step;
+  const t0 = Date.now();
+  let tokensSeen = 0;
+  try {
+    while (state.step < totalSteps) {
+      let lossSum = 0;
+      let tokens = 0;
+      for (let a = 0; a < accum; a++) {
+        if (state.index >= source.batchesPerEpoch) {
+          state.epoch++;
+          state.index = 0;
+        }
+        const batch = await source.batch(state.epoch, state.index);
+        const micro = state.step * accum + a;
+        const before = arrayBufferBytes();
+        const r = step(batch, micro);
+        peakActivationBytes = Math.max(peakActivationBytes, arrayBufferBytes() - before);
+        const value = r.loss.values[0];
+        if (!Number.isFinite(value))
+          throw new NonFiniteError(`loss is ${value} at step ${state.step + 1} (epoch ${state.epoch}, batch ${state.index})`);
+        lossSum += value / accum;
+        tokens += r.tokens;
+        // HF scales each micro-batch loss by 1/accum so the accumulated gradient is their mean.
+        backward(r.loss, Float32Array.of(1 / accum));
+        state.index++;
+      }
+      const bad = nonFiniteGrads(params);
+      if (bad.length)
+        throw new NonFiniteError(`non-finite gradient at step ${state.step + 1} in ${bad.slice(0, 5).join(", ")}${bad.length > 5 ? ", …" : ""}; weights left unchanged`);
+      const gradNorm = clipGradNorm(params, opts.maxGradNorm ?? 1.0);
+      const lr = opts.lr * cosineWithWarmup(state.step, totalSteps, warmup);
+      opt.update(lr);
+      opt.zeroGrad();
+      state.step++;
+      lastLoss = lossSum;
+      tokensSeen += tokens;
+      const seconds = (Date.now() - t0) / 1000;
+      const m: StepMetrics = {
+        step: state.step,
+        loss: lossSum,
+        lr,
+        gradNorm,
+        tokens,
+        tokensPerSecond: tokensSeen / Math.max(seconds, 1e-3),
+        epoch: state.epoch + state.index / source.batchesPerEpoch,
+      };
+      log.append(m);
+      progress.update(state.step, { loss: lossSum.toFixed(4), lr: lr.toExponential(2), "tok/s": m.tokensPerSecond.toFixed(0) });
+      const saveEvery = opts.saveEvery ?? 0;
+      if ((saveEvery > 0 && state.step % saveEvery === 0) || state.step === totalSteps)
+        saveCheckpoint(opts.outputDir, params, opt, state);
+      if (opts.stopAfter !== undefined && state.step - startStep >= opts.stopAfter) break;
+    }
+  } finally {
+    progress.stop();
+  }
+  return { steps: state.step, finalLoss: lastLoss, peakActivationBytes };
+}
