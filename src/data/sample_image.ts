@@ -1,13 +1,14 @@
 // Loads and preprocesses one sample's image; failures are reported as a BadReason (or thrown when strict).
 import { stat } from "node:fs/promises";
 import { DEFAULT_MAX_PIXELS, decodeImage, ImageError } from "../io/image.ts";
-import { type ClipImageProcessorConfig, type ImageAspectRatio, processImage } from "./clip_preprocess.ts";
+import type { CLIPImageProcessorConfig } from "../io/config/clip_preprocessor_config.ts";
+import { type ImageAspectRatio, processImage } from "./clip_preprocess.ts";
 import { resolveImagePath } from "./image_path.ts";
 import type { BadReason } from "./sample.ts";
 
 export interface ImageLoadOptions {
   imageFolder: string;
-  processor: ClipImageProcessorConfig;
+  processor: CLIPImageProcessorConfig;
   aspectRatio?: ImageAspectRatio;
   maxPixels?: number;
   /** Throw instead of returning a bad reason for a missing or undecodable image. */

@@ -57,7 +57,13 @@ export function generate(model: LlamaForCausalLM, prompt: PromptBatch, opts: Gen
   return noGrad(() => {
     const { batch: B, seqLen: T } = prompt;
     const cfg = model.config;
-    const cache = new KVCache(cfg.num_hidden_layers, B, T + opts.maxNewTokens, cfg.num_key_value_heads, cfg.head_dim);
+    const cache = new KVCache(
+      cfg.num_hidden_layers,
+      B,
+      T + opts.maxNewTokens,
+      cfg.num_key_value_heads,
+      cfg.head_dim,
+    );
     const rng = new Rng(opts.seed ?? 0);
     const eos = new Set(opts.eosTokenIds ?? cfg.eos_token_id);
     const out: number[][] = Array.from({ length: B }, () => []);
@@ -87,7 +93,15 @@ export function generate(model: LlamaForCausalLM, prompt: PromptBatch, opts: Gen
         grown[b * len + len - 1] = 1;
       }
       mask = grown;
-      result = model.forward({ inputIds: ids, batch: B, seqLen: 1, attentionMask: mask, positionIds: nextPos.slice(), cache, logits: "last" });
+      result = model.forward({
+        inputIds: ids,
+        batch: B,
+        seqLen: 1,
+        attentionMask: mask,
+        positionIds: nextPos.slice(),
+        cache,
+        logits: "last",
+      });
       for (let b = 0; b < B; b++) nextPos[b]++;
     }
     return out;

@@ -10,7 +10,12 @@ import { readJsonObject, resolveConfigFile } from "../io/config/fields.ts";
 import { loadLlamaConfig } from "../io/config/llama_config.ts";
 import { type LlavaLoadOptions, loadLlavaConfig } from "../io/config/llava_config.ts";
 import type { Tensor as StoredTensor } from "../io/dtype.ts";
-import { clipVisionWeights, type ExpectedWeight, llamaWeights, llavaWeights } from "../io/weights/expected.ts";
+import {
+  clipVisionWeights,
+  type ExpectedWeight,
+  llamaWeights,
+  llavaWeights,
+} from "../io/weights/expected.ts";
 import type { WeightLayout } from "../io/weights/layouts.ts";
 import { requireWeights, type WeightPlacement } from "../io/weights/placement.ts";
 import type { Module } from "../nn/module.ts";
@@ -28,7 +33,11 @@ export interface LoadReport {
 
 /** Converts a stored tensor to engine storage: f32 and half types as they are, f64 narrowed to f32. */
 export function toEngineTensor(t: StoredTensor, name: string): Tensor {
-  const dtypes: Partial<Record<StoredTensor["dtype"], StorageDtype>> = { F32: "f32", BF16: "bf16", F16: "f16" };
+  const dtypes: Partial<Record<StoredTensor["dtype"], StorageDtype>> = {
+    F32: "f32",
+    BF16: "bf16",
+    F16: "f16",
+  };
   const d = dtypes[t.dtype];
   if (d) return new Tensor(t.data as Float32Array | Uint16Array, t.shape, d);
   if (t.dtype === "F64") return new Tensor(Float32Array.from(t.data as Float64Array), t.shape);
@@ -37,7 +46,13 @@ export function toEngineTensor(t: StoredTensor, name: string): Tensor {
 
 /** Reads the checkpoint's tensors into the module's parameters by canonical name (requireWeights has
  * already failed on any missing or misshapen required weight). */
-function fill(module: Module, dir: string, layout: WeightLayout, expected: ExpectedWeight[], report: LoadReport) {
+function fill(
+  module: Module,
+  dir: string,
+  layout: WeightLayout,
+  expected: ExpectedWeight[],
+  report: LoadReport,
+) {
   const ckpt: Checkpoint = openCheckpoint(dir);
   try {
     const placement = requireWeights(ckpt, layout, expected, dir);
@@ -77,7 +92,10 @@ export function loadLlava(
   fill(model, dir, cfg.layout, llavaWeights(cfg), report);
   if (cfg.layout === "llava" && !model.vision_model.embeddings.class_embedding.data.length) {
     const tower = opts.visionTowerDir ?? towerBesideModel(dir);
-    if (!tower) throw new Error(`${dir}: the vision tower "${cfg.visionTower}" is not a local directory; pass its path`);
+    if (!tower)
+      throw new Error(
+        `${dir}: the vision tower "${cfg.visionTower}" is not a local directory; pass its path`,
+      );
     const clip = new CLIPVisionModel(cfg.vision!, null);
     clip.vision_model = model.vision_model;
     fill(clip, tower, "clip", clipVisionWeights(cfg.vision!), report);
@@ -86,7 +104,7 @@ export function loadLlava(
 }
 
 /** The original layout's mm_vision_tower, when it names a directory (absolute, or relative to the model). */
-function towerBesideModel(dir: string): string | undefined {
+export function towerBesideModel(dir: string): string | undefined {
   const cfg = readJsonObject(resolveConfigFile(dir));
   const tower = cfg.mm_vision_tower;
   if (typeof tower !== "string") return undefined;
@@ -103,6 +121,7 @@ export function loadModel(
   const type = readJsonObject(resolveConfigFile(dir)).model_type;
   const llavaLike = type === "llava" || type === "llava_llama";
   if (llavaLike) return { kind: "llava", model: loadLlava(dir, opts, report), report };
-  if (type === "clip" || type === "clip_vision_model") return { kind: "clip", model: loadClipVision(dir, report), report };
+  if (type === "clip" || type === "clip_vision_model")
+    return { kind: "clip", model: loadClipVision(dir, report), report };
   return { kind: "llama", model: loadLlama(dir, report), report };
 }

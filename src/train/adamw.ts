@@ -47,7 +47,19 @@ export class AdamW {
     for (const [name, p] of this.params) {
       if (!p.grad) continue;
       const wd = decays(name) ? this.weightDecay : 0;
-      k.adamw(p.values, p.grad, this.m.get(name)!, this.v.get(name)!, p.size, lr, this.beta1, this.beta2, this.eps, wd, this.step);
+      k.adamw(
+        p.values,
+        p.grad,
+        this.m.get(name)!,
+        this.v.get(name)!,
+        p.size,
+        lr,
+        this.beta1,
+        this.beta2,
+        this.eps,
+        wd,
+        this.step,
+      );
     }
   }
 

@@ -33,8 +33,15 @@ export function saveCheckpoint(
   const tmp = join(root, `${name}.tmp-${process.pid}`);
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp);
-  const f32 = (data: Float32Array, shape: readonly number[]) => ({ dtype: "F32" as const, shape: [...shape], data });
-  writeSafetensors(join(tmp, "trainable.safetensors"), Object.fromEntries(params.map(([n, p]) => [n, f32(p.values, p.shape)])));
+  const f32 = (data: Float32Array, shape: readonly number[]) => ({
+    dtype: "F32" as const,
+    shape: [...shape],
+    data,
+  });
+  writeSafetensors(
+    join(tmp, "trainable.safetensors"),
+    Object.fromEntries(params.map(([n, p]) => [n, f32(p.values, p.shape)])),
+  );
   const moments: Record<string, ReturnType<typeof f32>> = {};
   for (const [n, p] of params) {
     moments[`m.${n}`] = f32(opt.m.get(n)!, p.shape);
@@ -46,7 +53,10 @@ export function saveCheckpoint(
   rmSync(final, { recursive: true, force: true });
   renameSync(tmp, final);
   writeFileAtomic(join(root, "latest"), `${name}\n`);
-  for (const old of readdirSync(root).filter((d) => d.startsWith("step-") && !d.includes(".tmp-")).sort().slice(0, -keep))
+  for (const old of readdirSync(root)
+    .filter((d) => d.startsWith("step-") && !d.includes(".tmp-"))
+    .sort()
+    .slice(0, -keep))
     rmSync(join(root, old), { recursive: true, force: true });
   return final;
 }
@@ -61,12 +71,17 @@ export function latestCheckpoint(outputDir: string): string | null {
 }
 
 /** Restores weights and optimizer moments in place; returns the trainer state. */
-export function loadCheckpoint(dir: string, params: ReadonlyArray<readonly [string, Parameter]>, opt: AdamW): TrainerState {
+export function loadCheckpoint(
+  dir: string,
+  params: ReadonlyArray<readonly [string, Parameter]>,
+  opt: AdamW,
+): TrainerState {
   const weights = openSafetensors(join(dir, "trainable.safetensors"));
   const moments = openSafetensors(join(dir, "optimizer.safetensors"));
   try {
     for (const [n, p] of params) {
-      if (!weights.has(n)) throw new Error(`${dir}: checkpoint has no weights for ${n} (a different method?)`);
+      if (!weights.has(n))
+        throw new Error(`${dir}: checkpoint has no weights for ${n} (a different method?)`);
       p.values.set(weights.read(n).data as Float32Array);
       opt.m.get(n)!.set(moments.read(`m.${n}`).data as Float32Array);
       opt.v.get(n)!.set(moments.read(`v.${n}`).data as Float32Array);

@@ -12,7 +12,9 @@ export interface MemoryReport {
   peakRssBytes: number;
 }
 
-export function staticMemory(model: Module): Pick<MemoryReport, "weightBytes" | "gradientBytes" | "optimizerBytes"> {
+export function staticMemory(
+  model: Module,
+): Pick<MemoryReport, "weightBytes" | "gradientBytes" | "optimizerBytes"> {
   let weightBytes = 0;
   let trainable = 0;
   for (const p of model.parameters()) {

@@ -7,7 +7,12 @@ export interface Progress {
   stop(): void;
 }
 
-export function createProgress(label: string, total: number, start: number, mode: "auto" | "quiet" = "auto"): Progress {
+export function createProgress(
+  label: string,
+  total: number,
+  start: number,
+  mode: "auto" | "quiet" = "auto",
+): Progress {
   if (mode === "quiet") return { update() {}, stop() {} };
   if (process.stderr.isTTY) {
     const bar = new cliProgress.SingleBar(
@@ -22,7 +27,11 @@ export function createProgress(label: string, total: number, start: number, mode
     bar.start(total, start, { info: "" });
     return {
       update(done, fields) {
-        bar.update(done, { info: Object.entries(fields).map(([k, v]) => `${k} ${v}`).join(" ") });
+        bar.update(done, {
+          info: Object.entries(fields)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(" "),
+        });
       },
       stop: () => bar.stop(),
     };
@@ -36,7 +45,9 @@ export function createProgress(label: string, total: number, start: number, mode
       lastPrint = now;
       const rate = (done - start) / Math.max(1e-3, (now - t0) / 1000);
       const eta = rate > 0 ? Math.round((total - done) / rate) : 0;
-      const info = Object.entries(fields).map(([k, v]) => `${k} ${v}`).join(" ");
+      const info = Object.entries(fields)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(" ");
       process.stderr.write(`${label} ${done}/${total} ${info} | ${rate.toFixed(2)}/s | ETA ${eta}s\n`);
     },
     stop() {},

@@ -43,7 +43,7 @@ export interface TrainerOptions {
 
 export interface StepResult {
   loss: Tensor;
-  /** Tokens that carry loss (for tokens/s). */
+  /** Input tokens processed (padding excluded), for tokens/s. */
   tokens: number;
 }
 
@@ -63,12 +63,19 @@ export async function train<B>(
 ): Promise<TrainSummary> {
   const accum = opts.gradAccum ?? 1;
   const seed = opts.seed ?? 42;
-  const params: Array<readonly [string, Parameter]> = model.namedParameters().filter(([, p]) => p.requiresGrad);
+  const params: Array<readonly [string, Parameter]> = model
+    .namedParameters()
+    .filter(([, p]) => p.requiresGrad);
   if (params.length === 0) throw new Error("nothing to train: no parameter requires a gradient");
   const totalSteps = opts.maxSteps ?? Math.ceil(((opts.epochs ?? 1) * source.batchesPerEpoch) / accum);
   if (!(totalSteps > 0)) throw new Error(`no training steps (data has ${source.batchesPerEpoch} batches)`);
   const warmup = warmupSteps(totalSteps, opts.warmupRatio ?? 0.03);
-  const opt = new AdamW(params, { lr: opts.lr, betas: opts.betas, eps: opts.eps, weightDecay: opts.weightDecay ?? 0 });
+  const opt = new AdamW(params, {
+    lr: opts.lr,
+    betas: opts.betas,
+    eps: opts.eps,
+    weightDecay: opts.weightDecay ?? 0,
+  });
   mkdirSync(opts.outputDir, { recursive: true });
   const log = new MetricsLog(join(opts.outputDir, "metrics.jsonl"));
   let state: TrainerState = { step: 0, epoch: 0, index: 0, totalSteps, seed };
@@ -76,7 +83,9 @@ export async function train<B>(
   if (resumeFrom) {
     state = loadCheckpoint(resumeFrom, params, opt);
     if (state.totalSteps !== totalSteps || state.seed !== seed)
-      throw new Error(`${resumeFrom}: saved for ${state.totalSteps} steps / seed ${state.seed}, not ${totalSteps} / ${seed}`);
+      throw new Error(
+        `${resumeFrom}: saved for ${state.totalSteps} steps / seed ${state.seed}, not ${totalSteps} / ${seed}`,
+      );
   }
   log.truncateAfter(state.step);
   const progress = createProgress("train", totalSteps, state.step, opts.progress);
@@ -101,7 +110,9 @@ export async function train<B>(
         peakActivationBytes = Math.max(peakActivationBytes, arrayBufferBytes() - before);
         const value = r.loss.values[0];
         if (!Number.isFinite(value))
-          throw new NonFiniteError(`loss is ${value} at step ${state.step + 1} (epoch ${state.epoch}, batch ${state.index})`);
+          throw new NonFiniteError(
+            `loss is ${value} at step ${state.step + 1} (epoch ${state.epoch}, batch ${state.index})`,
+          );
         lossSum += value / accum;
         tokens += r.tokens;
         // HF scales each micro-batch loss by 1/accum so the accumulated gradient is their mean.
@@ -110,7 +121,9 @@ export async function train<B>(
       }
       const bad = nonFiniteGrads(params);
       if (bad.length)
-        throw new NonFiniteError(`non-finite gradient at step ${state.step + 1} in ${bad.slice(0, 5).join(", ")}${bad.length > 5 ? ", …" : ""}; weights left unchanged`);
+        throw new NonFiniteError(
+          `non-finite gradient at step ${state.step + 1} in ${bad.slice(0, 5).join(", ")}${bad.length > 5 ? ", …" : ""}; weights left unchanged`,
+        );
       const gradNorm = clipGradNorm(params, opts.maxGradNorm ?? 1.0);
       const lr = opts.lr * cosineWithWarmup(state.step, totalSteps, warmup);
       opt.update(lr);
@@ -129,7 +142,11 @@ export async function train<B>(
         epoch: state.epoch + state.index / source.batchesPerEpoch,
       };
       log.append(m);
-      progress.update(state.step, { loss: lossSum.toFixed(4), lr: lr.toExponential(2), "tok/s": m.tokensPerSecond.toFixed(0) });
+      progress.update(state.step, {
+        loss: lossSum.toFixed(4),
+        lr: lr.toExponential(2),
+        "tok/s": m.tokensPerSecond.toFixed(0),
+      });
       const saveEvery = opts.saveEvery ?? 0;
       if ((saveEvery > 0 && state.step % saveEvery === 0) || state.step === totalSteps)
         saveCheckpoint(opts.outputDir, params, opt, state);

@@ -2,7 +2,7 @@
 // trainable (f32) and freeze everything else. Returns what is trainable, for accounting and adapters.
 import type { Linear } from "../nn/layers.ts";
 import { type Module, setTrainable } from "../nn/module.ts";
-import type { Rng } from "../tensor/rng.ts";
+import { Rng } from "../tensor/rng.ts";
 import { groupOf, LORA_TARGETS, type ParamGroup, QV_PROJ } from "./groups.ts";
 import type { MethodSpec } from "./methods.ts";
 
@@ -85,4 +85,17 @@ export function countTrainable(model: Module): TrainableSet {
     byGroup.set(g, entry);
   }
   return { names, byGroup, trainableCount, totalCount };
+}
+
+/** Gives every LoRA dropout generator a state derived from (seed, micro-batch), so dropout masks depend only
+ * on the position in training and a resumed run draws the same masks as an uninterrupted one. */
+export function reseedLoraDropout(model: Module, seed: number, micro: number): void {
+  let k = 0;
+  for (const [, m] of model.namedModules()) {
+    const rng = (m as Linear).loraRng;
+    if (!rng) continue;
+    rng.setState(
+      new Rng((seed ^ Math.imul(micro + 1, 0x9e3779b1) ^ Math.imul(++k, 0x85ebca6b)) >>> 0).getState(),
+    );
+  }
 }

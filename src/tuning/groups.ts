@@ -31,4 +31,12 @@ export function groupOf(name: string): ParamGroup {
 export const QV_PROJ = /^model\.layers\.\d+\.self_attn\.(q|v)_proj\.(weight|bias)$/;
 
 /** The seven LLaMA projections LoRA wraps (LLaVA's find_all_linear_names without lm_head). */
-export const LORA_TARGETS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"] as const;
+export const LORA_TARGETS = [
+  "q_proj",
+  "k_proj",
+  "v_proj",
+  "o_proj",
+  "gate_proj",
+  "up_proj",
+  "down_proj",
+] as const;

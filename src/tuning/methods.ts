@@ -27,14 +27,27 @@ export interface MethodSpec {
 const DEFAULT: ParamGroup[] = ["connector", "embeddings", "head"];
 
 export const METHODS: Record<MethodName, MethodSpec> = {
-  full: { name: "full", paperName: "Finetune", groups: ["connector", "embeddings", "head", "block_norms", "final_norm", "attention", "mlp"] },
+  full: {
+    name: "full",
+    paperName: "Finetune",
+    groups: ["connector", "embeddings", "head", "block_norms", "final_norm", "attention", "mlp"],
+  },
   lora: { name: "lora", paperName: "LoRA", groups: ["lora", ...DEFAULT], lora: true },
-  "attn-qv": { name: "attn-qv", paperName: "Attn. QV Proj.", groups: ["attention", ...DEFAULT], qvOnly: true },
+  "attn-qv": {
+    name: "attn-qv",
+    paperName: "Attn. QV Proj.",
+    groups: ["attention", ...DEFAULT],
+    qvOnly: true,
+  },
   "attn-mlp": { name: "attn-mlp", paperName: "Attn. MLP", groups: ["mlp", ...DEFAULT] },
   ln: { name: "ln", paperName: "LayerNorm", groups: ["block_norms", ...DEFAULT] },
   "ln-simp": { name: "ln-simp", paperName: "LayerNorm-simp.", groups: ["block_norms"] },
   connector: { name: "connector", paperName: "connector only (ablation)", groups: ["connector"] },
-  "ln-connector": { name: "ln-connector", paperName: "LayerNorm + connector (ablation)", groups: ["block_norms", "connector"] },
+  "ln-connector": {
+    name: "ln-connector",
+    paperName: "LayerNorm + connector (ablation)",
+    groups: ["block_norms", "connector"],
+  },
 };
 
 export function methodSpec(name: string): MethodSpec {

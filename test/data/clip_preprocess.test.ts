@@ -5,7 +5,6 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import {
-  CLIP_VIT_L_14_336,
   centerCrop,
   expand2square,
   padBackground,
@@ -13,7 +12,13 @@ import {
   resizeOutputSize,
 } from "../../src/data/clip_preprocess.ts";
 import { loadSampleImage } from "../../src/data/sample_image.ts";
+import { Fields } from "../../src/io/config/fields.ts";
+import { parseClipImageProcessorConfig } from "../../src/io/config/clip_preprocessor_config.ts";
 import { decodeImage } from "../../src/io/image.ts";
+
+/** CLIPImageProcessor defaults (openai/clip-vit-large-patch14-336, LLaVA-1.5's tower) with overrides. */
+const clipConfig = (over: Record<string, unknown> = {}) =>
+  parseClipImageProcessorConfig(new Fields("preprocessor_config.json", over), 336);
 
 const DIR = fileURLToPath(new URL("../fixtures/images", import.meta.url));
 const index = JSON.parse(readFileSync(`${DIR}/expected.json`, "utf8"));
@@ -26,7 +31,7 @@ test("CLIP preprocessing matches HF CLIPImageProcessor with Pillow bicubic", asy
   for (const entry of index.images) {
     const image = await decodeImage(`${DIR}/${entry.image}`);
     for (const c of entry.cases) {
-      const config = { ...CLIP_VIT_L_14_336, size: { shortest_edge: c.shortest_edge }, crop_size: c.crop };
+      const config = clipConfig({ size: { shortest_edge: c.shortest_edge }, crop_size: c.crop });
       const { pixelValues, height, width } = processImage(image, config, c.aspect);
       assert.deepEqual([height, width], [c.crop, c.crop]);
       const bytes = blob.subarray(c.offset, c.offset + c.length * 4);
@@ -42,7 +47,7 @@ test("CLIP preprocessing matches HF CLIPImageProcessor with Pillow bicubic", asy
 test("resize, crop and pad geometry", () => {
   assert.deepEqual(resizeOutputSize(640, 480, 336), { width: 448, height: 336 });
   assert.deepEqual(resizeOutputSize(333, 500, 336), { width: 336, height: 504 });
-  assert.deepEqual(padBackground(CLIP_VIT_L_14_336), [122, 116, 104]);
+  assert.deepEqual(padBackground(clipConfig()), [122, 116, 104]);
   const img = { width: 3, height: 1, data: new Uint8Array([1, 1, 1, 2, 2, 2, 3, 3, 3]) };
   const square = expand2square(img, [9, 8, 7]);
   assert.deepEqual([...square.data.subarray(9, 18)], [1, 1, 1, 2, 2, 2, 3, 3, 3]);
@@ -53,7 +58,7 @@ test("resize, crop and pad geometry", () => {
 });
 
 test("sample images: missing, undecodable, too large and escaping paths", async () => {
-  const options = { imageFolder: DIR, processor: { ...CLIP_VIT_L_14_336, size: 8, crop_size: 8 } };
+  const options = { imageFolder: DIR, processor: clipConfig({ size: 8, crop_size: 8 }) };
   const ok = await loadSampleImage("photo_45x31.jpg", options);
   assert.ok("pixelValues" in ok && ok.pixelValues.length === 3 * 8 * 8);
   assert.deepEqual(await loadSampleImage("missing.png", options), { bad: "image_missing" });

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import { createTokenizer, type Tokenizer } from "../../src/io/tokenizer.ts";
 
-export const LLAMA2_DIR = fileURLToPath(new URL("../fixtures/tokenizers/llama2", import.meta.url));
+export const LLAMA2_DIR = fileURLToPath(new URL("../../assets/tokenizers/llama2", import.meta.url));
 export const LLAMA3_DIR = fileURLToPath(new URL("../fixtures/tokenizers/llama3", import.meta.url));
 
 export function readFixture(dir: string): { json: Record<string, unknown>; config: Record<string, unknown> } {

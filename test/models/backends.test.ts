@@ -21,7 +21,14 @@ function run(k: Kernels, threads: number) {
     const ids = Int32Array.from({ length: B * T }, () => rng.int(40));
     const labels = ids.map((id, i) => (i % 5 === 0 ? -100 : id));
     const mask = Uint8Array.from({ length: B * T }, (_, i) => (i >= 2 * T + 8 ? 0 : 1));
-    const out = model.forward({ inputIds: ids, batch: B, seqLen: T, attentionMask: mask, labels, logits: "all" });
+    const out = model.forward({
+      inputIds: ids,
+      batch: B,
+      seqLen: T,
+      attentionMask: mask,
+      labels,
+      logits: "all",
+    });
     backward(out.loss!);
     return {
       loss: out.loss!.values[0],
@@ -46,6 +53,7 @@ test("the two backends agree on a 2-layer transformer's loss, logits and every g
     const got = run(native, threads);
     assert.ok(Math.abs(got.loss - ref.loss) < 1e-5, `loss ${got.loss} vs ${ref.loss}`);
     assertClose(got.logits, ref.logits, 1e-5, 1e-4, "logits");
-    got.grads.forEach(([name, g], i) => assertClose(g, ref.grads[i][1], 1e-6, 2e-3, `grad ${name}`));
+    for (const [i, [name, g]] of got.grads.entries())
+      assertClose(g, ref.grads[i][1], 1e-6, 2e-3, `grad ${name}`);
   }
 });

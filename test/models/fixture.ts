@@ -7,7 +7,9 @@ export const FIXTURES = join(import.meta.dirname, "..", "fixtures", "models");
 
 export interface Fixture {
   dir: string;
+  // biome-ignore lint/suspicious/noExplicitAny: fixture JSON is read as it was written
   inputs: Record<string, any>;
+  // biome-ignore lint/suspicious/noExplicitAny: fixture JSON is read as it was written
   expected: Record<string, any>;
   tensor(name: string): { shape: number[]; data: Float32Array };
   has(name: string): boolean;

@@ -3,9 +3,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { generate, leftPad } from "../../src/models/generation.ts";
-import { loadClipVision, loadLlama, loadLlava } from "../../src/models/load.ts";
 import type { LlamaForCausalLM } from "../../src/models/llama/model.ts";
 import type { LlavaForConditionalGeneration } from "../../src/models/llava/model.ts";
+import { loadClipVision, loadLlama, loadLlava } from "../../src/models/load.ts";
 import { setTrainable } from "../../src/nn/module.ts";
 import { backward } from "../../src/tensor/autograd.ts";
 import { assertClose } from "../tensor/gradcheck.ts";
@@ -20,7 +20,13 @@ function compareLogits(got: Float32Array, f: Fixture, mask: Uint8Array) {
   assert.equal(got.length, want.data.length, "logits size");
   for (let r = 0; r < mask.length; r++) {
     if (!mask[r]) continue;
-    assertClose(got.subarray(r * V, (r + 1) * V), want.data.subarray(r * V, (r + 1) * V), LOGIT_ATOL, 0, `logits row ${r}`);
+    assertClose(
+      got.subarray(r * V, (r + 1) * V),
+      want.data.subarray(r * V, (r + 1) * V),
+      LOGIT_ATOL,
+      0,
+      `logits row ${r}`,
+    );
   }
 }
 
@@ -43,20 +49,37 @@ function compareGrads(model: LlamaForCausalLM, f: Fixture) {
 
 function checkGreedy(model: LlamaForCausalLM, f: Fixture) {
   const g = f.inputs.generate;
-  const out = generate(model, leftPad(g.prompts, f.inputs.pad_token_id), { maxNewTokens: g.max_new_tokens, eosTokenIds: [] });
+  const out = generate(model, leftPad(g.prompts, f.inputs.pad_token_id), {
+    maxNewTokens: g.max_new_tokens,
+    eosTokenIds: [],
+  });
   assert.deepEqual(out, f.expected.greedy);
 }
 
-for (const name of ["llama_base", "llama_gqa_tied", "llama_rope_dynamic", "llama_rope_llama3", "llama_bf16_sharded"])
+for (const name of [
+  "llama_base",
+  "llama_gqa_tied",
+  "llama_rope_dynamic",
+  "llama_rope_llama3",
+  "llama_bf16_sharded",
+])
   test(`LLaMA parity: ${name}`, () => {
     const f = fixture(name);
     const model = loadLlama(f.dir);
-    if (name === "llama_bf16_sharded") assert.equal(model.model.layers[0].self_attn.q_proj.weight.dtype, "bf16");
+    if (name === "llama_bf16_sharded")
+      assert.equal(model.model.layers[0].self_attn.q_proj.weight.dtype, "bf16");
     trainableForGrads(model);
     const ids: number[][] = f.inputs.input_ids;
     const [B, T] = [ids.length, ids[0].length];
     const mask = flatU8(f.inputs.attention_mask);
-    const out = model.forward({ inputIds: flatI32(ids), batch: B, seqLen: T, attentionMask: mask, labels: flatI32(f.inputs.labels), logits: "all" });
+    const out = model.forward({
+      inputIds: flatI32(ids),
+      batch: B,
+      seqLen: T,
+      attentionMask: mask,
+      labels: flatI32(f.inputs.labels),
+      logits: "all",
+    });
     compareLogits(out.logits!.values, f, mask);
     assert.ok(Math.abs(out.loss!.values[0] - f.tensor("loss").data[0]) < 1e-5, `loss ${out.loss!.values[0]}`);
     backward(out.loss!);
@@ -70,8 +93,16 @@ for (const name of ["clip_vision", "clip_full"])
     const clip = loadClipVision(f.dir).vision_model;
     const pixels = f.tensor("inputs.pixel_values");
     const states = clip.hiddenStates(pixels.data, pixels.shape[0]);
-    states.forEach((s, i) => assertClose(s.values, f.tensor(`hidden_states.${i}`).data, LOGIT_ATOL, 0, `hidden_states.${i}`));
-    if (f.has("pooler_output")) assertClose(clip.pooled(pixels.data, pixels.shape[0]).values, f.tensor("pooler_output").data, LOGIT_ATOL, 0, "pooler");
+    for (const [i, s] of states.entries())
+      assertClose(s.values, f.tensor(`hidden_states.${i}`).data, LOGIT_ATOL, 0, `hidden_states.${i}`);
+    if (f.has("pooler_output"))
+      assertClose(
+        clip.pooled(pixels.data, pixels.shape[0]).values,
+        f.tensor("pooler_output").data,
+        LOGIT_ATOL,
+        0,
+        "pooler",
+      );
   });
 
 for (const name of ["llava_hf", "llava_original"])
@@ -101,9 +132,19 @@ for (const name of ["llava_hf", "llava_original"])
     const S = pixels.shape[2];
     const per = 3 * S * S;
     const imgs = new Float32Array(g.image_index.length * per);
-    g.image_index.forEach((k: number, i: number) => imgs.set(pixels.data.subarray(k * per, (k + 1) * per), i * per));
+    for (const [i, k] of (g.image_index as number[]).entries())
+      imgs.set(pixels.data.subarray(k * per, (k + 1) * per), i * per);
     model.eval();
-    const { embeds, plan } = model.embedMultimodal({ inputIds: Int32Array.from(g.prompt), batch: 1, seqLen: g.prompt.length, pixelValues: imgs });
-    const tokens = generate(model, { batch: 1, seqLen: plan.seqLen, inputsEmbeds: embeds, attentionMask: plan.attentionMask }, { maxNewTokens: g.max_new_tokens, eosTokenIds: [] });
+    const { embeds, plan } = model.embedMultimodal({
+      inputIds: Int32Array.from(g.prompt),
+      batch: 1,
+      seqLen: g.prompt.length,
+      pixelValues: imgs,
+    });
+    const tokens = generate(
+      model,
+      { batch: 1, seqLen: plan.seqLen, inputsEmbeds: embeds, attentionMask: plan.attentionMask },
+      { maxNewTokens: g.max_new_tokens, eosTokenIds: [] },
+    );
     assert.deepEqual(tokens, f.expected.greedy);
   });

@@ -1,7 +1,8 @@
 // CLIP vision transformer (HF CLIPVisionModel): patch embedding as a linear map over unfolded patches,
 // class token, learned positions, pre-LayerNorm ("pre_layrnorm", sic), pre-LN encoder layers.
-import type { CLIPVisionConfig } from "../../io/config/clip_vision_config.ts";
+
 import type { GeluKind } from "../../backend/kernels.ts";
+import type { CLIPVisionConfig } from "../../io/config/clip_vision_config.ts";
 import { normalParam } from "../../nn/init.ts";
 import { Embedding, LayerNorm, Linear } from "../../nn/layers.ts";
 import { Module, type Parameter } from "../../nn/module.ts";
@@ -34,7 +35,10 @@ class CLIPVisionEmbeddings extends Module {
   patch_embedding: PatchEmbedding;
   position_embedding: Embedding;
 
-  constructor(readonly cfg: CLIPVisionConfig, rng: Rng | null) {
+  constructor(
+    readonly cfg: CLIPVisionConfig,
+    rng: Rng | null,
+  ) {
     super();
     const D = cfg.hidden_size;
     const grid = cfg.image_size / cfg.patch_size;
@@ -47,7 +51,8 @@ class CLIPVisionEmbeddings extends Module {
   forward(pixels: Float32Array, N: number): Tensor {
     const { image_size: S, patch_size: P, num_channels: C, hidden_size: D } = this.cfg;
     const G = S / P;
-    if (pixels.length !== N * C * S * S) throw new Error(`pixel values hold ${pixels.length} floats, expected ${N}×${C}×${S}×${S}`);
+    if (pixels.length !== N * C * S * S)
+      throw new Error(`pixel values hold ${pixels.length} floats, expected ${N}×${C}×${S}×${S}`);
     // Unfold in (c, ky, kx) order so the conv weight [D, C, P, P] reads as a [D, C·P·P] matrix.
     const patches = new Float32Array(N * G * G * C * P * P);
     let at = 0;
@@ -81,7 +86,10 @@ class CLIPAttention extends Module {
   v_proj: Linear;
   q_proj: Linear;
   out_proj: Linear;
-  constructor(readonly cfg: CLIPVisionConfig, rng: Rng | null) {
+  constructor(
+    readonly cfg: CLIPVisionConfig,
+    rng: Rng | null,
+  ) {
     super();
     const D = cfg.hidden_size;
     this.k_proj = new Linear(D, D, true, rng);
@@ -94,9 +102,14 @@ class CLIPAttention extends Module {
     const [N, T, D] = x.shape;
     const H = this.cfg.num_attention_heads;
     const heads = (t: Tensor) => reshape(t, [N, T, H, D / H]);
-    const o = attention(heads(this.q_proj.forward(x)), heads(this.k_proj.forward(x)), heads(this.v_proj.forward(x)), {
-      causal: false,
-    });
+    const o = attention(
+      heads(this.q_proj.forward(x)),
+      heads(this.k_proj.forward(x)),
+      heads(this.v_proj.forward(x)),
+      {
+        causal: false,
+      },
+    );
     return this.out_proj.forward(reshape(o, [N, T, D]));
   }
 }
@@ -104,7 +117,10 @@ class CLIPAttention extends Module {
 class CLIPMLP extends Module {
   fc1: Linear;
   fc2: Linear;
-  constructor(readonly cfg: CLIPVisionConfig, rng: Rng | null) {
+  constructor(
+    readonly cfg: CLIPVisionConfig,
+    rng: Rng | null,
+  ) {
     super();
     this.fc1 = new Linear(cfg.hidden_size, cfg.intermediate_size, true, rng);
     this.fc2 = new Linear(cfg.intermediate_size, cfg.hidden_size, true, rng);
@@ -146,7 +162,10 @@ export class CLIPVisionTransformer extends Module {
   encoder: CLIPEncoder;
   post_layernorm: LayerNorm;
 
-  constructor(readonly config: CLIPVisionConfig, rng: Rng | null) {
+  constructor(
+    readonly config: CLIPVisionConfig,
+    rng: Rng | null,
+  ) {
     super();
     this.embeddings = new CLIPVisionEmbeddings(config, rng);
     this.pre_layrnorm = new LayerNorm(config.hidden_size, config.layer_norm_eps);
@@ -175,7 +194,10 @@ export class CLIPVisionTransformer extends Module {
 
 export class CLIPVisionModel extends Module {
   vision_model: CLIPVisionTransformer;
-  constructor(readonly config: CLIPVisionConfig, rng: Rng | null) {
+  constructor(
+    readonly config: CLIPVisionConfig,
+    rng: Rng | null,
+  ) {
     super();
     this.vision_model = new CLIPVisionTransformer(config, rng);
   }

@@ -1,11 +1,12 @@
 // LlamaAttention: q/k/v/o projections, RoPE on q and k, grouped-query SDPA (causal + padding mask).
-import type { LlamaConfig } from "../../io/config/llama_config.ts";
+
 import { kernels } from "../../backend/index.ts";
+import type { LlamaConfig } from "../../io/config/llama_config.ts";
 import { Linear } from "../../nn/layers.ts";
 import { Module } from "../../nn/module.ts";
 import { attention } from "../../tensor/ops/attention.ts";
-import { reshape } from "../../tensor/ops/shape.ts";
 import { rope } from "../../tensor/ops/rope.ts";
+import { reshape } from "../../tensor/ops/shape.ts";
 import type { Rng } from "../../tensor/rng.ts";
 import { Tensor } from "../../tensor/tensor.ts";
 import type { KVCache } from "./kv_cache.ts";
@@ -66,18 +67,25 @@ export class LlamaAttention extends Module {
     const rowQ = T * this.heads * D;
     for (let b = 0; b < B; b++) {
       const { k: kb, v: vb } = cache.rowKeys(ctx.layer, b, Tk);
-      kernels().attentionForward(q.values.subarray(b * rowQ, (b + 1) * rowQ), kb, vb, out.subarray(b * rowQ, (b + 1) * rowQ), lse, {
-        B: 1,
-        Tq: T,
-        Tk,
-        Hq: this.heads,
-        Hkv: this.kvHeads,
-        D,
-        scale: 1 / Math.sqrt(D),
-        causal: true,
-        qOffset: Tk - T,
-        keyMask: ctx.keyMask ? ctx.keyMask.subarray(b * Tk, (b + 1) * Tk) : null,
-      });
+      kernels().attentionForward(
+        q.values.subarray(b * rowQ, (b + 1) * rowQ),
+        kb,
+        vb,
+        out.subarray(b * rowQ, (b + 1) * rowQ),
+        lse,
+        {
+          B: 1,
+          Tq: T,
+          Tk,
+          Hq: this.heads,
+          Hkv: this.kvHeads,
+          D,
+          scale: 1 / Math.sqrt(D),
+          causal: true,
+          qOffset: Tk - T,
+          keyMask: ctx.keyMask ? ctx.keyMask.subarray(b * Tk, (b + 1) * Tk) : null,
+        },
+      );
     }
     return new Tensor(out, q.shape);
   }

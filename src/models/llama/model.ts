@@ -2,6 +2,7 @@
 import type { LlamaConfig } from "../../io/config/llama_config.ts";
 import { Embedding, Linear, RMSNorm } from "../../nn/layers.ts";
 import { Module, type Parameter } from "../../nn/module.ts";
+import { checkpoint, isGradEnabled } from "../../tensor/autograd.ts";
 import { crossEntropy, IGNORE_INDEX } from "../../tensor/ops/loss.ts";
 import { linear } from "../../tensor/ops/matmul.ts";
 import { reshape, slice } from "../../tensor/ops/shape.ts";
@@ -48,8 +49,13 @@ export class LlamaModel extends Module {
   embed_tokens: Embedding;
   layers: LlamaDecoderLayer[];
   norm: RMSNorm;
+  /** Activation recomputation: keep only each layer's input during forward, rerun the layer in backward. */
+  recompute = false;
 
-  constructor(readonly config: LlamaConfig, rng: Rng | null) {
+  constructor(
+    readonly config: LlamaConfig,
+    rng: Rng | null,
+  ) {
     super();
     this.embed_tokens = new Embedding(config.vocab_size, config.hidden_size, rng);
     this.layers = Array.from({ length: config.num_hidden_layers }, () => new LlamaDecoderLayer(config, rng));
@@ -61,7 +67,8 @@ export class LlamaModel extends Module {
     const { batch: B, seqLen: T, cache } = inp;
     const past = cache?.length ?? 0;
     let x = inp.inputsEmbeds ?? this.embed_tokens.forward(inp.inputIds!, [B, T]);
-    if (x.shape[0] !== B || x.shape[1] !== T) throw new Error(`inputs [${x.shape}] do not match batch ${B} × ${T}`);
+    if (x.shape[0] !== B || x.shape[1] !== T)
+      throw new Error(`inputs [${x.shape}] do not match batch ${B} × ${T}`);
     const positions = inp.positionIds ?? defaultPositions(B, T, past);
     const { cos, sin } = rotaryTables(this.config, positions);
     const keyMask = inp.attentionMask ?? null;
@@ -70,12 +77,23 @@ export class LlamaModel extends Module {
     const hiddenStates: Tensor[] | null = inp.outputHiddenStates ? [] : null;
     this.layers.forEach((layer, i) => {
       hiddenStates?.push(x);
-      x = layer.forward(x, { B, T, cos, sin, keyMask, cache: cache ?? null, layer: i });
+      const ctx = { B, T, cos, sin, keyMask, cache: cache ?? null, layer: i };
+      x =
+        this.recompute && isGradEnabled()
+          ? checkpoint(([h]) => layer.forward(h, ctx), [x], loraRngs(layer))
+          : layer.forward(x, ctx);
     });
     hiddenStates?.push(x);
     if (cache) cache.length += T;
     return { hidden: this.norm.forward(x), hiddenStates };
   }
+}
+
+/** The dropout generators of a layer's LoRA branches (replayed when the layer is recomputed). */
+function loraRngs(layer: Module): Rng[] {
+  const rngs: Rng[] = [];
+  for (const [, m] of layer.namedModules()) if (m instanceof Linear && m.loraRng) rngs.push(m.loraRng);
+  return rngs;
 }
 
 export function defaultPositions(B: number, T: number, past = 0): Int32Array {
@@ -89,10 +107,15 @@ export class LlamaForCausalLM extends Module {
   /** Absent when tie_word_embeddings: the head reuses model.embed_tokens.weight. */
   lm_head: Linear | null;
 
-  constructor(readonly config: LlamaConfig, rng: Rng | null) {
+  constructor(
+    readonly config: LlamaConfig,
+    rng: Rng | null,
+  ) {
     super();
     this.model = new LlamaModel(config, rng);
-    this.lm_head = config.tie_word_embeddings ? null : new Linear(config.hidden_size, config.vocab_size, false, rng);
+    this.lm_head = config.tie_word_embeddings
+      ? null
+      : new Linear(config.hidden_size, config.vocab_size, false, rng);
   }
 
   get headWeight(): Parameter {

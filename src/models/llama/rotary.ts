@@ -29,7 +29,10 @@ export function inverseFrequencies(cfg: LlamaConfig, seqLen: number): Float32Arr
 }
 
 /** cos/sin [N, D/2] for N position ids. */
-export function rotaryTables(cfg: LlamaConfig, positions: Int32Array): { cos: Float32Array; sin: Float32Array } {
+export function rotaryTables(
+  cfg: LlamaConfig,
+  positions: Int32Array,
+): { cos: Float32Array; sin: Float32Array } {
   let maxPos = 0;
   for (const p of positions) if (p > maxPos) maxPos = p;
   const inv = inverseFrequencies(cfg, maxPos + 1);

@@ -30,9 +30,13 @@ export class LlavaForConditionalGeneration extends LlamaForCausalLM {
   vision_model: CLIPVisionTransformer;
   projector: Projector;
 
-  constructor(readonly llava: LlavaConfig, rng: Rng | null) {
+  constructor(
+    readonly llava: LlavaConfig,
+    rng: Rng | null,
+  ) {
     super(llava.text, rng);
-    if (!llava.vision) throw new Error("the LLaVA config has no vision tower config (pass the tower directory)");
+    if (!llava.vision)
+      throw new Error("the LLaVA config has no vision tower config (pass the tower directory)");
     this.vision_model = new CLIPVisionTransformer(llava.vision, rng);
     this.projector = new Projector(llava.projector, rng);
   }

@@ -89,5 +89,14 @@ export function planSplice(inp: SpliceInputs): SplicePlan {
       if (labels) labels[at] = lab[i];
     });
   });
-  return { batch: B, seqLen: L, source, textIds: Int32Array.from(textIds), attentionMask, positionIds, labels, images: image };
+  return {
+    batch: B,
+    seqLen: L,
+    source,
+    textIds: Int32Array.from(textIds),
+    attentionMask,
+    positionIds,
+    labels,
+    images: image,
+  };
 }

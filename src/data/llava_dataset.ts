@@ -1,0 +1,135 @@
+// A LLaVA-format dataset as deterministic training batches: batch(epoch, index) always yields the same
+// samples (the order is a function of seed and epoch), tokenised with the template's label masking, images
+// decoded and preprocessed, collated with right padding. The next batch is prepared while the current one
+// trains, so image decoding (on sharp's threads) overlaps compute.
+import type { Tokenizer } from "../io/tokenizer.ts";
+import { makeBatches } from "./batching.ts";
+import type { CLIPImageProcessorConfig } from "../io/config/clip_preprocessor_config.ts";
+import type { ImageAspectRatio } from "./clip_preprocess.ts";
+import { type Batch, type CollateItem, collate } from "./collate.ts";
+import { type LoadedSample, loadSamples } from "./load_samples.ts";
+import { preprocess } from "./preprocess.ts";
+import type { BadReason } from "./sample.ts";
+import { loadSampleImage } from "./sample_image.ts";
+import type { ConversationTemplate } from "./templates/types.ts";
+import { truncateSample } from "./truncation.ts";
+
+export interface LlavaDatasetOptions {
+  dataPath: string;
+  imageFolder: string;
+  tokenizer: Tokenizer;
+  template: ConversationTemplate;
+  processor: CLIPImageProcessorConfig;
+  aspectRatio?: ImageAspectRatio;
+  batchSize: number;
+  seed: number;
+  /** LLaVA's model_max_length (token ids before image expansion). */
+  maxLength?: number;
+  groupByLength?: boolean;
+  strict?: boolean;
+  /** Keep only these samples (e.g. a data-type subset), by position in the file. */
+  select?: (s: LoadedSample) => boolean;
+}
+
+export interface DatasetBatch extends Batch {
+  /** Samples of this batch that carry loss (mismatched or emptied ones do not). */
+  samples: number;
+}
+
+export class LlavaDataset {
+  readonly skipped: Partial<Record<BadReason | "tokenization_mismatch", number>> = {};
+  private orders = new Map<number, number[][]>();
+  private ahead: { key: string; promise: Promise<DatasetBatch> } | null = null;
+
+  private constructor(
+    readonly opts: LlavaDatasetOptions,
+    readonly samples: LoadedSample[],
+  ) {}
+
+  static async open(opts: LlavaDatasetOptions): Promise<LlavaDataset> {
+    const plain = opts.template.style === "plain";
+    const { samples, bad } = await loadSamples(opts.dataPath, { plain, strict: opts.strict, imageFolder: opts.imageFolder });
+    const kept = opts.select ? samples.filter(opts.select) : samples;
+    if (kept.length === 0) throw new Error(`${opts.dataPath}: no usable samples`);
+    const ds = new LlavaDataset(opts, kept);
+    Object.assign(ds.skipped, bad);
+    return ds;
+  }
+
+  get batchesPerEpoch(): number {
+    return Math.ceil(this.samples.length / this.opts.batchSize);
+  }
+
+  /** LLaVA's length heuristic for grouping: word count, plus 128 for an image. */
+  private lengths(): number[] {
+    return this.samples.map(
+      ({ sample }) =>
+        sample.conversations.reduce((n, t) => n + t.value.split(/\s+/).length, 0) + (sample.image ? 128 : 0),
+    );
+  }
+
+  private order(epoch: number): number[][] {
+    let o = this.orders.get(epoch);
+    if (!o) {
+      const { batchSize, seed, groupByLength } = this.opts;
+      o = makeBatches(this.samples.length, { batchSize, seed, groupByLength, lengths: groupByLength ? this.lengths() : undefined }, epoch);
+      this.orders.clear();
+      this.orders.set(epoch, o);
+    }
+    return o;
+  }
+
+  async batch(epoch: number, index: number): Promise<DatasetBatch> {
+    const key = `${epoch}:${index}`;
+    const ready = this.ahead?.key === key ? this.ahead.promise : this.build(epoch, index);
+    const [nextEpoch, nextIndex] = index + 1 < this.batchesPerEpoch ? [epoch, index + 1] : [epoch + 1, 0];
+    this.ahead = { key: `${nextEpoch}:${nextIndex}`, promise: this.build(nextEpoch, nextIndex) };
+    // An unawaited prefetch that fails is reported when (and if) that batch is asked for.
+    this.ahead.promise.catch(() => {});
+    return ready;
+  }
+
+  private count(reason: BadReason | "tokenization_mismatch") {
+    this.skipped[reason] = (this.skipped[reason] ?? 0) + 1;
+  }
+
+  private async build(epoch: number, index: number): Promise<DatasetBatch> {
+    const { tokenizer, template, maxLength } = this.opts;
+    const picked = this.order(epoch)[index].map((i) => this.samples[i]);
+    const items = await Promise.all(
+      picked.map(async ({ sample }): Promise<CollateItem | null> => {
+        let pixelValues: Float32Array | null = null;
+        if (sample.image !== undefined) {
+          const img = await loadSampleImage(sample.image, {
+            imageFolder: this.opts.imageFolder,
+            processor: this.opts.processor,
+            aspectRatio: this.opts.aspectRatio,
+            strict: this.opts.strict,
+          });
+          if ("bad" in img) {
+            this.count(img.bad);
+            return null;
+          }
+          pixelValues = img.pixelValues;
+        }
+        let tokenized = preprocess(sample.conversations, tokenizer, template, { hasImage: pixelValues !== null, modelMaxLength: maxLength });
+        if (tokenized.mismatch) this.count("tokenization_mismatch");
+        if (maxLength !== undefined) tokenized = truncateSample(tokenized, maxLength);
+        return { sample: tokenized, pixelValues };
+      }),
+    );
+    const good = items.filter((x): x is CollateItem => x !== null);
+    const batch = collate(good, tokenizer.padTokenId, maxLength);
+    // The splice wants one image per placeholder, so text-only rows contribute no (zero) image.
+    if (batch.pixelValues) {
+      const per = batch.pixelValues.length / batch.batchSize;
+      const kept = good.flatMap((it, b) => (it.pixelValues ? [b] : []));
+      const pixels = new Float32Array(kept.length * per);
+      kept.forEach((b, k) => {
+        pixels.set(batch.pixelValues!.subarray(b * per, (b + 1) * per), k * per);
+      });
+      batch.pixelValues = pixels;
+    }
+    return { ...batch, samples: good.filter((it) => !it.sample.mismatch).length };
+  }
+}

@@ -1,0 +1,223 @@
+// One training stage end to end: build or load the LLaVA model, pick the trainable set, read the data,
+// account for parameters and memory, train (resumably), and write the results. Stage 1 ("pretrain") trains
+// the connector with the plain template; stage 2 ("finetune") applies one of the tuning methods.
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { ImageAspectRatio } from "../data/clip_preprocess.ts";
+import { type DatasetBatch, LlavaDataset } from "../data/llava_dataset.ts";
+import { getTemplate } from "../data/templates/index.ts";
+import { writeFileAtomic } from "../io/atomic_write.ts";
+import { loadClipImageProcessorConfig, parseClipImageProcessorConfig } from "../io/config/clip_preprocessor_config.ts";
+import { Fields } from "../io/config/fields.ts";
+import { openSafetensors, writeSafetensors } from "../io/safetensors.ts";
+import { loadTokenizer } from "../io/tokenizer.ts";
+import { composeLlava } from "../models/compose.ts";
+import type { LlavaForConditionalGeneration } from "../models/llava/model.ts";
+import { loadLlava, toEngineTensor } from "../models/load.ts";
+import { Rng } from "../tensor/rng.ts";
+import type { Tensor } from "../tensor/tensor.ts";
+import { applyMethod, reseedLoraDropout, type TrainableSet, type TuningOptions } from "../tuning/apply.ts";
+import { FINETUNE_LR, PRETRAIN_LR } from "../tuning/learning_rates.ts";
+import { type MethodName, methodSpec } from "../tuning/methods.ts";
+import { peakRssBytes, staticMemory } from "./memory.ts";
+import { type TrainSummary, train } from "./trainer.ts";
+
+export interface StageOptions {
+  stage: "pretrain" | "finetune";
+  /** A LLaVA directory (either layout) ... */
+  model?: string;
+  /** ... or a LLaMA-family LLM and a CLIP tower to join with a new connector. */
+  llm?: string;
+  vision?: string;
+  /** The tower directory of an original-layout LLaVA whose mm_vision_tower is not a local path. */
+  visionTower?: string;
+  projector?: "linear" | "mlp2x_gelu";
+  /** Stage-1 connector (connector.safetensors of a pretrain run) to start stage 2 from. */
+  connector?: string;
+  tokenizer?: string;
+  data: string;
+  images: string;
+  output: string;
+  method?: MethodName;
+  tuning?: TuningOptions;
+  lr?: number;
+  epochs?: number;
+  maxSteps?: number;
+  batchSize?: number;
+  gradAccum?: number;
+  warmupRatio?: number;
+  weightDecay?: number;
+  maxGradNorm?: number;
+  seed?: number;
+  template?: string;
+  maxLength?: number;
+  saveEvery?: number;
+  resume?: boolean;
+  recompute?: boolean;
+  aspectRatio?: ImageAspectRatio;
+  groupByLength?: boolean;
+  strict?: boolean;
+  progress?: "auto" | "quiet";
+  /** Stop after this many updates in this process (a deliberate interruption). */
+  stopAfter?: number;
+  log?: (line: string) => void;
+}
+
+export interface StageResult {
+  model: LlavaForConditionalGeneration;
+  trainable: TrainableSet;
+  summary: TrainSummary;
+  lr: number;
+}
+
+function buildModel(o: StageOptions): LlavaForConditionalGeneration {
+  if (o.model) return loadLlava(o.model, { visionTowerDir: o.visionTower });
+  if (o.llm && o.vision)
+    return composeLlava(o.llm, o.vision, { projector: o.projector, seed: o.seed, maxLength: o.maxLength });
+  throw new Error("give --model DIR, or --llm DIR and --vision DIR");
+}
+
+/** Loads a stage-1 connector: canonical names (projector.*) or the original layout's model.mm_projector.*. */
+export function loadConnector(model: LlavaForConditionalGeneration, file: string): void {
+  const st = openSafetensors(file);
+  try {
+    const tensors = new Map<string, Tensor>();
+    for (const name of st.names()) {
+      const canonical = name.startsWith("projector.")
+        ? name
+        : name
+            .replace(/^model\.mm_projector\.(\d+)\./, (_, i) => `projector.linear_${Number(i) / 2 + 1}.`)
+            .replace(/^model\.mm_projector\./, "projector.linear_1.");
+      tensors.set(canonical.slice("projector.".length), toEngineTensor(st.read(name), `${file}: ${name}`));
+    }
+    model.projector.loadStateDict(tensors);
+  } finally {
+    st.close();
+  }
+}
+
+function describeTrainable(t: TrainableSet, lr: number, lrSource: string): string {
+  const pct = (a: number, b: number) => (b ? `${((100 * a) / b).toFixed(4)}%` : "-");
+  const lines = [
+    `trainable ${t.trainableCount.toLocaleString()} of ${t.totalCount.toLocaleString()} parameters (${pct(t.trainableCount, t.totalCount)})`,
+  ];
+  for (const [g, c] of [...t.byGroup].sort())
+    lines.push(
+      `  ${g.padEnd(12)} ${c.trainable.toLocaleString().padStart(14)} / ${c.total.toLocaleString()}`,
+    );
+  lines.push(`learning rate ${lr} (${lrSource})`);
+  return lines.join("\n");
+}
+
+export async function runStage(o: StageOptions): Promise<StageResult> {
+  const log = o.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const seed = o.seed ?? 42;
+  mkdirSync(o.output, { recursive: true });
+  const model = buildModel(o);
+  if (o.connector) loadConnector(model, o.connector);
+  const methodName: MethodName = o.stage === "pretrain" ? "connector" : (o.method ?? "ln");
+  const spec = methodSpec(methodName);
+  const trainable = applyMethod(model, spec, o.tuning ?? {}, new Rng(seed));
+  model.model.recompute = o.recompute ?? false;
+  model.train();
+  const lrDefault = o.stage === "pretrain" ? PRETRAIN_LR : FINETUNE_LR[methodName];
+  const lr = o.lr ?? lrDefault.lr;
+  log(describeTrainable(trainable, lr, o.lr ? "given" : lrDefault.source));
+
+  const tokenizerDir = o.tokenizer ?? o.model ?? o.llm!;
+  const tokenizer = loadTokenizer(tokenizerDir);
+  const template = getTemplate(o.template ?? (o.stage === "pretrain" ? "plain" : "vicuna_v1"), tokenizer);
+  const visionCfg = model.vision_model.config;
+  const processorDir = [o.vision, o.visionTower, o.model].find(
+    (d) => d && existsSync(join(d, "preprocessor_config.json")),
+  );
+  const processor = processorDir
+    ? loadClipImageProcessorConfig(processorDir, visionCfg.image_size)
+    : parseClipImageProcessorConfig(new Fields("(CLIP defaults)", {}), visionCfg.image_size);
+  const data = await LlavaDataset.open({
+    dataPath: o.data,
+    imageFolder: o.images,
+    tokenizer,
+    template,
+    processor,
+    aspectRatio: o.aspectRatio ?? model.llava.imageAspectRatio,
+    batchSize: o.batchSize ?? 4,
+    seed,
+    maxLength: o.maxLength,
+    groupByLength: o.groupByLength,
+    strict: o.strict,
+  });
+  log(
+    `data: ${data.samples.length} samples, ${data.batchesPerEpoch} batches per epoch${Object.keys(data.skipped).length ? `, skipped ${JSON.stringify(data.skipped)}` : ""}`,
+  );
+
+  const memory = staticMemory(model);
+  const run = {
+    stage: o.stage,
+    method: methodName,
+    paperName: spec.paperName,
+    lr,
+    seed,
+    trainable: {
+      count: trainable.trainableCount,
+      total: trainable.totalCount,
+      byGroup: Object.fromEntries(trainable.byGroup),
+      names: trainable.names,
+    },
+    memory,
+  };
+  writeFileAtomic(join(o.output, "run.json"), `${JSON.stringify(run, null, 2)}\n`);
+
+  const summary = await train<DatasetBatch>(
+    model,
+    data,
+    (b, micro) => {
+      reseedLoraDropout(model, seed, micro);
+      const out = model.forwardMultimodal({
+        inputIds: b.inputIds,
+        batch: b.batchSize,
+        seqLen: b.seqLen,
+        attentionMask: b.attentionMask,
+        labels: b.labels,
+        pixelValues: b.pixelValues ?? undefined,
+        logits: "none",
+      });
+      return { loss: out.loss!, tokens: b.attentionMask.reduce((n, m) => n + m, 0) };
+    },
+    {
+      outputDir: o.output,
+      lr,
+      epochs: o.epochs,
+      maxSteps: o.maxSteps,
+      gradAccum: o.gradAccum,
+      warmupRatio: o.warmupRatio,
+      weightDecay: o.weightDecay,
+      maxGradNorm: o.maxGradNorm,
+      seed,
+      saveEvery: o.saveEvery,
+      resume: o.resume,
+      progress: o.progress,
+      stopAfter: o.stopAfter,
+    },
+  );
+  const final = {
+    ...run,
+    memory: { ...memory, peakActivationBytes: summary.peakActivationBytes, peakRssBytes: peakRssBytes() },
+    steps: summary.steps,
+    finalLoss: summary.finalLoss,
+    skipped: data.skipped,
+  };
+  writeFileAtomic(join(o.output, "run.json"), `${JSON.stringify(final, null, 2)}\n`);
+  if (o.stage === "pretrain") {
+    const tensors = Object.fromEntries(
+      model.projector
+        .namedParameters("projector")
+        .map(([n, p]) => [n, { dtype: "F32" as const, shape: [...p.shape], data: p.values }]),
+    );
+    writeSafetensors(join(o.output, "connector.safetensors"), tensors, { format: "pt" });
+  }
+  log(
+    `done: ${summary.steps} steps, final loss ${summary.finalLoss.toFixed(4)}, peak RSS ${(peakRssBytes() / 2 ** 20).toFixed(0)} MiB`,
+  );
+  return { model, trainable, summary, lr };
+}

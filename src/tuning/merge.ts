@@ -1,0 +1,98 @@
+// Merging an adapter into a full checkpoint, like PEFT's merge_and_unload: LN-tuning copies and
+// modules_to_save replace the base tensors (LNTuningLayer.merge swaps modules, no arithmetic); LoRA adds
+// scaling · B·A to W (lora/layer.py get_delta_weight), computed in f32 and stored in W's dtype.
+// The output is one model.safetensors in the input's layout and tensor names, plus the input's other files.
+import { copyFileSync, mkdirSync, readdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { f32ToHalf } from "../backend/half.ts";
+import { openCheckpoint, SINGLE_FILE } from "../io/checkpoint.ts";
+import { type Tensor as StoredTensor, toFloat32, writeSafetensors } from "../io/safetensors.ts";
+import { detectLayout, toCanonical } from "../io/weights/layouts.ts";
+import type { Tensor } from "../tensor/tensor.ts";
+import type { LoraFactors } from "./adapter_switch.ts";
+import { readAdapter } from "./peft_adapter.ts";
+
+/** Weight files are rewritten, never copied; everything else at the top level (config.json, tokenizer and
+ * preprocessor files, generation config, chat template) is copied as it is. */
+const WEIGHT_FILE = /\.(safetensors|bin|pt|pth|ckpt)$|\.index\.json$/;
+
+function stored(
+  values: Float32Array,
+  shape: number[],
+  dtype: StoredTensor["dtype"],
+  name: string,
+): StoredTensor {
+  if (dtype === "F32") return { dtype, shape, data: values };
+  if (dtype === "BF16" || dtype === "F16")
+    return { dtype, shape, data: f32ToHalf(values, dtype === "BF16" ? "bf16" : "f16") };
+  throw new Error(`${name}: cannot merge into a ${dtype} tensor`);
+}
+
+/** W + scaling · B·A, in f32. */
+function loraMerged(w: Float32Array, { A, B }: LoraFactors, scaling: number): Float32Array {
+  const [r, inF] = A.shape;
+  const out = B.shape[0];
+  const a = A.toFloat32();
+  const b = B.toFloat32();
+  const merged = Float32Array.from(w);
+  const delta = new Float32Array(inF);
+  for (let o = 0; o < out; o++) {
+    delta.fill(0);
+    for (let k = 0; k < r; k++) {
+      const bk = b[o * r + k];
+      for (let i = 0; i < inF; i++) delta[i] += bk * a[k * inF + i];
+    }
+    for (let i = 0; i < inF; i++) merged[o * inF + i] += delta[i] * scaling;
+  }
+  return merged;
+}
+
+export interface MergeResult {
+  layout: string;
+  /** Canonical names of the tensors that changed. */
+  merged: string[];
+  file: string;
+}
+
+export function mergeAdapter(modelDir: string, adapterDir: string, outDir: string): MergeResult {
+  if (resolve(modelDir) === resolve(outDir))
+    throw new Error(`${outDir}: the output must not be the model directory`);
+  const ckpt = openCheckpoint(modelDir);
+  try {
+    const layout = detectLayout(ckpt.names());
+    if (!layout || layout === "clip") throw new Error(`${modelDir}: not a LLaMA or LLaVA checkpoint`);
+    const adapter = readAdapter(adapterDir, layout);
+    const lora = adapter.config.lora;
+    const scaling = lora ? (lora.useRslora ? lora.alpha / Math.sqrt(lora.r) : lora.alpha / lora.r) : 0;
+    const pending = new Set([
+      ...adapter.tensors.keys(),
+      ...[...adapter.lora.keys()].map((p) => `${p}.weight`),
+    ]);
+    const out: Record<string, StoredTensor> = {};
+    for (const name of ckpt.names()) {
+      const t = ckpt.read(name);
+      const m = toCanonical(layout, name);
+      const c = m.kind === "weight" ? m.name : "";
+      const whole: Tensor | undefined = adapter.tensors.get(c);
+      const factors = c.endsWith(".weight") ? adapter.lora.get(c.slice(0, -".weight".length)) : undefined;
+      if (whole && whole.shape.join() !== t.shape.join())
+        throw new Error(`${name}: adapter shape [${whole.shape}] but the checkpoint's is [${t.shape}]`);
+      if (whole) out[name] = stored(whole.toFloat32(), t.shape, t.dtype, name);
+      else if (factors)
+        out[name] = stored(loraMerged(toFloat32(t), factors, scaling), t.shape, t.dtype, name);
+      else out[name] = t;
+      pending.delete(c);
+    }
+    if (pending.size)
+      throw new Error(`${modelDir}: the checkpoint lacks adapted weights ${[...pending].join(", ")}`);
+    mkdirSync(outDir, { recursive: true });
+    for (const f of readdirSync(modelDir, { withFileTypes: true }))
+      if (f.isFile() && !WEIGHT_FILE.test(f.name)) copyFileSync(join(modelDir, f.name), join(outDir, f.name));
+    const file = join(outDir, SINGLE_FILE);
+    writeSafetensors(file, out, { format: "pt" });
+    const merged = [...adapter.tensors.keys(), ...[...adapter.lora.keys()].map((p) => `${p}.weight`)].sort();
+    return { layout, merged, file };
+  } finally {
+    ckpt.close();
+  }
+}

@@ -1,0 +1,300 @@
+// PEFT adapter directories (adapter_config.json + adapter_model.safetensors) with the tensor names
+// PeftModel.save_pretrained writes for the equivalent PEFT model. A module's PEFT path is its on-disk
+// module path (toDiskName) and every key starts with "base_model.model." (PeftModel → tuner → base model).
+// Rules, from src/peft/utils/save_and_load.py::get_peft_model_state_dict and the adapter name removed by
+// tuners_utils._remove_adapter_name_from_state_dict_key:
+//   LN_TUNING  each targeted module is wrapped whole (ln_tuning/layer.py: ln_tuning_layers[name] =
+//              deepcopy(module)), so every parameter under it is saved as
+//              <module>.ln_tuning_layers.<path inside the module>
+//   LORA       <module>.lora_A.weight [r, in], <module>.lora_B.weight [out, r] (lora/layer.py)
+//   modules_to_save  ModulesToSaveWrapper.adapter_state_dict (utils/other.py) saves the copy under the
+//              module's own name: <module>.<param>, exactly the base model's key
+//   embeddings when embed_tokens / lm_head are targets (save_embedding_layers="auto"), the wrapped base
+//              layers are saved too, untouched: <module>.base_layer.weight
+import { existsSync, mkdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { writeFileAtomic } from "../io/atomic_write.ts";
+import { openCheckpoint } from "../io/checkpoint.ts";
+import { openSafetensors, type Tensor as StoredTensor, writeSafetensors } from "../io/safetensors.ts";
+import { detectLayout, toCanonical, toDiskName, type WeightLayout } from "../io/weights/layouts.ts";
+import { LlavaForConditionalGeneration } from "../models/llava/model.ts";
+import { toEngineTensor } from "../models/load.ts";
+import { Linear } from "../nn/layers.ts";
+import type { Module } from "../nn/module.ts";
+import type { Tensor } from "../tensor/tensor.ts";
+import { type Adapter, activateAdapter, type LoraFactors } from "./adapter_switch.ts";
+import { isSelected, type LoraOptions } from "./apply.ts";
+import { groupOf } from "./groups.ts";
+import { type MethodName, type MethodSpec, methodSpec } from "./methods.ts";
+import {
+  type AdapterConfig,
+  adapterConfigJson,
+  CONFIG_NAME,
+  readAdapterConfig,
+  savedModuleMatches,
+  type TargetModules,
+  targetMatches,
+  WEIGHTS_NAME,
+} from "./peft_config.ts";
+
+export type AdapterLayout = Exclude<WeightLayout, "clip">;
+
+const PREFIX = "base_model.model.";
+
+/** The connector as one module, the unit PEFT's `llava` LN-tuning default ("multi_modal_projector") copies. */
+const CONNECTOR: Record<AdapterLayout, string | null> = {
+  "llava-hf": "multi_modal_projector",
+  llava: "model.mm_projector",
+  llama: null,
+};
+
+const parentPath = (path: string) => path.slice(0, Math.max(0, path.lastIndexOf(".")));
+const lastSegment = (path: string) => path.slice(path.lastIndexOf(".") + 1);
+const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
+
+/** Every module path that holds a parameter, directly or below it. */
+function modulePaths(paramPaths: string[]): string[] {
+  const out = new Set<string>();
+  for (const p of paramPaths) {
+    const parts = p.split(".");
+    for (let i = 1; i < parts.length; i++) out.add(parts.slice(0, i).join("."));
+  }
+  return [...out];
+}
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** A module path as a regex: layer indices become \d+. The older llava-hf prefix also accepts
+ * transformers ≥ 4.52's model.language_model.layers…, since PEFT does not rewrite a regex target for the
+ * newer module names. */
+function generalize(path: string, layout: AdapterLayout): string {
+  const re = path
+    .split(".")
+    .map((s) => (/^\d+$/.test(s) ? "\\d+" : escapeRegex(s)))
+    .join("\\.");
+  return layout === "llava-hf"
+    ? re.replace(/^language_model\\\.model\\\./, "(?:model\\.)?language_model\\.(?:model\\.)?")
+    : re;
+}
+
+/** target_modules that select exactly `targets` among `modules` by PEFT's rule: short names (PEFT's own
+ * style), else a regex (when a short name would also hit the vision tower), else the full paths. */
+function describeTargets(targets: Set<string>, modules: string[], layout: AdapterLayout): TargetModules {
+  const exact = (t: TargetModules) => modules.every((m) => targetMatches(t, m) === targets.has(m));
+  const leaves = sorted([...targets].map(lastSegment));
+  if (exact(leaves)) return leaves;
+  const byParent = new Map<string, string[]>();
+  for (const t of targets) {
+    const parent = generalize(parentPath(t), layout);
+    byParent.set(parent, [...(byParent.get(parent) ?? []), escapeRegex(lastSegment(t))]);
+  }
+  const pattern = [...byParent]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([parent, names]) => `${parent ? `${parent}\\.` : ""}(?:${sorted(names).join("|")})`)
+    .join("|");
+  return exact(pattern) ? pattern : sorted(targets);
+}
+
+/** modules_to_save entries, matched by PEFT with a plain endswith: short names where unambiguous. */
+function describeSaved(saved: Set<string>, modules: string[]): string[] {
+  return sorted(
+    [...saved].map((m) => {
+      const leaf = lastSegment(m);
+      return modules.every((x) => savedModuleMatches([leaf], x) === (x === m)) ? leaf : m;
+    }),
+  );
+}
+
+/** get_peft_model_state_dict's embedding_is_targeted: a list must literally name embed_tokens or lm_head
+ * (EMBEDDING_LAYER_NAMES); a regex must fully match a module so named. */
+function embeddingTargeted(targets: TargetModules, modules: string[]): boolean {
+  const names = ["embed_tokens", "lm_head"];
+  if (typeof targets !== "string") return names.some((n) => targets.includes(n));
+  return modules.some((m) => names.includes(lastSegment(m)) && targetMatches(targets, m));
+}
+
+/** A base weight read from the base checkpoint, whatever its layout. */
+function readBaseWeight(baseDir: string | null | undefined, canonical: string): Tensor {
+  if (!baseDir || !existsSync(baseDir) || !statSync(baseDir).isDirectory())
+    throw new Error(
+      `PEFT also saves the untouched ${canonical} as "…base_layer.weight" when it is an LN-tuning target; ` +
+        "give baseModelNameOrPath as the base checkpoint directory, or embeddingBaseLayers: false",
+    );
+  const ckpt = openCheckpoint(baseDir);
+  try {
+    const layout = detectLayout(ckpt.names());
+    const name =
+      layout &&
+      ckpt.names().find((n) => {
+        const m = toCanonical(layout, n);
+        return m.kind === "weight" && m.name === canonical;
+      });
+    if (!name) throw new Error(`${baseDir}: the base checkpoint has no ${canonical}`);
+    return toEngineTensor(ckpt.read(name), `${baseDir}: ${name}`);
+  } finally {
+    ckpt.close();
+  }
+}
+
+export interface SaveAdapterOptions {
+  method: MethodSpec | MethodName;
+  layout: AdapterLayout;
+  /** As in TuningOptions: model.norm was trained too. */
+  includeFinalNorm?: boolean;
+  /** The settings the LoRA branches were added with (required for LoRA methods). */
+  lora?: LoraOptions;
+  /** Written to the config; for LN tuning of embed_tokens / lm_head also read for their base copies. */
+  baseModelNameOrPath?: string | null;
+  /** Write the "…base_layer.weight" base copies PEFT adds for targeted embeddings (default true). */
+  embeddingBaseLayers?: boolean;
+}
+
+/** Writes `dir`/adapter_config.json and `dir`/adapter_model.safetensors (f32, metadata {"format": "pt"}).
+ * LoRA methods become LORA adapters with the other trained modules in modules_to_save; every other
+ * method becomes LN_TUNING over the modules holding its trained parameters (the connector whole). */
+export function saveAdapter(
+  dir: string,
+  model: Module,
+  opts: SaveAdapterOptions,
+): { config: AdapterConfig; keys: string[] } {
+  const spec = typeof opts.method === "string" ? methodSpec(opts.method) : opts.method;
+  const projectorType =
+    model instanceof LlavaForConditionalGeneration ? model.projector.config.type : undefined;
+  const disk = (canonical: string) => toDiskName(opts.layout, canonical, projectorType);
+  const params = model.namedParameters().filter(([n]) => groupOf(n) !== "lora");
+  const modules = modulePaths(params.map(([n]) => disk(n)));
+  const selected = params.filter(([n]) => isSelected(n, spec, { includeFinalNorm: opts.includeFinalNorm }));
+  const owner = (canonical: string) =>
+    groupOf(canonical) === "connector" ? CONNECTOR[opts.layout]! : parentPath(disk(canonical));
+  const owners = new Set(selected.map(([n]) => owner(n)));
+  /** The outermost module of `set` that holds the parameter at `path`. */
+  const holder = (set: Set<string>, path: string) =>
+    [...set].filter((m) => path.startsWith(`${m}.`)).sort((a, b) => a.length - b.length)[0];
+
+  const tensors: Record<string, StoredTensor> = {};
+  const put = (key: string, t: Tensor) => {
+    tensors[PREFIX + key] = { dtype: "F32", shape: [...t.shape], data: t.toFloat32() };
+  };
+  let config: AdapterConfig;
+  const base = { baseModelNameOrPath: opts.baseModelNameOrPath ?? null, taskType: "CAUSAL_LM" };
+
+  if (spec.lora) {
+    const lora = opts.lora;
+    if (!lora) throw new Error(`saving a ${spec.name} adapter needs the LoRA settings (r, alpha, dropout)`);
+    const targets = new Set<string>();
+    for (const [path, m] of model.namedModules()) {
+      if (!(m instanceof Linear) || !m.lora_A || !m.lora_B) continue;
+      const scaling = lora.useRslora ? lora.alpha / Math.sqrt(lora.r) : lora.alpha / lora.r;
+      if (m.lora_A.outFeatures !== lora.r || m.loraScaling !== scaling)
+        throw new Error(`${path}: its LoRA branch was not made with r=${lora.r}, alpha=${lora.alpha}`);
+      const target = parentPath(disk(`${path}.weight`));
+      targets.add(target);
+      put(`${target}.lora_A.weight`, m.lora_A.weight);
+      put(`${target}.lora_B.weight`, m.lora_B.weight);
+    }
+    if (targets.size === 0) throw new Error(`method ${spec.name}: the model has no LoRA branch to save`);
+    for (const [n, p] of params) if (holder(owners, disk(n))) put(disk(n), p);
+    config = {
+      ...base,
+      peftType: "LORA",
+      targetModules: describeTargets(targets, modules, opts.layout),
+      modulesToSave: owners.size ? describeSaved(owners, modules) : null,
+      lora: { r: lora.r, alpha: lora.alpha, dropout: lora.dropout, useRslora: lora.useRslora ?? false },
+    };
+  } else {
+    for (const [n, p] of params) {
+      const path = disk(n);
+      const m = holder(owners, path);
+      if (m) put(`${m}.ln_tuning_layers.${path.slice(m.length + 1)}`, p);
+    }
+    const targetModules = describeTargets(owners, modules, opts.layout);
+    config = { ...base, peftType: "LN_TUNING", targetModules, modulesToSave: null };
+    if ((opts.embeddingBaseLayers ?? true) && embeddingTargeted(targetModules, modules))
+      for (const c of ["model.embed_tokens.weight", "lm_head.weight"]) {
+        if (!params.some(([n]) => n === c) || !owners.has(owner(c))) continue;
+        put(`${owner(c)}.base_layer.weight`, readBaseWeight(opts.baseModelNameOrPath, c));
+      }
+  }
+  mkdirSync(dir, { recursive: true });
+  writeSafetensors(join(dir, WEIGHTS_NAME), tensors, { format: "pt" });
+  writeFileAtomic(join(dir, CONFIG_NAME), adapterConfigJson(config));
+  return { config, keys: Object.keys(tensors).sort() };
+}
+
+/** What one saved key holds: a whole parameter value or one LoRA factor, in canonical names; `target` is
+ * the PEFT module the tuner wrapped (null for modules_to_save copies). */
+type Entry =
+  | { kind: "whole"; name: string; target: string | null }
+  | { kind: "lora"; linear: string; half: "A" | "B"; target: string };
+
+function classify(key: string, config: AdapterConfig, layout: AdapterLayout): Entry | null {
+  if (!key.startsWith(PREFIX)) return null;
+  const path = key.slice(PREFIX.length);
+  const canonical = (diskName: string) => {
+    const m = toCanonical(layout, diskName);
+    return m.kind === "weight" ? m.name : null;
+  };
+  const ln = path.split(".ln_tuning_layers.");
+  if (config.peftType === "LN_TUNING" && ln.length === 2) {
+    const name = canonical(ln.join("."));
+    return name ? { kind: "whole", name, target: ln[0] } : null;
+  }
+  const lora = /^(.+)\.lora_(A|B)\.weight$/.exec(path);
+  if (config.peftType === "LORA" && lora) {
+    const name = canonical(`${lora[1]}.weight`);
+    return name
+      ? { kind: "lora", linear: parentPath(name), half: lora[2] as "A" | "B", target: lora[1] }
+      : null;
+  }
+  const saved = modulePaths([path]).some((m) => savedModuleMatches(config.modulesToSave ?? [], m));
+  const name = saved ? canonical(path) : null;
+  return name ? { kind: "whole", name, target: null } : null;
+}
+
+/** Reads an adapter directory (written by lntune or by PEFT, with either llava-hf module naming) into
+ * canonical names. Half-precision tensors keep their dtype. */
+export function readAdapter(dir: string, layout: AdapterLayout): Adapter {
+  const config = readAdapterConfig(dir);
+  const file = join(dir, WEIGHTS_NAME);
+  if (!existsSync(file)) throw new Error(`${file}: missing (a legacy adapter_model.bin is not read)`);
+  const tensors = new Map<string, Tensor>();
+  const halves = new Map<string, Partial<LoraFactors>>();
+  const problems: string[] = [];
+  const st = openSafetensors(file);
+  try {
+    for (const key of st.names()) {
+      // Base-layer copies are the base model's own weights (see the header), not adapter state.
+      if (key.includes(".base_layer.")) continue;
+      const entry = classify(key, config, layout);
+      if (!entry) {
+        problems.push(`${key}: not a tensor of a ${config.peftType} adapter for the ${layout} layout`);
+        continue;
+      }
+      if (entry.target !== null && config.targetModules && !targetMatches(config.targetModules, entry.target))
+        problems.push(`${key}: module ${entry.target} is not selected by target_modules`);
+      const t = toEngineTensor(st.read(key), `${file}: ${key}`);
+      if (entry.kind === "whole") tensors.set(entry.name, t);
+      else halves.set(entry.linear, { ...halves.get(entry.linear), [entry.half]: t });
+    }
+  } finally {
+    st.close();
+  }
+  const lora = new Map<string, LoraFactors>();
+  for (const [path, { A, B }] of halves) {
+    if (!A || !B) problems.push(`${path}: only one of lora_A / lora_B is present`);
+    else if (A.shape[0] !== config.lora!.r)
+      problems.push(`${path}: lora_A has rank ${A.shape[0]} but the config says r=${config.lora!.r}`);
+    else lora.set(path, { A, B });
+  }
+  if (problems.length) throw new Error(`${file}:\n  ${problems.join("\n  ")}`);
+  return { dir, config, tensors, lora };
+}
+
+/** Reads the adapter and makes it the model's active one (see adapter_switch.ts to switch or restore).
+ * Like PeftModel.load_adapter without is_trainable, it also puts the model in eval mode (no dropout). */
+export function loadAdapter(dir: string, model: Module, layout: AdapterLayout): Adapter {
+  const adapter = readAdapter(dir, layout);
+  activateAdapter(model, adapter);
+  model.eval();
+  return adapter;
+}
