@@ -1,0 +1,58 @@
+// AdamW, gradient clipping and the warmup-cosine schedule against PyTorch (tools/make_optimizer_fixture.py).
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { test } from "node:test";
+import { Parameter } from "../../src/nn/module.ts";
+import { AdamW, decays } from "../../src/train/adamw.ts";
+import { clipGradNorm, nonFiniteGrads } from "../../src/train/grad_norm.ts";
+import { cosineWithWarmup, warmupSteps } from "../../src/train/schedule.ts";
+import { testEachBackend } from "../tensor/backends.ts";
+import { assertClose } from "../tensor/gradcheck.ts";
+
+const fx = JSON.parse(readFileSync(new URL("../fixtures/train/adamw.json", import.meta.url), "utf8"));
+
+testEachBackend("AdamW + clipping + cosine warmup match PyTorch over several steps", () => {
+  const w = new Parameter(Float32Array.from(fx.init.decay), [5, 3]);
+  const b = new Parameter(Float32Array.from(fx.init.no_decay), [4]);
+  const params = [
+    ["layer.weight", w],
+    ["layer.bias", b],
+  ] as const;
+  const opt = new AdamW(params, { lr: fx.lr, betas: fx.betas, eps: fx.eps, weightDecay: fx.weight_decay });
+  const warmup = warmupSteps(fx.total, fx.warmup_ratio);
+  fx.steps.forEach((s: Record<string, number[] & number>, step: number) => {
+    w.grad = Float32Array.from(s.grad_decay);
+    b.grad = Float32Array.from(s.grad_no_decay);
+    const norm = clipGradNorm(params, fx.max_norm);
+    assert.ok(Math.abs(norm - s.norm) < 1e-5 * s.norm, `norm at step ${step}`);
+    const lr = fx.lr * cosineWithWarmup(step, fx.total, warmup);
+    assert.ok(Math.abs(lr - s.lr) < 1e-12, `lr at step ${step}: ${lr} vs ${s.lr}`);
+    opt.update(lr);
+    assertClose(w.values, s.decay, 1e-6, 1e-5, `weights after step ${step + 1}`);
+    assertClose(b.values, s.no_decay, 1e-6, 1e-5, `bias after step ${step + 1}`);
+  });
+});
+
+test("weight decay skips norm weights and biases (HF Trainer's grouping)", () => {
+  assert.equal(decays("model.layers.0.self_attn.q_proj.weight"), true);
+  assert.equal(decays("model.embed_tokens.weight"), true);
+  assert.equal(decays("projector.linear_1.weight"), true);
+  assert.equal(decays("projector.linear_1.bias"), false);
+  assert.equal(decays("model.layers.3.input_layernorm.weight"), false);
+  assert.equal(decays("model.norm.weight"), false);
+  assert.equal(decays("vision_model.encoder.layers.0.layer_norm1.weight"), false);
+});
+
+test("non-finite gradients are reported by parameter name", () => {
+  const a = new Parameter(Float32Array.of(1, 2), [2]);
+  const c = new Parameter(Float32Array.of(1), [1]);
+  a.grad = Float32Array.of(0, Number.NaN);
+  c.grad = Float32Array.of(Number.POSITIVE_INFINITY);
+  assert.deepEqual(
+    nonFiniteGrads([
+      ["a", a],
+      ["c", c],
+    ]),
+    ["a", "c"],
+  );
+});

@@ -1,0 +1,91 @@
+// A training run killed with SIGKILL and resumed ends with exactly the weights, optimizer state and metrics
+// of an uninterrupted run.
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { makeSandboxData } from "../../src/sandbox/data.ts";
+import { makeSandboxModels } from "../../src/sandbox/models.ts";
+
+const CLI = join(import.meta.dirname, "..", "..", "bin", "lntune.js");
+
+function args(dir: string, output: string, models: { llm: string; vision: string }) {
+  return [
+    CLI,
+    "finetune",
+    "--llm",
+    models.llm,
+    "--vision",
+    models.vision,
+    "--data",
+    join(dir, "data", "finetune.json"),
+    "--images",
+    join(dir, "data", "images"),
+    "--output",
+    output,
+    "--method",
+    "lora",
+    "--lora-r",
+    "4",
+    "--lora-dropout",
+    "0.1",
+    "--max-steps",
+    "6",
+    "--batch-size",
+    "4",
+    "--grad-accum",
+    "2",
+    "--save-every",
+    "1",
+    "--seed",
+    "3",
+    "--quiet",
+  ];
+}
+
+function latest(output: string): string | null {
+  const p = join(output, "checkpoints", "latest");
+  return existsSync(p) ? readFileSync(p, "utf8").trim() : null;
+}
+
+const withoutTiming = (file: string) =>
+  readFileSync(file, "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => {
+      const { tokensPerSecond, ...rest } = JSON.parse(l);
+      void tokensPerSecond;
+      return rest;
+    });
+
+test("resume after SIGKILL reproduces the uninterrupted run bit for bit", { timeout: 240_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "lntune-resume-"));
+  await makeSandboxData(join(dir, "data"), { train: 32, eval: 0, size: 32, seed: 1 });
+  const models = makeSandboxModels(join(dir, "models"), 1);
+  const ref = join(dir, "ref");
+  const full = spawnSync(process.execPath, args(dir, ref, models), { encoding: "utf8" });
+  assert.equal(full.status, 0, full.stderr);
+
+  const run = join(dir, "run");
+  const child = spawn(process.execPath, args(dir, run, models), { stdio: "ignore" });
+  const exited = new Promise((r) => child.on("exit", r));
+  while ((latest(run) ?? "") < "step-0000002") await new Promise((r) => setTimeout(r, 20));
+  child.kill("SIGKILL");
+  await exited;
+  const killedAt = latest(run)!;
+  assert.ok(killedAt < "step-0000006", `the run finished (${killedAt}) before it could be killed`);
+  const resumed = spawnSync(process.execPath, [...args(dir, run, models), "--resume"], { encoding: "utf8" });
+  assert.equal(resumed.status, 0, resumed.stderr);
+
+  assert.equal(latest(run), "step-0000006");
+  for (const file of ["trainable.safetensors", "optimizer.safetensors", "state.json"])
+    assert.ok(
+      readFileSync(join(run, "checkpoints", "step-0000006", file)).equals(
+        readFileSync(join(ref, "checkpoints", "step-0000006", file)),
+      ),
+      `${file} differs after resuming from ${killedAt}`,
+    );
+  assert.deepEqual(withoutTiming(join(run, "metrics.jsonl")), withoutTiming(join(ref, "metrics.jsonl")));
+});
