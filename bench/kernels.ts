@@ -1,10 +1,13 @@
 // Kernel benchmarks: `npm run bench:kernels`. Prints SGEMM GFLOP/s of the native kernels (median of
 // timed repetitions after warm-up) for each shape, transposition and thread count, next to PyTorch's
-// torch.mm when the system python has torch.
+// torch.mm when the system python has torch; then one LLaMA block's forward + backward (llama_block.ts).
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { loadNativeKernels, nativeIsa } from "../src/backend/native.ts";
+import { benchBlock } from "./llama_block.ts";
+import { timeMs } from "./timing.ts";
+import { PYTHON, torchAvailable, torchEnv } from "./torch_env.ts";
 
 const SHAPES: [number, number, number][] = [
   [512, 512, 512],
@@ -17,25 +20,6 @@ const LAYOUTS = [
   { name: "TN", ta: true, tb: false },
 ];
 const TORCH_SCRIPT = fileURLToPath(new URL("../../shared/bench/torch_gemm.py", import.meta.url));
-const PYTHON = "/usr/bin/python3";
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-/** Times fn: warm-up runs, then the median of at least `reps` runs (and at least ~0.5 s in total). */
-function timeMs(fn: () => void, reps = 7): number {
-  for (let i = 0; i < 2; i++) fn();
-  const times: number[] = [];
-  const start = performance.now();
-  while (times.length < reps || (performance.now() - start < 500 && times.length < 100)) {
-    const t0 = performance.now();
-    fn();
-    times.push(performance.now() - t0);
-  }
-  return median(times);
-}
 
 function randomMatrix(n: number): Float32Array {
   const a = new Float32Array(n);
@@ -47,9 +31,9 @@ function randomMatrix(n: number): Float32Array {
  * set_num_threads(1) leaves OpenBLAS's own threads running. */
 function torchGemm(threadCounts: number[]): Map<string, number> | null {
   const result = new Map<string, number>();
-  if (!existsSync(TORCH_SCRIPT) || spawnSync(PYTHON, ["-c", "import torch"]).status !== 0) return null;
+  if (!existsSync(TORCH_SCRIPT) || !torchAvailable()) return null;
   for (const threads of threadCounts) {
-    const env = threads === 1 ? { ...process.env, OPENBLAS_NUM_THREADS: "1" } : process.env;
+    const env = torchEnv(threads);
     const run = spawnSync(PYTHON, [TORCH_SCRIPT], { env, encoding: "utf8" });
     if (run.status !== 0) return null;
     for (const m of run.stdout.matchAll(/t=(\d+) (\d+x\d+x\d+): ([\d.]+) GFLOP\/s/g))
@@ -94,3 +78,4 @@ export function benchGemm(): void {
 }
 
 benchGemm();
+benchBlock();

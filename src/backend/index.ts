@@ -26,9 +26,13 @@ function pickDefault(): Kernels {
   if (wanted === "ts") return tsKernels;
   const native = nativeKernels();
   if (!(native instanceof Error)) return native;
-  if (wanted === "native") throw new Error(`LNTUNE_BACKEND=native but the addon cannot load: ${native.message}`);
-  if (wanted !== undefined && wanted !== "") throw new Error(`LNTUNE_BACKEND must be "ts" or "native", not "${wanted}"`);
-  process.stderr.write(`lntune: native kernels unavailable (${native.message}); using the slower TypeScript kernels\n`);
+  if (wanted === "native")
+    throw new Error(`LNTUNE_BACKEND=native but the addon cannot load: ${native.message}`);
+  if (wanted !== undefined && wanted !== "")
+    throw new Error(`LNTUNE_BACKEND must be "ts" or "native", not "${wanted}"`);
+  process.stderr.write(
+    `lntune: native kernels unavailable (${native.message}); using the slower TypeScript kernels\n`,
+  );
   return tsKernels;
 }
 

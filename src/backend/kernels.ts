@@ -58,7 +58,16 @@ export interface Kernels {
   /** y = x · rsqrt(mean(x²) + eps) · w over rows of length cols (HF LlamaRMSNorm). rstd[rows] is saved. */
   rmsNormForward(x: F32, w: F32, y: F32, rstd: F32, rows: number, cols: number, eps: number): void;
   /** dx = overwritten; dw (if not null) is accumulated into (+=). */
-  rmsNormBackward(dy: F32, x: F32, w: F32, rstd: F32, dx: F32, dw: F32 | null, rows: number, cols: number): void;
+  rmsNormBackward(
+    dy: F32,
+    x: F32,
+    w: F32,
+    rstd: F32,
+    dx: F32,
+    dw: F32 | null,
+    rows: number,
+    cols: number,
+  ): void;
 
   /** y = (x − mean)·rstd·w + b with biased variance. mean and rstd [rows] are saved. */
   layerNormForward(

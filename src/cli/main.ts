@@ -1,15 +1,29 @@
 // The `lntune` command line: one file per sub-command under ./commands, registered here.
 import { Command } from "commander";
 import { registerData } from "./commands/data.ts";
+import { registerDemo } from "./commands/demo.ts";
+import { registerEval } from "./commands/eval.ts";
+import { registerGenerate } from "./commands/generate.ts";
+import { registerInspect } from "./commands/inspect.ts";
 import { registerMerge } from "./commands/merge.ts";
 import { registerScore } from "./commands/score.ts";
+import { registerTrain } from "./commands/train.ts";
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command("lntune")
     .description("LayerNorm tuning of LLaVA-style multimodal LLMs")
     .showHelpAfterError();
   // Sub-commands register themselves on `program`; keep this list sorted.
-  const commands: Array<(p: Command) => void> = [registerData, registerMerge, registerScore];
+  const commands: Array<(p: Command) => void> = [
+    registerData,
+    registerDemo,
+    registerEval,
+    registerGenerate,
+    registerInspect,
+    registerMerge,
+    registerScore,
+    registerTrain,
+  ];
   for (const register of commands) register(program);
   try {
     await program.parseAsync(argv);

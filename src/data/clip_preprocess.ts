@@ -68,7 +68,8 @@ export function clipPreprocess(image: RgbImage, config: CLIPImageProcessorConfig
   let out = image;
   if (config.do_resize) {
     const size = config.size;
-    const target = "shortest_edge" in size ? resizeOutputSize(out.width, out.height, size.shortest_edge) : size;
+    const target =
+      "shortest_edge" in size ? resizeOutputSize(out.width, out.height, size.shortest_edge) : size;
     out = pillowResize(out, target.width, target.height, config.resample);
   }
   if (config.do_center_crop) out = centerCrop(out, config.crop_size.width, config.crop_size.height);

@@ -2,9 +2,10 @@
 // samples (the order is a function of seed and epoch), tokenised with the template's label masking, images
 // decoded and preprocessed, collated with right padding. The next batch is prepared while the current one
 // trains, so image decoding (on sharp's threads) overlaps compute.
+
+import type { CLIPImageProcessorConfig } from "../io/config/clip_preprocessor_config.ts";
 import type { Tokenizer } from "../io/tokenizer.ts";
 import { makeBatches } from "./batching.ts";
-import type { CLIPImageProcessorConfig } from "../io/config/clip_preprocessor_config.ts";
 import type { ImageAspectRatio } from "./clip_preprocess.ts";
 import { type Batch, type CollateItem, collate } from "./collate.ts";
 import { type LoadedSample, loadSamples } from "./load_samples.ts";
@@ -48,7 +49,11 @@ export class LlavaDataset {
 
   static async open(opts: LlavaDatasetOptions): Promise<LlavaDataset> {
     const plain = opts.template.style === "plain";
-    const { samples, bad } = await loadSamples(opts.dataPath, { plain, strict: opts.strict, imageFolder: opts.imageFolder });
+    const { samples, bad } = await loadSamples(opts.dataPath, {
+      plain,
+      strict: opts.strict,
+      imageFolder: opts.imageFolder,
+    });
     const kept = opts.select ? samples.filter(opts.select) : samples;
     if (kept.length === 0) throw new Error(`${opts.dataPath}: no usable samples`);
     const ds = new LlavaDataset(opts, kept);
@@ -72,7 +77,11 @@ export class LlavaDataset {
     let o = this.orders.get(epoch);
     if (!o) {
       const { batchSize, seed, groupByLength } = this.opts;
-      o = makeBatches(this.samples.length, { batchSize, seed, groupByLength, lengths: groupByLength ? this.lengths() : undefined }, epoch);
+      o = makeBatches(
+        this.samples.length,
+        { batchSize, seed, groupByLength, lengths: groupByLength ? this.lengths() : undefined },
+        epoch,
+      );
       this.orders.clear();
       this.orders.set(epoch, o);
     }
@@ -112,7 +121,10 @@ export class LlavaDataset {
           }
           pixelValues = img.pixelValues;
         }
-        let tokenized = preprocess(sample.conversations, tokenizer, template, { hasImage: pixelValues !== null, modelMaxLength: maxLength });
+        let tokenized = preprocess(sample.conversations, tokenizer, template, {
+          hasImage: pixelValues !== null,
+          modelMaxLength: maxLength,
+        });
         if (tokenized.mismatch) this.count("tokenization_mismatch");
         if (maxLength !== undefined) tokenized = truncateSample(tokenized, maxLength);
         return { sample: tokenized, pixelValues };

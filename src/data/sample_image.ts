@@ -1,7 +1,7 @@
 // Loads and preprocesses one sample's image; failures are reported as a BadReason (or thrown when strict).
 import { stat } from "node:fs/promises";
-import { DEFAULT_MAX_PIXELS, decodeImage, ImageError } from "../io/image.ts";
 import type { CLIPImageProcessorConfig } from "../io/config/clip_preprocessor_config.ts";
+import { DEFAULT_MAX_PIXELS, decodeImage, ImageError } from "../io/image.ts";
 import { type ImageAspectRatio, processImage } from "./clip_preprocess.ts";
 import { resolveImagePath } from "./image_path.ts";
 import type { BadReason } from "./sample.ts";

@@ -20,11 +20,21 @@ function writeJson(path: string, value: unknown) {
   writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
 }
 
-function writeWeights(file: string, module: Module, layout: WeightLayout, projectorType?: "linear" | "mlp", keep = (_: string) => true) {
+function writeWeights(
+  file: string,
+  module: Module,
+  layout: WeightLayout,
+  projectorType?: "linear" | "mlp",
+  keep = (_: string) => true,
+) {
   const tensors: Record<string, StoredTensor> = {};
   for (const [name, p] of module.namedParameters()) {
     if (!keep(name)) continue;
-    tensors[toDiskName(layout, name, projectorType)] = { dtype: DTYPE[p.dtype], shape: [...p.shape], data: p.storage };
+    tensors[toDiskName(layout, name, projectorType)] = {
+      dtype: DTYPE[p.dtype],
+      shape: [...p.shape],
+      data: p.storage,
+    };
   }
   writeSafetensors(file, tensors, { format: "pt" });
 }
@@ -65,7 +75,11 @@ export function saveLlama(dir: string, model: LlamaForCausalLM): void {
   writeWeights(join(dir, "model.safetensors"), model, "llama");
 }
 
-export function saveClipVision(dir: string, model: CLIPVisionModel, preprocessor?: Record<string, unknown>): void {
+export function saveClipVision(
+  dir: string,
+  model: CLIPVisionModel,
+  preprocessor?: Record<string, unknown>,
+): void {
   mkdirSync(dir, { recursive: true });
   writeJson(join(dir, "config.json"), clipVisionConfigJson(model.config));
   writeWeights(join(dir, "model.safetensors"), model, "clip");
@@ -74,7 +88,11 @@ export function saveClipVision(dir: string, model: CLIPVisionModel, preprocessor
 
 export const TOWER_DIR = "vision_tower";
 
-export function saveLlava(dir: string, model: LlavaForConditionalGeneration, preprocessor?: Record<string, unknown>): void {
+export function saveLlava(
+  dir: string,
+  model: LlavaForConditionalGeneration,
+  preprocessor?: Record<string, unknown>,
+): void {
   mkdirSync(dir, { recursive: true });
   const c = model.llava;
   const p = c.projector;
@@ -97,7 +115,9 @@ export function saveLlava(dir: string, model: LlavaForConditionalGeneration, pre
   const tower = join(dir, TOWER_DIR);
   mkdirSync(tower, { recursive: true });
   writeJson(join(tower, "config.json"), clipVisionConfigJson(c.vision!));
-  writeWeights(join(tower, "model.safetensors"), model, "clip", undefined, (n) => n.startsWith("vision_model."));
+  writeWeights(join(tower, "model.safetensors"), model, "clip", undefined, (n) =>
+    n.startsWith("vision_model."),
+  );
   if (preprocessor) {
     writeJson(join(tower, "preprocessor_config.json"), preprocessor);
     writeJson(join(dir, "preprocessor_config.json"), preprocessor);

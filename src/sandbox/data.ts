@@ -43,7 +43,10 @@ function qa(s: Scene, rng: Rng): Array<[string, string]> {
   ];
 }
 
-export async function makeSandboxData(dir: string, opts: { train: number; eval: number; size: number; seed: number }): Promise<SandboxData> {
+export async function makeSandboxData(
+  dir: string,
+  opts: { train: number; eval: number; size: number; seed: number },
+): Promise<SandboxData> {
   const rng = new Rng(opts.seed);
   const images = join(dir, "images");
   mkdirSync(images, { recursive: true });
@@ -57,9 +60,23 @@ export async function makeSandboxData(dir: string, opts: { train: number; eval: 
     await writePng(join(images, file), s, opts.size);
     const pairs = qa(s, rng);
     if (i < opts.train) {
-      pretrain.push({ id: `cap-${i}`, image: file, conversations: [{ from: "human", value: "<image>" }, { from: "gpt", value: `a ${s.color} ${s.shape}` }] });
+      pretrain.push({
+        id: `cap-${i}`,
+        image: file,
+        conversations: [
+          { from: "human", value: "<image>" },
+          { from: "gpt", value: `a ${s.color} ${s.shape}` },
+        ],
+      });
       const [q, a] = pairs[rng.int(pairs.length)];
-      finetune.push({ id: `qa-${i}`, image: file, conversations: [{ from: "human", value: `<image>\n${q}` }, { from: "gpt", value: a }] });
+      finetune.push({
+        id: `qa-${i}`,
+        image: file,
+        conversations: [
+          { from: "human", value: `<image>\n${q}` },
+          { from: "gpt", value: a },
+        ],
+      });
     } else
       for (const [k, [q, a]] of pairs.entries()) {
         const id = `${i}-${k}`;
@@ -74,8 +91,19 @@ export async function makeSandboxData(dir: string, opts: { train: number; eval: 
     const c = colors[rng.int(colors.length)];
     const sh = SHAPES[rng.int(SHAPES.length)];
     const pick = rng.int(3);
-    const [q, a] = pick === 0 ? [`A ${c} ${sh}: what color is it?`, cap(c)] : pick === 1 ? [`A ${c} ${sh}: what shape is it?`, cap(sh)] : [`A ${c} ${sh}: is it ${c}?`, "Yes"];
-    text.push({ id: `text-${i}`, conversations: [{ from: "human", value: q }, { from: "gpt", value: a }] });
+    const [q, a] =
+      pick === 0
+        ? [`A ${c} ${sh}: what color is it?`, cap(c)]
+        : pick === 1
+          ? [`A ${c} ${sh}: what shape is it?`, cap(sh)]
+          : [`A ${c} ${sh}: is it ${c}?`, "Yes"];
+    text.push({
+      id: `text-${i}`,
+      conversations: [
+        { from: "human", value: q },
+        { from: "gpt", value: a },
+      ],
+    });
   }
   const out: SandboxData = {
     images,

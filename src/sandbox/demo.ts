@@ -36,13 +36,34 @@ export async function runDemo(o: DemoOptions): Promise<DemoRow[]> {
   mkdirSync(o.dir, { recursive: true });
   const t0 = Date.now();
   o.log(`sandbox in ${o.dir}: ${o.train} training images, ${o.eval} held-out images (3 questions each)`);
-  const data = await makeSandboxData(join(o.dir, "data"), { train: o.train, eval: o.eval, size: 32, seed: o.seed });
+  const data = await makeSandboxData(join(o.dir, "data"), {
+    train: o.train,
+    eval: o.eval,
+    size: 32,
+    seed: o.seed,
+  });
   const models = makeSandboxModels(join(o.dir, "models"), o.seed);
   const llm = join(o.dir, "models", "llm-text");
   o.log("1/3 text pretraining of the LLM (full training on text-only conversations)");
-  const textLoss = await pretrainLlm({ llm: models.llm, data: data.text, images: data.images, output: llm, seed: o.seed, epochs: 4, quiet: o.quiet });
+  const textLoss = await pretrainLlm({
+    llm: models.llm,
+    data: data.text,
+    images: data.images,
+    output: llm,
+    seed: o.seed,
+    epochs: 4,
+    quiet: o.quiet,
+  });
   o.log(`    final loss ${textLoss.toFixed(3)}`);
-  const common = { llm, vision: models.vision, images: data.images, seed: o.seed, batchSize: 8, progress: o.quiet ? ("quiet" as const) : ("auto" as const), log: () => {} };
+  const common = {
+    llm,
+    vision: models.vision,
+    images: data.images,
+    seed: o.seed,
+    batchSize: 8,
+    progress: o.quiet ? ("quiet" as const) : ("auto" as const),
+    log: () => {},
+  };
   o.log("2/3 stage 1: connector on captions (plain template)");
   const stage1 = join(o.dir, "stage1");
   await runStage({ ...common, stage: "pretrain", data: data.pretrain, output: stage1, epochs: 2 });
@@ -52,13 +73,29 @@ export async function runDemo(o: DemoOptions): Promise<DemoRow[]> {
     sandboxAccuracy(m, tokenizer, processor, data.questions, data.answers, data.images);
   const base = composeLlava(llm, models.vision, { seed: o.seed });
   loadConnector(base, join(stage1, "connector.safetensors"));
-  const rows: DemoRow[] = [{ method: "stage 1 only", trainable: 0, percent: 0, accuracy: await score(base), seconds: 0 }];
+  const rows: DemoRow[] = [
+    { method: "stage 1 only", trainable: 0, percent: 0, accuracy: await score(base), seconds: 0 },
+  ];
   o.log("3/3 stage 2: visual instruction tuning");
   for (const method of o.methods) {
     const t = Date.now();
-    const r = await runStage({ ...common, stage: "finetune", method, connector: join(stage1, "connector.safetensors"), data: data.finetune, output: join(o.dir, `stage2-${method}`), epochs: 3 });
+    const r = await runStage({
+      ...common,
+      stage: "finetune",
+      method,
+      connector: join(stage1, "connector.safetensors"),
+      data: data.finetune,
+      output: join(o.dir, `stage2-${method}`),
+      epochs: 3,
+    });
     const accuracy = await score(r.model);
-    rows.push({ method, trainable: r.trainable.trainableCount, percent: (100 * r.trainable.trainableCount) / r.trainable.totalCount, accuracy, seconds: (Date.now() - t) / 1000 });
+    rows.push({
+      method,
+      trainable: r.trainable.trainableCount,
+      percent: (100 * r.trainable.trainableCount) / r.trainable.totalCount,
+      accuracy,
+      seconds: (Date.now() - t) / 1000,
+    });
     o.log(`    ${method}: accuracy ${(100 * accuracy).toFixed(1)}%`);
   }
   o.log(`total ${((Date.now() - t0) / 1000).toFixed(0)} s`);

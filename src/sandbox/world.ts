@@ -37,7 +37,8 @@ function inside(s: Scene, x: number, y: number): boolean {
 export function render(s: Scene, size: number): Uint8Array {
   const px = new Uint8Array(size * size * 3).fill(128);
   const rgb = COLORS[s.color];
-  for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) if (inside(s, x, y)) px.set(rgb, (y * size + x) * 3);
+  for (let y = 0; y < size; y++)
+    for (let x = 0; x < size; x++) if (inside(s, x, y)) px.set(rgb, (y * size + x) * 3);
   return px;
 }
 

@@ -37,7 +37,13 @@ export function noGrad<T>(fn: () => T): T {
 
 /** Attaches a node to `out` if grad mode is on and some input requires a gradient. The closure is
  * only built when needed, so no activation is kept alive in inference. */
-export function record(op: string, out: Tensor, inputs: Tensor[], makeBackward: () => GradFn, force = false): Tensor {
+export function record(
+  op: string,
+  out: Tensor,
+  inputs: Tensor[],
+  makeBackward: () => GradFn,
+  force = false,
+): Tensor {
   if (!gradEnabled || !(force || inputs.some((t) => t.requiresGrad))) return out;
   out.requiresGrad = true;
   out.node = { id: nextId++, op, inputs, backward: makeBackward() };
@@ -67,7 +73,10 @@ export function backward(root: Tensor, seed?: Float32Array): void {
     node.inputs.forEach((input, i) => {
       const gi = inGrads[i];
       if (!gi || !input.requiresGrad) return;
-      if (!input.node) return accumulateLeaf(input, gi);
+      if (!input.node) {
+        accumulateLeaf(input, gi);
+        return;
+      }
       const prev = grads.get(input);
       if (prev) addInto(prev, gi);
       else grads.set(input, gi);
@@ -77,7 +86,8 @@ export function backward(root: Tensor, seed?: Float32Array): void {
 }
 
 function accumulateLeaf(leaf: Tensor, g: Float32Array): void {
-  if (g.length !== leaf.size) throw new Error(`gradient of ${g.length} elements for a tensor of ${leaf.size}`);
+  if (g.length !== leaf.size)
+    throw new Error(`gradient of ${g.length} elements for a tensor of ${leaf.size}`);
   if (leaf.grad) addInto(leaf.grad, g);
   else leaf.grad = g;
 }
@@ -110,14 +120,14 @@ export function checkpoint(fn: (xs: Tensor[]) => Tensor, inputs: Tensor[], rngs:
     out,
     inputs,
     () => (g) => {
-      rngs.forEach((r, i) => r.setState(states[i]));
+      for (const [i, r] of rngs.entries()) r.setState(states[i]);
       const leaves = inputs.map((x) => {
         const leaf = x.detach();
         leaf.requiresGrad = x.requiresGrad;
         return leaf;
       });
       const y = fn(leaves);
-      rngs.forEach((r, i) => r.setState(after[i]));
+      for (const [i, r] of rngs.entries()) r.setState(after[i]);
       if (y.requiresGrad) backward(y, g);
       return leaves.map((l) => l.grad);
     },

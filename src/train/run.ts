@@ -7,7 +7,10 @@ import type { ImageAspectRatio } from "../data/clip_preprocess.ts";
 import { type DatasetBatch, LlavaDataset } from "../data/llava_dataset.ts";
 import { getTemplate } from "../data/templates/index.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
-import { loadClipImageProcessorConfig, parseClipImageProcessorConfig } from "../io/config/clip_preprocessor_config.ts";
+import {
+  loadClipImageProcessorConfig,
+  parseClipImageProcessorConfig,
+} from "../io/config/clip_preprocessor_config.ts";
 import { Fields } from "../io/config/fields.ts";
 import { openSafetensors, writeSafetensors } from "../io/safetensors.ts";
 import { loadTokenizer } from "../io/tokenizer.ts";

@@ -12,8 +12,8 @@ import {
   resizeOutputSize,
 } from "../../src/data/clip_preprocess.ts";
 import { loadSampleImage } from "../../src/data/sample_image.ts";
-import { Fields } from "../../src/io/config/fields.ts";
 import { parseClipImageProcessorConfig } from "../../src/io/config/clip_preprocessor_config.ts";
+import { Fields } from "../../src/io/config/fields.ts";
 import { decodeImage } from "../../src/io/image.ts";
 
 /** CLIPImageProcessor defaults (openai/clip-vit-large-patch14-336, LLaVA-1.5's tower) with overrides. */

@@ -15,7 +15,13 @@ export function randTensor(rng: Rng, shape: number[], scale = 1, requiresGrad = 
   return t;
 }
 
-export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, atol: number, rtol: number, what: string) {
+export function assertClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  atol: number,
+  rtol: number,
+  what: string,
+) {
   assert.equal(actual.length, expected.length, `${what}: length`);
   let worst = 0;
   let at = -1;
@@ -30,7 +36,8 @@ export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
       at = i;
     }
   }
-  if (at >= 0) assert.fail(`${what}[${at}]: got ${actual[at]}, expected ${expected[at]} (atol ${atol}, rtol ${rtol})`);
+  if (at >= 0)
+    assert.fail(`${what}[${at}]: got ${actual[at]}, expected ${expected[at]} (atol ${atol}, rtol ${rtol})`);
 }
 
 export interface CheckOptions {

@@ -1,7 +1,7 @@
 // Every op: forward against an independent float64 reference, gradients against finite differences.
 import assert from "node:assert/strict";
-import { IGNORE_INDEX } from "../../src/tensor/ops/loss.ts";
 import * as T from "../../src/tensor/index.ts";
+import { IGNORE_INDEX } from "../../src/tensor/ops/loss.ts";
 import { testEachBackend } from "./backends.ts";
 import { gradcheck, randTensor } from "./gradcheck.ts";
 
@@ -42,9 +42,17 @@ for (const [name, op, f] of [
   testEachBackend(`${name} with broadcasting`, () => {
     const r = rng();
     for (const [as, bs, out] of [
-      [[3, 4], [3, 4], [3, 4]],
+      [
+        [3, 4],
+        [3, 4],
+        [3, 4],
+      ],
       [[2, 3, 4], [4], [2, 3, 4]],
-      [[2, 1, 4], [3, 1], [2, 3, 4]],
+      [
+        [2, 1, 4],
+        [3, 1],
+        [2, 3, 4],
+      ],
       [[1], [5, 2], [5, 2]],
     ])
       gradcheck((x) => op(x[0], x[1]), binaryRef(f, as, bs, out), [randTensor(r, as), randTensor(r, bs)]);
@@ -56,18 +64,31 @@ testEachBackend("div with broadcasting", () => {
   b.values.forEach((v, i) => {
     b.values[i] = 1 + Math.abs(v);
   });
-  gradcheck((x) => T.div(x[0], x[1]), binaryRef((p, q) => p / q, [3, 4], [1, 4], [3, 4]), [randTensor(r, [3, 4]), b]);
+  gradcheck(
+    (x) => T.div(x[0], x[1]),
+    binaryRef((p, q) => p / q, [3, 4], [1, 4], [3, 4]),
+    [randTensor(r, [3, 4]), b],
+  );
 });
 
 testEachBackend("scale, sum and mean", () => {
   const r = rng();
-  gradcheck((x) => T.scale(x[0], -2.5), ([a]) => a.map((v) => v * -2.5), [randTensor(r, [7])]);
-  gradcheck((x) => T.sum(x[0]), ([a]) => Float64Array.of(a.reduce((p, v) => p + v, 0)), [randTensor(r, [3, 5])]);
+  gradcheck(
+    (x) => T.scale(x[0], -2.5),
+    ([a]) => a.map((v) => v * -2.5),
+    [randTensor(r, [7])],
+  );
+  gradcheck(
+    (x) => T.sum(x[0]),
+    ([a]) => Float64Array.of(a.reduce((p, v) => p + v, 0)),
+    [randTensor(r, [3, 5])],
+  );
   gradcheck(
     (x) => T.mean(x[0], 1),
     ([a]) => {
       const y = new Float64Array(2 * 4);
-      for (let i = 0; i < 2; i++) for (let j = 0; j < 3; j++) for (let k = 0; k < 4; k++) y[i * 4 + k] += a[(i * 3 + j) * 4 + k] / 3;
+      for (let i = 0; i < 2; i++)
+        for (let j = 0; j < 3; j++) for (let k = 0; k < 4; k++) y[i * 4 + k] += a[(i * 3 + j) * 4 + k] / 3;
       return y;
     },
     [randTensor(r, [2, 3, 4])],
@@ -91,9 +112,18 @@ function matmulRef(M: number, K: number, N: number, batch: number, shared: boole
 
 testEachBackend("matmul (batched and shared right operand)", () => {
   const r = rng();
-  gradcheck((x) => T.matmul(x[0], x[1]), matmulRef(5, 7, 3, 1, true), [randTensor(r, [5, 7]), randTensor(r, [7, 3])]);
-  gradcheck((x) => T.matmul(x[0], x[1]), matmulRef(4, 3, 6, 2, false), [randTensor(r, [2, 4, 3]), randTensor(r, [2, 3, 6])]);
-  gradcheck((x) => T.matmul(x[0], x[1]), matmulRef(4, 3, 6, 3, true), [randTensor(r, [3, 4, 3]), randTensor(r, [3, 6])]);
+  gradcheck((x) => T.matmul(x[0], x[1]), matmulRef(5, 7, 3, 1, true), [
+    randTensor(r, [5, 7]),
+    randTensor(r, [7, 3]),
+  ]);
+  gradcheck((x) => T.matmul(x[0], x[1]), matmulRef(4, 3, 6, 2, false), [
+    randTensor(r, [2, 4, 3]),
+    randTensor(r, [2, 3, 6]),
+  ]);
+  gradcheck((x) => T.matmul(x[0], x[1]), matmulRef(4, 3, 6, 3, true), [
+    randTensor(r, [3, 4, 3]),
+    randTensor(r, [3, 6]),
+  ]);
 });
 
 function linearRef(rows: number, inF: number, outF: number, bias: boolean) {
@@ -172,7 +202,8 @@ function lnRef(rows: number, cols: number, eps: number) {
       for (let c = 0; c < cols; c++) mu += x[i * cols + c] / cols;
       let v = 0;
       for (let c = 0; c < cols; c++) v += (x[i * cols + c] - mu) ** 2 / cols;
-      for (let c = 0; c < cols; c++) y[i * cols + c] = ((x[i * cols + c] - mu) / Math.sqrt(v + eps)) * w[c] + b[c];
+      for (let c = 0; c < cols; c++)
+        y[i * cols + c] = ((x[i * cols + c] - mu) / Math.sqrt(v + eps)) * w[c] + b[c];
     }
     return y;
   };
@@ -180,7 +211,10 @@ function lnRef(rows: number, cols: number, eps: number) {
 
 testEachBackend("rmsNorm and layerNorm", () => {
   const r = rng();
-  gradcheck((x) => T.rmsNorm(x[0], x[1], 1e-6), rmsRef(6, 7, 1e-6), [randTensor(r, [2, 3, 7]), randTensor(r, [7])]);
+  gradcheck((x) => T.rmsNorm(x[0], x[1], 1e-6), rmsRef(6, 7, 1e-6), [
+    randTensor(r, [2, 3, 7]),
+    randTensor(r, [7]),
+  ]);
   gradcheck((x) => T.layerNorm(x[0], x[1], x[2], 1e-5), lnRef(5, 9, 1e-5), [
     randTensor(r, [5, 9]),
     randTensor(r, [9]),
@@ -201,7 +235,11 @@ function softmaxRows(x: Float64Array, rows: number, cols: number): Float64Array 
 }
 
 testEachBackend("softmax", () => {
-  gradcheck((x) => T.softmax(x[0]), ([x]) => softmaxRows(x, 4, 6), [randTensor(rng(), [4, 6], 2)]);
+  gradcheck(
+    (x) => T.softmax(x[0]),
+    ([x]) => softmaxRows(x, 4, 6),
+    [randTensor(rng(), [4, 6], 2)],
+  );
 });
 
 interface AttnCase {
@@ -226,9 +264,11 @@ function attentionRef(c: AttnCase) {
         for (let i = 0; i < Tq; i++) {
           const scores: number[] = [];
           for (let j = 0; j < Tk; j++) {
-            const masked = (c.causal && j > qOffset + i) || (c.keyMask !== null && c.keyMask[b * Tk + j] === 0);
+            const masked =
+              (c.causal && j > qOffset + i) || (c.keyMask !== null && c.keyMask[b * Tk + j] === 0);
             let s = 0;
-            for (let d = 0; d < D; d++) s += q[((b * Tq + i) * Hq + h) * D + d] * k[((b * Tk + j) * Hkv + kh) * D + d];
+            for (let d = 0; d < D; d++)
+              s += q[((b * Tq + i) * Hq + h) * D + d] * k[((b * Tk + j) * Hkv + kh) * D + d];
             scores.push(masked ? Number.NEGATIVE_INFINITY : s / Math.sqrt(D));
           }
           const m = Math.max(...scores);
@@ -236,7 +276,8 @@ function attentionRef(c: AttnCase) {
           const e = scores.map((s) => Math.exp(s - m));
           const z = e.reduce((p, x) => p + x, 0);
           for (let j = 0; j < Tk; j++)
-            for (let d = 0; d < D; d++) o[((b * Tq + i) * Hq + h) * D + d] += (e[j] / z) * v[((b * Tk + j) * Hkv + kh) * D + d];
+            for (let d = 0; d < D; d++)
+              o[((b * Tq + i) * Hq + h) * D + d] += (e[j] / z) * v[((b * Tk + j) * Hkv + kh) * D + d];
         }
       }
     return o;
@@ -248,8 +289,26 @@ testEachBackend("attention: causal, GQA, key padding, cached-decoding offset, fu
   const cases: AttnCase[] = [
     { B: 2, Tq: 5, Tk: 5, Hq: 2, Hkv: 2, D: 4, causal: true, keyMask: null },
     { B: 1, Tq: 6, Tk: 6, Hq: 4, Hkv: 2, D: 3, causal: true, keyMask: null },
-    { B: 2, Tq: 4, Tk: 4, Hq: 2, Hkv: 1, D: 4, causal: false, keyMask: Uint8Array.from([1, 1, 1, 0, 0, 1, 1, 1]) },
-    { B: 2, Tq: 2, Tk: 5, Hq: 3, Hkv: 1, D: 2, causal: true, keyMask: Uint8Array.from([0, 0, 1, 1, 1, 1, 1, 1, 1, 1]) },
+    {
+      B: 2,
+      Tq: 4,
+      Tk: 4,
+      Hq: 2,
+      Hkv: 1,
+      D: 4,
+      causal: false,
+      keyMask: Uint8Array.from([1, 1, 1, 0, 0, 1, 1, 1]),
+    },
+    {
+      B: 2,
+      Tq: 2,
+      Tk: 5,
+      Hq: 3,
+      Hkv: 1,
+      D: 2,
+      causal: true,
+      keyMask: Uint8Array.from([0, 0, 1, 1, 1, 1, 1, 1, 1, 1]),
+    },
     // Row 0 of batch 0 sees only padding: its output must be exactly zero, not NaN.
     { B: 1, Tq: 3, Tk: 3, Hq: 1, Hkv: 1, D: 2, causal: true, keyMask: Uint8Array.from([0, 1, 1]) },
   ];
@@ -257,7 +316,11 @@ testEachBackend("attention: causal, GQA, key padding, cached-decoding offset, fu
     const q = randTensor(r, [c.B, c.Tq, c.Hq, c.D]);
     const k = randTensor(r, [c.B, c.Tk, c.Hkv, c.D]);
     const v = randTensor(r, [c.B, c.Tk, c.Hkv, c.D]);
-    gradcheck((x) => T.attention(x[0], x[1], x[2], { causal: c.causal, keyMask: c.keyMask }), attentionRef(c), [q, k, v]);
+    gradcheck(
+      (x) => T.attention(x[0], x[1], x[2], { causal: c.causal, keyMask: c.keyMask }),
+      attentionRef(c),
+      [q, k, v],
+    );
   }
 });
 
@@ -296,18 +359,27 @@ const sig = (z: number) => 1 / (1 + Math.exp(-z));
 testEachBackend("silu, swiglu and the GELU family", async () => {
   const { erf } = await import("../../src/backend/ts/erf.ts");
   const r = rng();
-  gradcheck((x) => T.silu(x[0]), ([x]) => x.map((v) => v * sig(v)), [randTensor(r, [11], 2)]);
-  gradcheck((x) => T.swiglu(x[0], x[1]), ([g, u]) => g.map((v, i) => v * sig(v) * u[i]), [
-    randTensor(r, [3, 5], 2),
-    randTensor(r, [3, 5]),
-  ]);
+  gradcheck(
+    (x) => T.silu(x[0]),
+    ([x]) => x.map((v) => v * sig(v)),
+    [randTensor(r, [11], 2)],
+  );
+  gradcheck(
+    (x) => T.swiglu(x[0], x[1]),
+    ([g, u]) => g.map((v, i) => v * sig(v) * u[i]),
+    [randTensor(r, [3, 5], 2), randTensor(r, [3, 5])],
+  );
   const refs = {
     erf: (v: number) => 0.5 * v * (1 + erf(v / Math.SQRT2)),
     tanh: (v: number) => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3))),
     quick: (v: number) => v * sig(1.702 * v),
   };
   for (const kind of ["erf", "tanh", "quick"] as const)
-    gradcheck((x) => T.gelu(x[0], kind), ([x]) => x.map(refs[kind]), [randTensor(r, [13], 2)]);
+    gradcheck(
+      (x) => T.gelu(x[0], kind),
+      ([x]) => x.map(refs[kind]),
+      [randTensor(r, [13], 2)],
+    );
   // erf itself against known values (Abramowitz & Stegun table).
   assert.ok(Math.abs(erf(0.5) - 0.5204998778130465) < 1e-15);
   assert.ok(Math.abs(erf(2.7) - 0.9998656672600594) < 1e-15);
@@ -316,12 +388,18 @@ testEachBackend("silu, swiglu and the GELU family", async () => {
 
 testEachBackend("shape ops: reshape, permute, transpose, concat, slice, indexSelect", () => {
   const r = rng();
-  gradcheck((x) => T.reshape(x[0], [3, -1]), ([x]) => x.slice(), [randTensor(r, [2, 3, 2])]);
+  gradcheck(
+    (x) => T.reshape(x[0], [3, -1]),
+    ([x]) => x.slice(),
+    [randTensor(r, [2, 3, 2])],
+  );
   gradcheck(
     (x) => T.permute(x[0], [2, 0, 1]),
     ([x]) => {
       const y = new Float64Array(24);
-      for (let a = 0; a < 2; a++) for (let b = 0; b < 3; b++) for (let c = 0; c < 4; c++) y[(c * 2 + a) * 3 + b] = x[(a * 3 + b) * 4 + c];
+      for (let a = 0; a < 2; a++)
+        for (let b = 0; b < 3; b++)
+          for (let c = 0; c < 4; c++) y[(c * 2 + a) * 3 + b] = x[(a * 3 + b) * 4 + c];
       return y;
     },
     [randTensor(r, [2, 3, 4])],
@@ -341,7 +419,8 @@ testEachBackend("shape ops: reshape, permute, transpose, concat, slice, indexSel
       const y = new Float64Array(2 * 5 * 2);
       for (let i = 0; i < 2; i++)
         for (let j = 0; j < 5; j++)
-          for (let k = 0; k < 2; k++) y[(i * 5 + j) * 2 + k] = j < 2 ? a[(i * 2 + j) * 2 + k] : b[(i * 3 + j - 2) * 2 + k];
+          for (let k = 0; k < 2; k++)
+            y[(i * 5 + j) * 2 + k] = j < 2 ? a[(i * 2 + j) * 2 + k] : b[(i * 3 + j - 2) * 2 + k];
       return y;
     },
     [randTensor(r, [2, 2, 2]), randTensor(r, [2, 3, 2])],
@@ -350,7 +429,9 @@ testEachBackend("shape ops: reshape, permute, transpose, concat, slice, indexSel
     (x) => T.slice(x[0], 1, 1, 3),
     ([x]) => {
       const y = new Float64Array(2 * 2 * 3);
-      for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) for (let k = 0; k < 3; k++) y[(i * 2 + j) * 3 + k] = x[(i * 4 + j + 1) * 3 + k];
+      for (let i = 0; i < 2; i++)
+        for (let j = 0; j < 2; j++)
+          for (let k = 0; k < 3; k++) y[(i * 2 + j) * 3 + k] = x[(i * 4 + j + 1) * 3 + k];
       return y;
     },
     [randTensor(r, [2, 4, 3])],
@@ -391,8 +472,12 @@ testEachBackend("crossEntropy with ignore_index, mean and sum, in-place gradient
   const r = rng();
   const labels = Int32Array.from([3, IGNORE_INDEX, 0, 6, IGNORE_INDEX]);
   for (const reduction of ["mean", "sum"] as const)
-    gradcheck((x) => T.crossEntropy(x[0], labels, { reduction }), ceRef(5, 7, labels, reduction), [randTensor(r, [5, 7], 3)]);
-  gradcheck((x) => T.crossEntropy(x[0], labels, { reuseLogits: true }), ceRef(5, 7, labels, "mean"), [randTensor(r, [5, 7], 3)]);
+    gradcheck((x) => T.crossEntropy(x[0], labels, { reduction }), ceRef(5, 7, labels, reduction), [
+      randTensor(r, [5, 7], 3),
+    ]);
+  gradcheck((x) => T.crossEntropy(x[0], labels, { reuseLogits: true }), ceRef(5, 7, labels, "mean"), [
+    randTensor(r, [5, 7], 3),
+  ]);
   const allIgnored = T.crossEntropy(randTensor(r, [2, 3]), Int32Array.from([IGNORE_INDEX, IGNORE_INDEX]));
   assert.equal(allIgnored.values[0], 0);
   assert.throws(() => T.crossEntropy(randTensor(r, [1, 3]), Int32Array.from([3])), /outside/);

@@ -13,7 +13,8 @@ export function crossEntropyForward(
   for (let r = 0; r < rows; r++) {
     const o = r * V;
     const y = labels[r];
-    if (y !== ignoreIndex && (y < 0 || y >= V)) throw new RangeError(`label ${y} of row ${r} outside [0, ${V})`);
+    if (y !== ignoreIndex && (y < 0 || y >= V))
+      throw new RangeError(`label ${y} of row ${r} outside [0, ${V})`);
     let m = Number.NEGATIVE_INFINITY;
     for (let c = 0; c < V; c++) if (logits[o + c] > m) m = logits[o + c];
     let s = 0;

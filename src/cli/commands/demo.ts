@@ -16,9 +16,20 @@ export function registerDemo(program: Command): void {
     .option("--eval <n>", "held-out images", (v) => Number.parseInt(v, 10), 40)
     .option("--quiet", "no progress display")
     .action(async (o) => {
-      const names = o.methods === "all" ? ["full", "lora", "attn-qv", "attn-mlp", "ln", "ln-simp"] : String(o.methods).split(",");
+      const names =
+        o.methods === "all"
+          ? ["full", "lora", "attn-qv", "attn-mlp", "ln", "ln-simp"]
+          : String(o.methods).split(",");
       for (const n of names) if (!(n in METHODS)) throw new Error(`unknown method "${n}"`);
-      const rows = await runDemo({ dir: o.dir, methods: names as MethodName[], seed: o.seed, train: o.train, eval: o.eval, quiet: !!o.quiet, log: (l) => process.stderr.write(`${l}\n`) });
+      const rows = await runDemo({
+        dir: o.dir,
+        methods: names as MethodName[],
+        seed: o.seed,
+        train: o.train,
+        eval: o.eval,
+        quiet: !!o.quiet,
+        log: (l) => process.stderr.write(`${l}\n`),
+      });
       process.stdout.write(`${formatDemoTable(rows)}\n`);
     });
 }

@@ -21,7 +21,11 @@ function common(cmd: Command): Command {
     .option("--llm <dir>", "LLaMA-family LLM directory (with --vision: build a new LLaVA)")
     .option("--vision <dir>", "CLIP vision tower directory")
     .option("--vision-tower <dir>", "tower directory of an original-layout LLaVA")
-    .addOption(new Option("--projector <type>", "connector of a new LLaVA").choices(["linear", "mlp2x_gelu"]).default("linear"))
+    .addOption(
+      new Option("--projector <type>", "connector of a new LLaVA")
+        .choices(["linear", "mlp2x_gelu"])
+        .default("linear"),
+    )
     .option("--tokenizer <dir>", "tokenizer directory (default: the model or LLM directory)")
     .requiredOption("--data <file>", "LLaVA-format JSON or JSONL")
     .requiredOption("--images <dir>", "image folder the data's paths are relative to")
@@ -35,12 +39,17 @@ function common(cmd: Command): Command {
     .option("--weight-decay <x>", "AdamW weight decay (none on norms and biases)", num, 0)
     .option("--max-grad-norm <x>", "global gradient-norm clip (0 = off)", num, 1)
     .option("--seed <n>", "seed for data order, initialisation and dropout", int, 42)
-    .option("--template <name>", "conversation template (default: plain for pretrain, vicuna_v1 for finetune)")
+    .option(
+      "--template <name>",
+      "conversation template (default: plain for pretrain, vicuna_v1 for finetune)",
+    )
     .option("--max-length <n>", "token limit per sample before image expansion", int)
     .option("--save-every <n>", "checkpoint every N steps (and always at the end)", int, 0)
     .option("--resume", "continue from the run directory's latest checkpoint")
     .option("--recompute", "activation recomputation: less memory, one more forward per layer")
-    .addOption(new Option("--image-aspect-ratio <mode>", "LLaVA's image_aspect_ratio").choices(["pad", "square"]))
+    .addOption(
+      new Option("--image-aspect-ratio <mode>", "LLaVA's image_aspect_ratio").choices(["pad", "square"]),
+    )
     .option("--group-by-length", "batch samples of similar length together")
     .option("--strict", "stop on a missing or undecodable image instead of skipping it")
     .option("--quiet", "no progress display");
@@ -65,7 +74,9 @@ function toStage(stage: StageOptions["stage"], o: Record<string, any>): StageOpt
       includeFinalNorm: o.includeFinalNorm,
       trainable: o.trainable ?? null,
       freeze: o.freeze ?? null,
-      lora: o.loraR ? { r: o.loraR, alpha: o.loraAlpha, dropout: o.loraDropout, useRslora: o.rslora } : undefined,
+      lora: o.loraR
+        ? { r: o.loraR, alpha: o.loraAlpha, dropout: o.loraDropout, useRslora: o.rslora }
+        : undefined,
     },
     lr: o.lr,
     epochs: o.epochs,
@@ -89,11 +100,21 @@ function toStage(stage: StageOptions["stage"], o: Record<string, any>): StageOpt
 }
 
 export function registerTrain(program: Command): void {
-  common(program.command("pretrain").description("stage 1: train the connector only (plain template)")).action(async (o) => {
+  common(
+    program.command("pretrain").description("stage 1: train the connector only (plain template)"),
+  ).action(async (o) => {
     await runStage(toStage("pretrain", o));
   });
-  common(program.command("finetune").description("stage 2: instruction finetuning with one of the paper's methods"))
-    .addOption(new Option("--method <name>", "tuning method").choices(Object.keys(METHODS)).default("ln" satisfies MethodName))
+  common(
+    program
+      .command("finetune")
+      .description("stage 2: instruction finetuning with one of the paper's methods"),
+  )
+    .addOption(
+      new Option("--method <name>", "tuning method")
+        .choices(Object.keys(METHODS))
+        .default("ln" satisfies MethodName),
+    )
     .option("--connector <file>", "stage-1 connector.safetensors to start from")
     .option("--include-final-norm", "also train model.norm (PEFT's LN-tuning default)")
     .option("--trainable <regex>", "also train parameters whose canonical name matches", regex)

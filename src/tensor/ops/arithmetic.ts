@@ -5,7 +5,13 @@ import { Tensor } from "../tensor.ts";
 
 type Combine = (x: number, y: number) => number;
 
-function binary(op: string, a: Tensor, b: Tensor, f: Combine, grads: (ga: boolean, gb: boolean) => GradRule): Tensor {
+function binary(
+  op: string,
+  a: Tensor,
+  b: Tensor,
+  f: Combine,
+  grads: (ga: boolean, gb: boolean) => GradRule,
+): Tensor {
   const shape = broadcastShapes(a.shape, b.shape);
   const ia = broadcastIndex(a.shape, shape);
   const ib = broadcastIndex(b.shape, shape);
@@ -25,7 +31,14 @@ function binary(op: string, a: Tensor, b: Tensor, f: Combine, grads: (ga: boolea
   });
 }
 
-type GradRule = (g: number, x: number, y: number, k: number, ga: Float32Array | null, gb: Float32Array | null) => void;
+type GradRule = (
+  g: number,
+  x: number,
+  y: number,
+  k: number,
+  ga: Float32Array | null,
+  gb: Float32Array | null,
+) => void;
 
 export function add(a: Tensor, b: Tensor): Tensor {
   return binary(

@@ -19,9 +19,17 @@ export interface AttentionOptions {
 export function attention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOptions): Tensor {
   const [B, Tq, Hq, D] = q.shape;
   const [Bk, Tk, Hkv, Dk] = k.shape;
-  if (q.ndim !== 4 || k.ndim !== 4 || Bk !== B || Dk !== D || v.shape.join() !== k.shape.join() || Hq % Hkv !== 0)
+  if (
+    q.ndim !== 4 ||
+    k.ndim !== 4 ||
+    Bk !== B ||
+    Dk !== D ||
+    v.shape.join() !== k.shape.join() ||
+    Hq % Hkv !== 0
+  )
     throw new Error(`attention shapes q [${q.shape}] k [${k.shape}] v [${v.shape}] do not fit`);
-  if (opts.keyMask && opts.keyMask.length !== B * Tk) throw new Error(`keyMask has ${opts.keyMask.length} entries, need ${B * Tk}`);
+  if (opts.keyMask && opts.keyMask.length !== B * Tk)
+    throw new Error(`keyMask has ${opts.keyMask.length} entries, need ${B * Tk}`);
   const s: AttentionShape = {
     B,
     Tq,

@@ -24,20 +24,38 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const bAt = (i: number) => (shared ? bv : bv.subarray(i * K * N, (i + 1) * K * N));
   const cAt = (c: Float32Array, i: number) => c.subarray(i * M * N, (i + 1) * M * N);
   if (shared) k.sgemm(false, false, batch * M, N, K, 1, av, K, bv, N, "f32", 0, out, N);
-  else for (let i = 0; i < batch; i++) k.sgemm(false, false, M, N, K, 1, aAt(i), K, bAt(i), N, "f32", 0, cAt(out, i), N);
+  else
+    for (let i = 0; i < batch; i++)
+      k.sgemm(false, false, M, N, K, 1, aAt(i), K, bAt(i), N, "f32", 0, cAt(out, i), N);
   return record("matmul", new Tensor(out, [...batchShape, M, N]), [a, b], () => (g) => {
     let ga: Float32Array | null = null;
     let gb: Float32Array | null = null;
     if (a.requiresGrad) {
       ga = new Float32Array(av.length);
-      for (let i = 0; i < batch; i++) k.sgemm(false, true, M, K, N, 1, cAt(g, i), N, bAt(i), N, "f32", 0, aGrad(ga, i), K);
+      for (let i = 0; i < batch; i++)
+        k.sgemm(false, true, M, K, N, 1, cAt(g, i), N, bAt(i), N, "f32", 0, aGrad(ga, i), K);
     }
     if (b.requiresGrad) {
       gb = new Float32Array(bv.length);
       if (shared) k.sgemm(true, false, K, N, batch * M, 1, av, K, g, N, "f32", 0, gb, N);
       else
         for (let i = 0; i < batch; i++)
-          k.sgemm(true, false, K, N, M, 1, aAt(i), K, cAt(g, i), N, "f32", 0, gb.subarray(i * K * N, (i + 1) * K * N), N);
+          k.sgemm(
+            true,
+            false,
+            K,
+            N,
+            M,
+            1,
+            aAt(i),
+            K,
+            cAt(g, i),
+            N,
+            "f32",
+            0,
+            gb.subarray(i * K * N, (i + 1) * K * N),
+            N,
+          );
     }
     return [ga, gb];
   });
@@ -52,7 +70,8 @@ export function linear(x: Tensor, w: Tensor, b: Tensor | null = null): Tensor {
   const outF = w.shape[0];
   if (w.ndim !== 2 || x.shape[x.ndim - 1] !== inF)
     throw new Error(`linear: input [${x.shape}] does not fit weight [${w.shape}]`);
-  if (b && (b.ndim !== 1 || b.shape[0] !== outF)) throw new Error(`linear: bias [${b.shape}] for ${outF} outputs`);
+  if (b && (b.ndim !== 1 || b.shape[0] !== outF))
+    throw new Error(`linear: bias [${b.shape}] for ${outF} outputs`);
   const rows = x.size / inF;
   const k = kernels();
   const xv = x.values;

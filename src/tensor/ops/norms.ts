@@ -5,7 +5,8 @@ import { Tensor } from "../tensor.ts";
 
 function rowsOf(x: Tensor, w: Tensor, op: string): [number, number] {
   const cols = x.shape[x.ndim - 1];
-  if (w.ndim !== 1 || w.shape[0] !== cols) throw new Error(`${op}: weight [${w.shape}] for input [${x.shape}]`);
+  if (w.ndim !== 1 || w.shape[0] !== cols)
+    throw new Error(`${op}: weight [${w.shape}] for input [${x.shape}]`);
   return [x.size / cols, cols];
 }
 
@@ -27,7 +28,8 @@ export function rmsNorm(x: Tensor, w: Tensor, eps: number): Tensor {
 
 export function layerNorm(x: Tensor, w: Tensor, b: Tensor, eps: number): Tensor {
   const [rows, cols] = rowsOf(x, w, "layerNorm");
-  if (b.ndim !== 1 || b.shape[0] !== cols) throw new Error(`layerNorm: bias [${b.shape}] for input [${x.shape}]`);
+  if (b.ndim !== 1 || b.shape[0] !== cols)
+    throw new Error(`layerNorm: bias [${b.shape}] for input [${x.shape}]`);
   const k = kernels();
   const xv = x.values;
   const wv = w.toFloat32();

@@ -95,20 +95,25 @@ export function concat(xs: Tensor[], axis: number): Tensor {
     offsets.push(offset);
     const n = t.shape[a] * inner;
     const tv = t.values;
-    for (let o = 0; o < outer; o++) out.set(tv.subarray(o * n, (o + 1) * n), o * total * inner + offset * inner);
+    for (let o = 0; o < outer; o++)
+      out.set(tv.subarray(o * n, (o + 1) * n), o * total * inner + offset * inner);
     offset += t.shape[a];
   }
-  return record("concat", new Tensor(out, shape), xs, () => (g) =>
-    xs.map((t, i) => {
-      if (!t.requiresGrad) return null;
-      const n = t.shape[a] * inner;
-      const gt = new Float32Array(t.size);
-      for (let o = 0; o < outer; o++) {
-        const src = o * total * inner + offsets[i] * inner;
-        gt.set(g.subarray(src, src + n), o * n);
-      }
-      return gt;
-    }),
+  return record(
+    "concat",
+    new Tensor(out, shape),
+    xs,
+    () => (g) =>
+      xs.map((t, i) => {
+        if (!t.requiresGrad) return null;
+        const n = t.shape[a] * inner;
+        const gt = new Float32Array(t.size);
+        for (let o = 0; o < outer; o++) {
+          const src = o * total * inner + offsets[i] * inner;
+          gt.set(g.subarray(src, src + n), o * n);
+        }
+        return gt;
+      }),
   );
 }
 
@@ -116,7 +121,8 @@ export function concat(xs: Tensor[], axis: number): Tensor {
 export function slice(x: Tensor, axis: number, start: number, end: number): Tensor {
   const a = normAxis(axis, x.ndim);
   const [outer, n, inner] = around(x.shape, a);
-  if (!(0 <= start && start <= end && end <= n)) throw new Error(`slice [${start}, ${end}) out of range 0..${n}`);
+  if (!(0 <= start && start <= end && end <= n))
+    throw new Error(`slice [${start}, ${end}) out of range 0..${n}`);
   const len = end - start;
   const shape = x.shape.map((d, i) => (i === a ? len : d));
   const xv = x.values;
@@ -125,7 +131,8 @@ export function slice(x: Tensor, axis: number, start: number, end: number): Tens
     out.set(xv.subarray((o * n + start) * inner, (o * n + end) * inner), o * len * inner);
   return record("slice", new Tensor(out, shape), [x], () => (g) => {
     const gx = new Float32Array(x.size);
-    for (let o = 0; o < outer; o++) gx.set(g.subarray(o * len * inner, (o + 1) * len * inner), (o * n + start) * inner);
+    for (let o = 0; o < outer; o++)
+      gx.set(g.subarray(o * len * inner, (o + 1) * len * inner), (o * n + start) * inner);
     return [gx];
   });
 }

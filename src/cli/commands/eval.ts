@@ -1,0 +1,120 @@
+// `lntune eval`: generate a benchmark's answers with a LLaVA model and score them (see src/eval/harness).
+import { type Command, InvalidArgumentError } from "commander";
+import { TEMPLATE_NAMES } from "../../data/templates/index.ts";
+import { evaluate } from "../../eval/harness/evaluate.ts";
+import { BENCHES, type Bench } from "../../eval/harness/types.ts";
+
+interface EvalFlags {
+  model: string;
+  adapter?: string;
+  visionTower?: string;
+  tokenizer?: string;
+  bench: Bench;
+  data: string[];
+  annotations?: string;
+  images?: string;
+  output: string;
+  template: string;
+  prompt?: string;
+  limit?: number;
+  batchSize: number;
+  maxNewTokens: number;
+  temperature: number;
+  topK: number;
+  topP: number;
+  seed: number;
+  imageAspectRatio?: "pad" | "square";
+  strict?: boolean;
+  quiet?: boolean;
+}
+
+function integer(min: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer >= ${min}`);
+    return n;
+  };
+}
+
+function number(min: number, max = Number.POSITIVE_INFINITY) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === "" || !(n >= min && n <= max))
+      throw new InvalidArgumentError(`expected a number in [${min}, ${max}]`);
+    return n;
+  };
+}
+
+function oneOf<T extends string>(choices: readonly T[]) {
+  return (value: string): T => {
+    if (!(choices as readonly string[]).includes(value))
+      throw new InvalidArgumentError(`expected one of ${choices.join(", ")}`);
+    return value as T;
+  };
+}
+
+export function registerEval(program: Command): void {
+  program
+    .command("eval")
+    .description("answer a benchmark with a LLaVA model and score the answers")
+    .requiredOption("--model <dir>", "LLaVA checkpoint directory (either layout)")
+    .option("--adapter <dir>", "PEFT adapter directory to apply")
+    .option("--vision-tower <dir>", "CLIP tower directory (original layout)")
+    .option("--tokenizer <dir>", "tokenizer directory (default: the model directory)")
+    .requiredOption("--bench <name>", `benchmark (${BENCHES.join(", ")})`, oneOf(BENCHES))
+    .requiredOption(
+      "--data <paths...>",
+      "VQAv2 questions JSON, COCO-format caption file, POPE split files or their directory, " +
+        "MME benchmark directory, or LLaVA question JSONL",
+    )
+    .option(
+      "--annotations <path>",
+      "VQAv2 annotations JSON; caption references (default: the data file); POPE split files for a question JSONL",
+    )
+    .option("--images <dir>", "image folder (default for MME: the benchmark directory)")
+    .requiredOption("--output <dir>", "output directory (predictions.jsonl, metrics.json, ...)")
+    .option("--template <name>", `conversation template (${TEMPLATE_NAMES.join(", ")})`, "vicuna_v1")
+    .option("--prompt <text>", "caption instruction (COCO, Flickr30k)")
+    .option("--limit <n>", "evaluate the first N items only", integer(0))
+    .option("--batch-size <n>", "prompts generated together (left padded)", integer(1), 1)
+    .option("--max-new-tokens <n>", "tokens generated at most per answer", integer(1), 128)
+    .option("--temperature <t>", "sampling temperature; 0 = greedy", number(0), 0)
+    .option("--top-k <k>", "top-k when sampling (0 = off)", integer(0), 50)
+    .option("--top-p <p>", "top-p when sampling", number(0, 1), 1)
+    .option("--seed <s>", "sampling seed", integer(0), 42)
+    .option(
+      "--image-aspect-ratio <mode>",
+      "pad or square (default: the checkpoint's)",
+      oneOf(["pad", "square"] as const),
+    )
+    .option("--strict", "fail on a missing or undecodable image instead of skipping it")
+    .option("--quiet", "no progress display")
+    .action(async (flags: EvalFlags) => {
+      const result = await evaluate({
+        model: flags.model,
+        adapter: flags.adapter,
+        visionTower: flags.visionTower,
+        tokenizer: flags.tokenizer,
+        bench: flags.bench,
+        data: flags.data,
+        annotations: flags.annotations,
+        images: flags.images,
+        output: flags.output,
+        template: flags.template,
+        prompt: flags.prompt,
+        limit: flags.limit,
+        batchSize: flags.batchSize,
+        decoding: {
+          maxNewTokens: flags.maxNewTokens,
+          temperature: flags.temperature,
+          topK: flags.topK,
+          topP: flags.topP,
+          seed: flags.seed,
+        },
+        imageAspectRatio: flags.imageAspectRatio,
+        strict: flags.strict,
+        progress: flags.quiet ? "quiet" : "auto",
+      });
+      process.stdout.write(`${JSON.stringify(result.metrics, null, 2)}\n`);
+    });
+}

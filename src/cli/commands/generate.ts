@@ -1,0 +1,107 @@
+// `lntune generate --model DIR --prompt TEXT [--image FILE]`: one answer, streamed to stdout.
+import { existsSync, statSync } from "node:fs";
+import { type Command, InvalidArgumentError, Option } from "commander";
+import type { ImageAspectRatio } from "../../data/clip_preprocess.ts";
+import { getTemplate, TEMPLATE_NAMES } from "../../data/templates/index.ts";
+import { loadTokenizer } from "../../io/tokenizer.ts";
+import { answer } from "../../models/chat.ts";
+import { loadChatImage } from "../../models/chat_image.ts";
+import type { LlamaForCausalLM } from "../../models/llama/model.ts";
+import { LlavaForConditionalGeneration } from "../../models/llava/model.ts";
+import { loadModel } from "../../models/load.ts";
+import { type AdapterLayout, loadAdapter } from "../../tuning/peft_adapter.ts";
+
+interface GenerateFlags {
+  model: string;
+  tokenizer?: string;
+  adapter?: string;
+  visionTower?: string;
+  image?: string;
+  prompt: string;
+  template: string;
+  maxNewTokens: number;
+  temperature: number;
+  topK: number;
+  topP: number;
+  seed: number;
+  stop: string[];
+  imageAspectRatio?: ImageAspectRatio;
+}
+
+function number(kind: "int" | "float", min: number, max = Number.POSITIVE_INFINITY) {
+  return (value: string): number => {
+    const n = Number(value);
+    const bad = value.trim() === "" || !Number.isFinite(n) || (kind === "int" && !Number.isInteger(n));
+    if (bad || n < min || n > max) {
+      const range = max < Number.POSITIVE_INFINITY ? `in [${min}, ${max}]` : `≥ ${min}`;
+      throw new InvalidArgumentError(`expected ${kind === "int" ? "an integer" : "a number"} ${range}`);
+    }
+    return n;
+  };
+}
+
+export function registerGenerate(program: Command): void {
+  program
+    .command("generate")
+    .description("answer one prompt (optionally about an image), streaming the text as it is generated")
+    .requiredOption("--model <dir>", "checkpoint directory (LLaMA, llava-hf or original LLaVA)")
+    .option("--tokenizer <dir>", "tokenizer directory (default: the model directory)")
+    .option("--adapter <dir>", "PEFT adapter (LN tuning or LoRA) to apply to the model")
+    .option("--vision-tower <dir>", "CLIP tower directory of an original-layout LLaVA checkpoint")
+    .option("--image <file>", "image the prompt is about (LLaVA models)")
+    .requiredOption("--prompt <text>", "the question or instruction")
+    .option(
+      "--template <name>",
+      `conversation template (${TEMPLATE_NAMES.join(", ")}; chat_template: the tokenizer's own)`,
+      "vicuna_v1",
+    )
+    .option("--max-new-tokens <n>", "most tokens to generate", number("int", 1), 256)
+    .option("--temperature <t>", "sampling temperature (0: greedy)", number("float", 0), 0)
+    .option("--top-k <k>", "sample from the k most likely tokens (0: all)", number("int", 0), 0)
+    .option("--top-p <p>", "nucleus sampling threshold (1: off)", number("float", 0, 1), 1)
+    .option("--seed <s>", "sampling seed", number("int", 0), 0)
+    .option("--stop <strings...>", "end the answer before any of these strings", [])
+    .addOption(
+      new Option(
+        "--image-aspect-ratio <mode>",
+        "pad to a square first, or not (default: the checkpoint's)",
+      ).choices(["pad", "square"]),
+    )
+    .action(async (flags: GenerateFlags) => {
+      // Fail on a bad path before the (slow) model load.
+      if (flags.image && !(existsSync(flags.image) && statSync(flags.image).isFile()))
+        throw new Error(`image not found: ${flags.image}`);
+      const { kind, model, report } = loadModel(flags.model, { visionTowerDir: flags.visionTower });
+      if (kind === "clip") throw new Error(`${flags.model}: a CLIP vision tower does not generate text`);
+      const llm = model as LlamaForCausalLM;
+      if (flags.adapter)
+        loadAdapter(flags.adapter, llm, report.placements[0].placement.layout as AdapterLayout);
+      const tokenizer = loadTokenizer(flags.tokenizer ?? flags.model);
+      let image: Float32Array | undefined;
+      if (flags.image) {
+        if (!(llm instanceof LlavaForConditionalGeneration))
+          throw new Error(`${flags.model}: an image needs a LLaVA checkpoint; this is a ${kind} model`);
+        image = await loadChatImage(llm, flags.image, {
+          processorDirs: report.placements.map((p) => p.dir),
+          aspectRatio: flags.imageAspectRatio,
+        });
+      }
+      answer(
+        llm,
+        tokenizer,
+        {
+          prompt: flags.prompt,
+          image,
+          template: getTemplate(flags.template, tokenizer),
+          maxNewTokens: flags.maxNewTokens,
+          temperature: flags.temperature,
+          topK: flags.topK,
+          topP: flags.topP,
+          seed: flags.seed,
+          stop: flags.stop,
+        },
+        (chunk) => process.stdout.write(chunk),
+      );
+      process.stdout.write("\n");
+    });
+}

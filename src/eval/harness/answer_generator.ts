@@ -1,0 +1,61 @@
+// Prompt encoding and batched answer generation for a LLaVA model: left-padded prompts, the image features
+// spliced in, decoding until EOS, answers decoded without special tokens and stripped (model_vqa_loader.py).
+import { IMAGE_TOKEN_INDEX } from "../../data/constants.ts";
+import { pyStrip } from "../../data/py_string.ts";
+import { tokenizerImageToken } from "../../data/tokenizer_image_token.ts";
+import { generate, leftPad } from "../../models/generation.ts";
+import type { EvalModel } from "./eval_model.ts";
+
+export interface DecodingOptions {
+  maxNewTokens: number;
+  /** 0 = greedy. */
+  temperature: number;
+  topK: number;
+  topP: number;
+  seed: number;
+}
+
+/** Token ids of a rendered prompt, with the model's own image placeholder id. */
+export function encodePrompt(m: EvalModel, prompt: string): number[] {
+  const vocab = m.model.config.vocab_size;
+  const placeholder = m.model.llava.imageTokenIndex;
+  return tokenizerImageToken(prompt, m.tokenizer).map((id) => {
+    if (id === IMAGE_TOKEN_INDEX) return placeholder;
+    // A tokenizer of another model would index outside the embedding table.
+    if (id < 0 || id >= vocab)
+      throw new Error(`token id ${id} is outside the model's vocabulary (${vocab}); wrong tokenizer?`);
+    return id;
+  });
+}
+
+/** One answer per prompt; `pixels[i]` is prompt i's preprocessed image [3, S, S]. */
+export function generateAnswers(
+  m: EvalModel,
+  prompts: readonly number[][],
+  pixels: readonly Float32Array[],
+  decoding: DecodingOptions,
+): string[] {
+  const batch = leftPad([...prompts], m.tokenizer.padTokenId);
+  const S = m.model.llava.vision!.image_size;
+  const perImage = 3 * S * S;
+  const pixelValues = new Float32Array(pixels.length * perImage);
+  pixels.forEach((p, i) => {
+    if (p.length !== perImage)
+      throw new Error(`a preprocessed image has ${p.length} values; the tower takes 3x${S}x${S}`);
+    pixelValues.set(p, i * perImage);
+  });
+  const { embeds, plan } = m.model.embedMultimodal({
+    inputIds: batch.inputIds!,
+    batch: batch.batch,
+    seqLen: batch.seqLen,
+    attentionMask: batch.attentionMask,
+    pixelValues,
+  });
+  const eos = m.tokenizer.eosTokenId;
+  const tokens = generate(
+    m.model,
+    { batch: plan.batch, seqLen: plan.seqLen, inputsEmbeds: embeds, attentionMask: plan.attentionMask },
+    { ...decoding, eosTokenIds: eos === null ? undefined : [eos] },
+  );
+  return tokens.map((ids) => pyStrip(m.tokenizer.decode(ids, { skipSpecialTokens: true })));
+}

@@ -1,0 +1,213 @@
+// evaluate(): runs a LLaVA model over a benchmark and scores it. Answers go to <output>/predictions.jsonl
+// as they are generated; a rerun with the same output directory skips the answered items. The scorers'
+// input files and metrics.json are rewritten from all answers at the end.
+import { randomUUID } from "node:crypto";
+import { existsSync, mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { prefetch } from "../../data/prefetch.ts";
+import { loadSampleImage } from "../../data/sample_image.ts";
+import { getTemplate } from "../../data/templates/index.ts";
+import { writeFileAtomic } from "../../io/atomic_write.ts";
+import { createProgress } from "../../train/progress.ts";
+import { type DecodingOptions, encodePrompt, generateAnswers } from "./answer_generator.ts";
+import { pairAnswers } from "./answered.ts";
+import { type EvalModelOptions, loadEvalModel } from "./eval_model.ts";
+import { loadBenchInput } from "./load_items.ts";
+import {
+  type AnswerRecord,
+  answerKey,
+  PredictionWriter,
+  readPredictions,
+  recordKey,
+} from "./predictions_file.ts";
+import { DEFAULT_CAPTION_PROMPT, renderPrompt } from "./prompts.ts";
+import { checkRunSettings } from "./run_manifest.ts";
+import { scoreBench } from "./score_bench.ts";
+import type { Bench, EvalItem } from "./types.ts";
+
+export interface EvaluateOptions extends EvalModelOptions {
+  bench: Bench;
+  /** Question file(s) or directory; see load_items.ts for what each benchmark reads. */
+  data: string | readonly string[];
+  annotations?: string;
+  /** Image folder; for MME's benchmark directory it defaults to that directory. */
+  images?: string;
+  output: string;
+  /** Conversation template name (default vicuna_v1). */
+  template?: string;
+  /** Caption instruction for COCO / Flickr30k (default DEFAULT_CAPTION_PROMPT). */
+  prompt?: string;
+  /** Evaluate only the first N items. */
+  limit?: number;
+  /** Prompts generated together, left padded (default 1, as LLaVA). */
+  batchSize?: number;
+  /** Defaults: 128 new tokens, greedy; top-k 50 (HF's default) and top-p 1 when sampling, seed 42. */
+  decoding?: Partial<DecodingOptions>;
+  /** Fail on a missing or undecodable image instead of skipping it. */
+  strict?: boolean;
+  progress?: "auto" | "quiet";
+  /** Warnings and the closing summary (default: stderr). */
+  log?: (line: string) => void;
+}
+
+export interface EvaluateResult {
+  bench: Bench;
+  modelId: string;
+  /** Items evaluated (after --limit). */
+  items: number;
+  /** Items with an answer in the predictions file. */
+  answered: number;
+  generated: number;
+  resumed: number;
+  /** Items skipped in this run, by reason (image_missing, image_undecodable, ...). */
+  skipped: Record<string, number>;
+  /** The scorer's report, or null when no ground truth or no answer is available. */
+  metrics: unknown;
+  incompleteImages?: number;
+  output: string;
+}
+
+const DEFAULT_DECODING: DecodingOptions = { maxNewTokens: 128, temperature: 0, topK: 50, topP: 1, seed: 42 };
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+const itemKey = (item: EvalItem) => answerKey(item.questionId, item.text, item.category);
+
+export async function evaluate(opts: EvaluateOptions): Promise<EvaluateResult> {
+  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const data = typeof opts.data === "string" ? [opts.data] : [...opts.data];
+  const batchSize = opts.batchSize ?? 1;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error("batch size must be a positive integer");
+  if (opts.limit !== undefined && !(Number.isInteger(opts.limit) && opts.limit >= 0))
+    throw new Error("limit must be a non-negative integer");
+  const decoding = { ...DEFAULT_DECODING, ...opts.decoding };
+  const images = opts.images ?? (opts.bench === "mme" && !data[0].endsWith(".jsonl") ? data[0] : undefined);
+  if (images === undefined) throw new Error(`${opts.bench}: the image folder must be given`);
+  const captionPrompt = opts.prompt ?? DEFAULT_CAPTION_PROMPT;
+  const templateName = opts.template ?? "vicuna_v1";
+
+  const input = loadBenchInput({
+    bench: opts.bench,
+    data,
+    annotations: opts.annotations,
+    images,
+    captionPrompt,
+  });
+  const items = opts.limit === undefined ? input.items : input.items.slice(0, opts.limit);
+  const keys = new Set<string>();
+  for (const item of items) {
+    if (keys.has(itemKey(item))) throw new Error(`question ${item.questionId} occurs twice in the input`);
+    keys.add(itemKey(item));
+  }
+
+  mkdirSync(opts.output, { recursive: true });
+  const predictionsPath = join(opts.output, "predictions.jsonl");
+  const resuming = existsSync(predictionsPath);
+  checkRunSettings(
+    join(opts.output, "run.json"),
+    {
+      bench: opts.bench,
+      model: resolve(opts.model),
+      adapter: opts.adapter ? resolve(opts.adapter) : null,
+      template: templateName,
+      caption_prompt: opts.bench === "coco" || opts.bench === "flickr30k" ? captionPrompt : null,
+      max_new_tokens: decoding.maxNewTokens,
+      temperature: decoding.temperature,
+      top_k: decoding.temperature > 0 ? decoding.topK : null,
+      top_p: decoding.temperature > 0 ? decoding.topP : null,
+      seed: decoding.temperature > 0 ? decoding.seed : null,
+      image_aspect_ratio: opts.imageAspectRatio ?? null,
+    },
+    resuming,
+  );
+  const done = new Set(readPredictions(predictionsPath).map(recordKey));
+  const pending = items.filter((item) => !done.has(itemKey(item)));
+  const resumed = items.length - pending.length;
+
+  const m = loadEvalModel(opts);
+  const template = getTemplate(templateName, m.tokenizer);
+  const skipped: Record<string, number> = {};
+  let generated = 0;
+  const progress = createProgress(`eval ${opts.bench}`, items.length, resumed, opts.progress ?? "auto");
+  const writer = new PredictionWriter(predictionsPath);
+  try {
+    const loadBatch = (batch: EvalItem[]) =>
+      Promise.all(
+        batch.map(async (item) => ({
+          item,
+          image: await loadSampleImage(item.image, {
+            imageFolder: images,
+            processor: m.processor,
+            aspectRatio: m.aspectRatio,
+            strict: opts.strict,
+          }),
+        })),
+      );
+    let finished = resumed;
+    for await (const loaded of prefetch(chunks(pending, batchSize), loadBatch)) {
+      const ready: Array<{ item: EvalItem; pixels: Float32Array }> = [];
+      for (const { item, image } of loaded) {
+        if ("bad" in image) {
+          skipped[image.bad] = (skipped[image.bad] ?? 0) + 1;
+          log(`warning: skipping question ${item.questionId}: ${image.bad} (${item.image})`);
+        } else ready.push({ item, pixels: image.pixelValues });
+      }
+      if (ready.length > 0) {
+        const prompts = ready.map(({ item }) =>
+          encodePrompt(m, renderPrompt(template, item.text, m.model.llava.mmUseImStartEnd)),
+        );
+        const answers = generateAnswers(
+          m,
+          prompts,
+          ready.map((r) => r.pixels),
+          decoding,
+        );
+        writer.append(
+          ready.map(
+            ({ item }, i): AnswerRecord => ({
+              question_id: item.questionId,
+              prompt: item.text,
+              text: answers[i],
+              answer_id: randomUUID(),
+              model_id: m.modelId,
+              metadata: item.category === undefined ? {} : { category: item.category },
+            }),
+          ),
+        );
+        generated += ready.length;
+      }
+      finished += loaded.length;
+      const nSkipped = Object.values(skipped).reduce((s, n) => s + n, 0);
+      progress.update(finished, nSkipped > 0 ? { skipped: nSkipped } : {});
+    }
+  } finally {
+    writer.close();
+    progress.stop();
+  }
+
+  const answered = pairAnswers(items, readPredictions(predictionsPath));
+  const score = scoreBench(opts.bench, input.groundTruth, answered, opts.output);
+  const result: EvaluateResult = {
+    bench: opts.bench,
+    modelId: m.modelId,
+    items: items.length,
+    answered: answered.length,
+    generated,
+    resumed,
+    skipped,
+    metrics: score.metrics,
+    ...(score.incompleteImages ? { incompleteImages: score.incompleteImages } : {}),
+    output: opts.output,
+  };
+  writeFileAtomic(join(opts.output, "metrics.json"), `${JSON.stringify(result, null, 2)}\n`);
+  const skips = Object.entries(skipped).map(([reason, n]) => `${n} ${reason}`);
+  log(
+    `${opts.bench}: ${answered.length}/${items.length} items answered (${generated} generated, ${resumed} resumed)` +
+      (skips.length > 0 ? `; skipped ${skips.join(", ")}` : ""),
+  );
+  return result;
+}

@@ -1,0 +1,72 @@
+// The package's public API, imported by its own name: load a model, make its LayerNorms trainable, run a
+// forward pass and backward, read the named gradients, and generate; checked against the PyTorch fixture.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import * as lntune from "lntune";
+import { fixture, flatI32, flatU8 } from "./models/fixture.ts";
+import { assertClose } from "./tensor/gradcheck.ts";
+
+test("the public API trains and generates with llama_base", () => {
+  const f = fixture("llama_base");
+  const model = lntune.loadLlama(f.dir);
+  const trainable = lntune.applyMethod(model, lntune.methodSpec("ln"), {}, new lntune.Rng(0));
+  assert.deepEqual(
+    [...trainable.byGroup].filter(([, c]) => c.trainable > 0).map(([g]) => g),
+    ["embeddings", "block_norms", "head"],
+  );
+  const ids: number[][] = f.inputs.input_ids;
+  const out = model.forward({
+    inputIds: flatI32(ids),
+    batch: ids.length,
+    seqLen: ids[0].length,
+    attentionMask: flatU8(f.inputs.attention_mask),
+    labels: flatI32(f.inputs.labels),
+  });
+  assert.ok(out.loss instanceof lntune.Tensor);
+  assert.ok(Math.abs(out.loss.values[0] - f.tensor("loss").data[0]) < 1e-5);
+  lntune.backward(out.loss);
+
+  const params = new Map(model.namedParameters());
+  const norm = params.get("model.layers.1.post_attention_layernorm.weight")!;
+  assertClose(
+    norm.grad!,
+    f.tensor("grad.model.layers.1.post_attention_layernorm.weight").data,
+    1e-5,
+    1e-3,
+    "grad",
+  );
+  for (const [name, p] of params) {
+    const group = lntune.groupOf(name);
+    if (["embeddings", "block_norms", "head"].includes(group)) assert.equal(p.grad?.length, p.size, name);
+    else assert.equal(p.grad, null, name);
+  }
+
+  const g = f.inputs.generate;
+  const tokens = lntune.noGrad(() =>
+    lntune.generate(model, lntune.leftPad(g.prompts, f.inputs.pad_token_id), {
+      maxNewTokens: g.max_new_tokens,
+      eosTokenIds: [],
+    }),
+  );
+  assert.deepEqual(tokens, f.expected.greedy);
+});
+
+test("the public API exports the documented entry points", () => {
+  const entries = {
+    loadModel: lntune.loadModel,
+    loadLlava: lntune.loadLlava,
+    loadClipVision: lntune.loadClipVision,
+    describeModel: lntune.describeModel,
+    answer: lntune.answer,
+    loadTokenizer: lntune.loadTokenizer,
+    getTemplate: lntune.getTemplate,
+    processImage: lntune.processImage,
+    train: lntune.train,
+    captionScores: lntune.captionScores,
+    vqaAccuracy: lntune.vqaAccuracy,
+    popeMetrics: lntune.popeMetrics,
+    mmeScores: lntune.mmeScores,
+  };
+  for (const [name, fn] of Object.entries(entries)) assert.equal(typeof fn, "function", name);
+  assert.ok(lntune.METHODS.ln);
+});
