@@ -1,5 +1,7 @@
 // The public API of lntune: load checkpoints, run and tune them, generate, and score evaluations.
 
+export { type AnswerRequest, type AnswerResult, answer, chatPrompt } from "./chat/chat.ts";
+export { type ChatImageOptions, imageProcessorFor, loadChatImage } from "./chat/chat_image.ts";
 export { clipPreprocess, type ImageAspectRatio, processImage } from "./data/clip_preprocess.ts";
 export { IMAGE_TOKEN_INDEX } from "./data/constants.ts";
 export { type ConversationTemplate, getTemplate, TEMPLATE_NAMES } from "./data/templates/index.ts";
@@ -16,8 +18,6 @@ export {
 export { decodeImage, type RgbImage } from "./io/image.ts";
 // Text and images
 export { loadTokenizer, type Tokenizer } from "./io/tokenizer.ts";
-export { type AnswerRequest, type AnswerResult, answer, chatPrompt } from "./models/chat.ts";
-export { type ChatImageOptions, imageProcessorFor, loadChatImage } from "./models/chat_image.ts";
 // Models and loading
 export { CLIPVisionModel, CLIPVisionTransformer } from "./models/clip/vision_model.ts";
 // Generation
@@ -38,6 +38,7 @@ export {
   loadModel,
   type ModelKind,
 } from "./models/load.ts";
+export { groupOf, type ParamGroup } from "./models/param_groups.ts";
 export type { SamplingOptions } from "./models/sampling.ts";
 export { Module, Parameter, setTrainable } from "./nn/module.ts";
 // Tensors and autograd
@@ -47,6 +48,5 @@ export { type Shape, Tensor, tensor, zeros } from "./tensor/tensor.ts";
 export { type BatchSource, type StepResult, type TrainerOptions, train } from "./train/trainer.ts";
 // Tuning and training
 export { applyMethod, countTrainable, type TrainableSet, type TuningOptions } from "./tuning/apply.ts";
-export { groupOf, type ParamGroup } from "./tuning/groups.ts";
 export { METHODS, type MethodName, type MethodSpec, methodSpec } from "./tuning/methods.ts";
 export { loadAdapter, saveAdapter } from "./tuning/peft_adapter.ts";

@@ -17,8 +17,8 @@ import {
 } from "../io/weights/expected.ts";
 import type { WeightLayout } from "../io/weights/layouts.ts";
 import { placeWeights, type ShapeMismatch } from "../io/weights/placement.ts";
-import { groupOf, type ParamGroup } from "../tuning/groups.ts";
 import { type ModelKind, towerBesideModel } from "./load.ts";
+import { groupOf, type ParamGroup } from "./param_groups.ts";
 
 export interface DescribeOptions {
   /** The CLIP tower of an original-layout LLaVA, when mm_vision_tower does not name a local directory. */

@@ -4,6 +4,7 @@
 // resumed run replays the same stream as an uninterrupted one.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { createProgress } from "../io/progress.ts";
 import type { Module, Parameter } from "../nn/module.ts";
 import { backward } from "../tensor/autograd.ts";
 import type { Tensor } from "../tensor/tensor.ts";
@@ -12,7 +13,6 @@ import { latestCheckpoint, loadCheckpoint, saveCheckpoint, type TrainerState } f
 import { clipGradNorm, nonFiniteGrads } from "./grad_norm.ts";
 import { arrayBufferBytes } from "./memory.ts";
 import { MetricsLog, type StepMetrics } from "./metrics_log.ts";
-import { createProgress } from "./progress.ts";
 import { cosineWithWarmup, warmupSteps } from "./schedule.ts";
 
 /** Deterministic micro-batches: batch(epoch, index) always returns the same data. */

@@ -1,9 +1,10 @@
 // Applying a tuning method to a model: inject LoRA where asked, then make exactly the method's parameters
 // trainable (f32) and freeze everything else. Returns what is trainable, for accounting and adapters.
+
+import { groupOf, LORA_TARGETS, type ParamGroup, QV_PROJ } from "../models/param_groups.ts";
 import type { Linear } from "../nn/layers.ts";
 import { type Module, setTrainable } from "../nn/module.ts";
 import { Rng } from "../tensor/rng.ts";
-import { groupOf, LORA_TARGETS, type ParamGroup, QV_PROJ } from "./groups.ts";
 import type { MethodSpec } from "./methods.ts";
 
 export interface LoraOptions {

@@ -19,12 +19,12 @@ import { openSafetensors, type Tensor as StoredTensor, writeSafetensors } from "
 import { detectLayout, toCanonical, toDiskName, type WeightLayout } from "../io/weights/layouts.ts";
 import { LlavaForConditionalGeneration } from "../models/llava/model.ts";
 import { toEngineTensor } from "../models/load.ts";
+import { groupOf } from "../models/param_groups.ts";
 import { Linear } from "../nn/layers.ts";
 import type { Module } from "../nn/module.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { type Adapter, activateAdapter, type LoraFactors } from "./adapter_switch.ts";
 import { isSelected, type LoraOptions } from "./apply.ts";
-import { groupOf } from "./groups.ts";
 import { type MethodName, type MethodSpec, methodSpec } from "./methods.ts";
 import {
   type AdapterConfig,

@@ -1,11 +1,11 @@
 // `lntune generate --model DIR --prompt TEXT [--image FILE]`: one answer, streamed to stdout.
 import { existsSync, statSync } from "node:fs";
 import { type Command, InvalidArgumentError, Option } from "commander";
+import { answer } from "../../chat/chat.ts";
+import { loadChatImage } from "../../chat/chat_image.ts";
 import type { ImageAspectRatio } from "../../data/clip_preprocess.ts";
 import { getTemplate, TEMPLATE_NAMES } from "../../data/templates/index.ts";
 import { loadTokenizer } from "../../io/tokenizer.ts";
-import { answer } from "../../models/chat.ts";
-import { loadChatImage } from "../../models/chat_image.ts";
 import type { LlamaForCausalLM } from "../../models/llama/model.ts";
 import { LlavaForConditionalGeneration } from "../../models/llava/model.ts";
 import { loadModel } from "../../models/load.ts";

@@ -8,7 +8,7 @@ import { prefetch } from "../../data/prefetch.ts";
 import { loadSampleImage } from "../../data/sample_image.ts";
 import { getTemplate } from "../../data/templates/index.ts";
 import { writeFileAtomic } from "../../io/atomic_write.ts";
-import { createProgress } from "../../train/progress.ts";
+import { createProgress } from "../../io/progress.ts";
 import { type DecodingOptions, encodePrompt, generateAnswers } from "./answer_generator.ts";
 import { pairAnswers } from "./answered.ts";
 import { type EvalModelOptions, loadEvalModel } from "./eval_model.ts";

@@ -5,11 +5,11 @@ import { DEFAULT_IMAGE_TOKEN, IMAGE_TOKEN_INDEX } from "../data/constants.ts";
 import { type ConversationTemplate, getTemplate } from "../data/templates/index.ts";
 import { tokenizerImageToken } from "../data/tokenizer_image_token.ts";
 import type { Tokenizer } from "../io/tokenizer.ts";
+import { generate, leftPad, type PromptBatch } from "../models/generation.ts";
+import type { LlamaForCausalLM } from "../models/llama/model.ts";
+import { LlavaForConditionalGeneration } from "../models/llava/model.ts";
+import type { SamplingOptions } from "../models/sampling.ts";
 import { noGrad } from "../tensor/autograd.ts";
-import { generate, leftPad, type PromptBatch } from "./generation.ts";
-import type { LlamaForCausalLM } from "./llama/model.ts";
-import { LlavaForConditionalGeneration } from "./llava/model.ts";
-import type { SamplingOptions } from "./sampling.ts";
 import { TextStream } from "./text_stream.ts";
 
 export interface AnswerRequest extends SamplingOptions {

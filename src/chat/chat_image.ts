@@ -9,7 +9,7 @@ import {
 } from "../io/config/clip_preprocessor_config.ts";
 import { Fields } from "../io/config/fields.ts";
 import { decodeImage } from "../io/image.ts";
-import type { LlavaForConditionalGeneration } from "./llava/model.ts";
+import type { LlavaForConditionalGeneration } from "../models/llava/model.ts";
 
 /** preprocessor_config.json from the first of `dirs` holding one (the model's directory, then its
  * tower's), else CLIPImageProcessor's defaults at the tower's image size. */
