@@ -38,3 +38,17 @@ export function subsample<T>(items: readonly T[], n: number, seed: number): T[] 
   const picked = new DataRng(seed).shuffle(items.map((_, i) => i)).slice(0, n);
   return picked.sort((a, b) => a - b).map((i) => items[i]);
 }
+
+export interface SubsetOptions {
+  /** Keep samples of these types only. */
+  types?: readonly string[];
+  /** Then keep this many at random (seeded). */
+  subsample?: number;
+  seed?: number;
+}
+
+/** The data-type study's subsets: filter by type, then subsample N with a seed. */
+export function selectSubset<T extends { type: string }>(items: readonly T[], opts: SubsetOptions): T[] {
+  const typed = opts.types?.length ? items.filter((s) => opts.types!.includes(s.type)) : [...items];
+  return opts.subsample !== undefined ? subsample(typed, opts.subsample, opts.seed ?? 0) : typed;
+}

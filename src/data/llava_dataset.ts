@@ -8,6 +8,7 @@ import type { Tokenizer } from "../io/tokenizer.ts";
 import { makeBatches } from "./batching.ts";
 import type { ImageAspectRatio } from "./clip_preprocess.ts";
 import { type Batch, type CollateItem, collate } from "./collate.ts";
+import { type SubsetOptions, selectSubset } from "./data_types.ts";
 import { type LoadedSample, loadSamples } from "./load_samples.ts";
 import { preprocess } from "./preprocess.ts";
 import type { BadReason } from "./sample.ts";
@@ -28,8 +29,8 @@ export interface LlavaDatasetOptions {
   maxLength?: number;
   groupByLength?: boolean;
   strict?: boolean;
-  /** Keep only these samples (e.g. a data-type subset), by position in the file. */
-  select?: (s: LoadedSample) => boolean;
+  /** A data-type subset (types, then a seeded subsample). */
+  subset?: SubsetOptions;
 }
 
 export interface DatasetBatch extends Batch {
@@ -54,7 +55,7 @@ export class LlavaDataset {
       strict: opts.strict,
       imageFolder: opts.imageFolder,
     });
-    const kept = opts.select ? samples.filter(opts.select) : samples;
+    const kept = selectSubset(samples, { seed: opts.seed, ...opts.subset });
     if (kept.length === 0) throw new Error(`${opts.dataPath}: no usable samples`);
     const ds = new LlavaDataset(opts, kept);
     Object.assign(ds.skipped, bad);

@@ -2,6 +2,7 @@
 // and, with a tokenizer, token lengths (image placeholders count as one token, before expansion).
 import { stat } from "node:fs/promises";
 import type { Tokenizer } from "../io/tokenizer.ts";
+import { type SubsetOptions, selectSubset } from "./data_types.ts";
 import { resolveImagePath } from "./image_path.ts";
 import { loadSamples } from "./load_samples.ts";
 import { preprocess } from "./preprocess.ts";
@@ -31,17 +32,20 @@ export interface StatsOptions {
   tokenizer?: Tokenizer;
   template?: ConversationTemplate;
   typeIndex?: Map<string, string>;
+  subset?: SubsetOptions;
 }
 
 const EDGES = [0, 64, 128, 256, 512, 1024, 2048, 4096];
 
 export async function datasetStats(path: string, options: StatsOptions): Promise<DatasetStats> {
   const plain = options.template?.style === "plain";
-  const { samples, bad } = await loadSamples(path, {
+  const loaded = await loadSamples(path, {
     plain,
     typeIndex: options.typeIndex,
     imageFolder: options.imageFolder,
   });
+  const bad = loaded.bad;
+  const samples = options.subset ? selectSubset(loaded.samples, options.subset) : loaded.samples;
   const stats: DatasetStats = { samples: 0, withImage: 0, types: {}, images: { found: 0, missing: 0 }, bad };
   const lengths: number[] = [];
   const count = (reason: BadReason) => {

@@ -1,7 +1,7 @@
 // Writing models as Hugging Face checkpoint directories: a LLaMA (config.json + model.safetensors), a CLIP
 // vision tower, and a LLaVA in the original layout (llava_llama config, model.* / model.mm_projector.*
 // weights, the tower in ./vision_tower referenced by a relative mm_vision_tower). Weights keep their dtype.
-import { mkdirSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import type { CLIPVisionConfig } from "../io/config/clip_vision_config.ts";
@@ -122,4 +122,18 @@ export function saveLlava(
     writeJson(join(tower, "preprocessor_config.json"), preprocessor);
     writeJson(join(dir, "preprocessor_config.json"), preprocessor);
   }
+}
+
+const TOKENIZER_FILES = [
+  "tokenizer.json",
+  "tokenizer.json.gz",
+  "tokenizer_config.json",
+  "special_tokens_map.json",
+  "tokenizer.model",
+];
+
+/** Copies the tokenizer files a directory has (so a written checkpoint is usable on its own). */
+export function copyTokenizerFiles(from: string, to: string): void {
+  mkdirSync(to, { recursive: true });
+  for (const f of TOKENIZER_FILES) if (existsSync(join(from, f))) copyFileSync(join(from, f), join(to, f));
 }

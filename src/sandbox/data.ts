@@ -1,5 +1,5 @@
-// Sandbox data in LLaVA's formats: stage-1 captions, stage-2 conversations about the shape, text-only
-// "world knowledge" conversations that pretrain the tiny LLM, and held-out questions with answers.
+// Sandbox data in LLaVA's formats: stage-1 descriptions, stage-2 questions about the shape, text-only
+// conversations that pretrain the tiny LLM, and held-out questions with their answers.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../io/atomic_write.ts";
@@ -43,6 +43,29 @@ function qa(s: Scene, rng: Rng): Array<[string, string]> {
   ];
 }
 
+const describe = (s: Scene) => `A ${s.color} ${s.shape}.`;
+const DESCRIBE = "Describe the image.";
+
+/** A text-only conversation: the scene described in words where an image would be. */
+const textSample = (id: string, s: Scene, q: string, a: string) => ({
+  id,
+  conversations: [
+    { from: "human", value: `${describe(s)}\n${q}` },
+    { from: "gpt", value: a },
+  ],
+});
+
+const imageSample = (id: string, file: string, q: string, a: string) => ({
+  id,
+  image: file,
+  conversations: [
+    { from: "human", value: `<image>\n${q}` },
+    { from: "gpt", value: a },
+  ],
+});
+
+/** Writes the images and the data files. The text set mirrors the image tasks with the scene described in
+ * words, so the LLM already knows how to answer once the connector makes images read like descriptions. */
 export async function makeSandboxData(
   dir: string,
   opts: { train: number; eval: number; size: number; seed: number },
@@ -52,6 +75,7 @@ export async function makeSandboxData(
   mkdirSync(images, { recursive: true });
   const pretrain: object[] = [];
   const finetune: object[] = [];
+  const text: object[] = [];
   const questions: string[] = [];
   const answers: Record<string, string> = {};
   for (let i = 0; i < opts.train + opts.eval; i++) {
@@ -60,50 +84,19 @@ export async function makeSandboxData(
     await writePng(join(images, file), s, opts.size);
     const pairs = qa(s, rng);
     if (i < opts.train) {
-      pretrain.push({
-        id: `cap-${i}`,
-        image: file,
-        conversations: [
-          { from: "human", value: "<image>" },
-          { from: "gpt", value: `a ${s.color} ${s.shape}` },
-        ],
-      });
+      pretrain.push(imageSample(`cap-${i}`, file, DESCRIBE, describe(s)));
       const [q, a] = pairs[rng.int(pairs.length)];
-      finetune.push({
-        id: `qa-${i}`,
-        image: file,
-        conversations: [
-          { from: "human", value: `<image>\n${q}` },
-          { from: "gpt", value: a },
-        ],
-      });
+      finetune.push(imageSample(`qa-${i}`, file, q, a));
+      // Text about a different random scene, so the LLM never sees this image's answers.
+      const t = scene(rng, opts.size);
+      const [tq, ta] = rng.uniform() < 0.25 ? [DESCRIBE, describe(t)] : qa(t, rng)[rng.int(3)];
+      text.push(textSample(`text-${i}`, t, tq, ta));
     } else
       for (const [k, [q, a]] of pairs.entries()) {
         const id = `${i}-${k}`;
         questions.push(JSON.stringify({ question_id: id, image: file, text: q }));
         answers[id] = a;
       }
-  }
-  // Text-only conversations: the answer vocabulary and format, without images (the LLM's "pretraining").
-  const text: object[] = [];
-  for (let i = 0; i < opts.train; i++) {
-    const colors = Object.keys(COLORS);
-    const c = colors[rng.int(colors.length)];
-    const sh = SHAPES[rng.int(SHAPES.length)];
-    const pick = rng.int(3);
-    const [q, a] =
-      pick === 0
-        ? [`A ${c} ${sh}: what color is it?`, cap(c)]
-        : pick === 1
-          ? [`A ${c} ${sh}: what shape is it?`, cap(sh)]
-          : [`A ${c} ${sh}: is it ${c}?`, "Yes"];
-    text.push({
-      id: `text-${i}`,
-      conversations: [
-        { from: "human", value: q },
-        { from: "gpt", value: a },
-      ],
-    });
   }
   const out: SandboxData = {
     images,

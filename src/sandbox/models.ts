@@ -1,13 +1,12 @@
 // The sandbox's tiny models, written as ordinary Hugging Face checkpoint directories: a LLaMA with the real
 // LLaMA-2 tokenizer (shipped in assets/) and a CLIP vision tower for 32-pixel images, randomly initialised.
-import { copyFileSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CLIPVisionConfig } from "../io/config/clip_vision_config.ts";
 import type { LlamaConfig } from "../io/config/llama_config.ts";
 import { CLIPVisionModel } from "../models/clip/vision_model.ts";
 import { LlamaForCausalLM } from "../models/llama/model.ts";
-import { saveClipVision, saveLlama } from "../models/save.ts";
+import { copyTokenizerFiles, saveClipVision, saveLlama } from "../models/save.ts";
 import { Rng } from "../tensor/rng.ts";
 
 export const LLAMA2_TOKENIZER = fileURLToPath(new URL("../../assets/tokenizers/llama2", import.meta.url));
@@ -62,11 +61,6 @@ export const SANDBOX_PREPROCESSOR = {
   resample: 3,
 };
 
-export function copyTokenizer(to: string): void {
-  mkdirSync(to, { recursive: true });
-  for (const f of readdirSync(LLAMA2_TOKENIZER)) copyFileSync(join(LLAMA2_TOKENIZER, f), join(to, f));
-}
-
 /** Writes `dir`/llm and `dir`/vision; returns their paths. */
 export function makeSandboxModels(dir: string, seed: number): { llm: string; vision: string } {
   const llm = join(dir, "llm");
@@ -74,7 +68,7 @@ export function makeSandboxModels(dir: string, seed: number): { llm: string; vis
   const rng = new Rng(seed);
   const lm = new LlamaForCausalLM(SANDBOX_LLM, rng);
   saveLlama(llm, lm);
-  copyTokenizer(llm);
+  copyTokenizerFiles(LLAMA2_TOKENIZER, llm);
   saveClipVision(vision, new CLIPVisionModel(SANDBOX_VISION, rng), SANDBOX_PREPROCESSOR);
   return { llm, vision };
 }

@@ -7,12 +7,11 @@ import { parseClipImageProcessorConfig } from "../io/config/clip_preprocessor_co
 import { Fields } from "../io/config/fields.ts";
 import { loadTokenizer } from "../io/tokenizer.ts";
 import { loadLlama } from "../models/load.ts";
-import { saveLlama } from "../models/save.ts";
+import { copyTokenizerFiles, saveLlama } from "../models/save.ts";
 import { Rng } from "../tensor/rng.ts";
 import { train } from "../train/trainer.ts";
 import { applyMethod } from "../tuning/apply.ts";
 import { METHODS } from "../tuning/methods.ts";
-import { copyTokenizer } from "./models.ts";
 
 export async function pretrainLlm(opts: {
   llm: string;
@@ -60,6 +59,6 @@ export async function pretrainLlm(opts: {
   );
   model.requiresGrad(false);
   saveLlama(opts.output, model);
-  copyTokenizer(opts.output);
+  copyTokenizerFiles(opts.llm, opts.output);
   return summary.finalLoss;
 }

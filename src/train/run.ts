@@ -11,17 +11,25 @@ import {
   loadClipImageProcessorConfig,
   parseClipImageProcessorConfig,
 } from "../io/config/clip_preprocessor_config.ts";
-import { Fields } from "../io/config/fields.ts";
+import { Fields, readJsonObject } from "../io/config/fields.ts";
 import { openSafetensors, writeSafetensors } from "../io/safetensors.ts";
 import { loadTokenizer } from "../io/tokenizer.ts";
 import { composeLlava } from "../models/compose.ts";
 import type { LlavaForConditionalGeneration } from "../models/llava/model.ts";
 import { loadLlava, toEngineTensor } from "../models/load.ts";
+import { copyTokenizerFiles, saveLlava } from "../models/save.ts";
 import { Rng } from "../tensor/rng.ts";
 import type { Tensor } from "../tensor/tensor.ts";
-import { applyMethod, reseedLoraDropout, type TrainableSet, type TuningOptions } from "../tuning/apply.ts";
+import {
+  applyMethod,
+  DEFAULT_LORA,
+  reseedLoraDropout,
+  type TrainableSet,
+  type TuningOptions,
+} from "../tuning/apply.ts";
 import { FINETUNE_LR, PRETRAIN_LR } from "../tuning/learning_rates.ts";
 import { type MethodName, methodSpec } from "../tuning/methods.ts";
+import { saveAdapter } from "../tuning/peft_adapter.ts";
 import { peakRssBytes, staticMemory } from "./memory.ts";
 import { type TrainSummary, train } from "./trainer.ts";
 
@@ -60,6 +68,11 @@ export interface StageOptions {
   aspectRatio?: ImageAspectRatio;
   groupByLength?: boolean;
   strict?: boolean;
+  /** The data-type study: train on these types only, then on a seeded subsample of N. */
+  dataTypes?: string[];
+  subsample?: number;
+  betas?: [number, number];
+  eps?: number;
   progress?: "auto" | "quiet";
   /** Stop after this many updates in this process (a deliberate interruption). */
   stopAfter?: number;
@@ -149,11 +162,24 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
     maxLength: o.maxLength,
     groupByLength: o.groupByLength,
     strict: o.strict,
+    subset: { types: o.dataTypes, subsample: o.subsample },
   });
   log(
     `data: ${data.samples.length} samples, ${data.batchesPerEpoch} batches per epoch${Object.keys(data.skipped).length ? `, skipped ${JSON.stringify(data.skipped)}` : ""}`,
   );
 
+  // A model joined here from an LLM and a tower has no checkpoint of its own for the adapter to apply to:
+  // write it (with the stage-1 connector) before training changes anything.
+  let base = o.model ?? "";
+  if (o.stage === "finetune" && !o.model) {
+    base = join(o.output, "base");
+    saveLlava(
+      base,
+      model,
+      processorDir ? readJsonObject(join(processorDir, "preprocessor_config.json")) : undefined,
+    );
+    copyTokenizerFiles(tokenizerDir, base);
+  }
   const memory = staticMemory(model);
   const run = {
     stage: o.stage,
@@ -196,6 +222,8 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
       warmupRatio: o.warmupRatio,
       weightDecay: o.weightDecay,
       maxGradNorm: o.maxGradNorm,
+      betas: o.betas,
+      eps: o.eps,
       seed,
       saveEvery: o.saveEvery,
       resume: o.resume,
@@ -211,6 +239,17 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
     skipped: data.skipped,
   };
   writeFileAtomic(join(o.output, "run.json"), `${JSON.stringify(final, null, 2)}\n`);
+  if (o.stage === "finetune") {
+    saveAdapter(join(o.output, "adapter"), model, {
+      method: spec,
+      layout: model.llava.layout,
+      includeFinalNorm: o.tuning?.includeFinalNorm,
+      lora: spec.lora ? (o.tuning?.lora ?? DEFAULT_LORA) : undefined,
+      baseModelNameOrPath: base,
+      embeddingBaseLayers: o.model !== undefined,
+    });
+    log(`adapter written to ${join(o.output, "adapter")} (base: ${base})`);
+  }
   if (o.stage === "pretrain") {
     const tensors = Object.fromEntries(
       model.projector

@@ -8,6 +8,9 @@ interface StatsFlags {
   images: string;
   tokenizer?: string;
   template: string;
+  types?: string;
+  subsample?: number;
+  seed: number;
   json?: boolean;
 }
 
@@ -23,11 +26,18 @@ export function registerData(program: Command): void {
       "tokenizer directory (tokenizer.json, tokenizer_config.json) for token lengths",
     )
     .option("--template <name>", `conversation template (${TEMPLATE_NAMES.join(", ")})`, "vicuna_v1")
+    .option(
+      "--types <list>",
+      "only these data types, comma-separated (conversation, detail, complex_reasoning)",
+    )
+    .option("--subsample <n>", "then N samples at random (seeded)", (v) => Number.parseInt(v, 10))
+    .option("--seed <n>", "seed of --subsample", (v) => Number.parseInt(v, 10), 0)
     .option("--json", "print the statistics as JSON")
     .action(async (file: string, flags: StatsFlags) => {
       const tokenizer = flags.tokenizer ? loadTokenizer(flags.tokenizer) : undefined;
       const template = getTemplate(flags.template, tokenizer);
-      const stats = await datasetStats(file, { imageFolder: flags.images, tokenizer, template });
+      const subset = { types: flags.types?.split(","), subsample: flags.subsample, seed: flags.seed };
+      const stats = await datasetStats(file, { imageFolder: flags.images, tokenizer, template, subset });
       if (flags.json) {
         process.stdout.write(`${JSON.stringify(stats, null, 2)}\n`);
         return;

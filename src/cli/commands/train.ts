@@ -50,6 +50,11 @@ function common(cmd: Command): Command {
     .addOption(
       new Option("--image-aspect-ratio <mode>", "LLaVA's image_aspect_ratio").choices(["pad", "square"]),
     )
+    .option("--adam-beta1 <x>", "AdamW beta1", num, 0.9)
+    .option("--adam-beta2 <x>", "AdamW beta2", num, 0.999)
+    .option("--adam-eps <x>", "AdamW epsilon", num, 1e-8)
+    .option("--data-types <list>", "train on these data types only (comma-separated)")
+    .option("--subsample <n>", "then on N samples picked at random with --seed", int)
     .option("--group-by-length", "batch samples of similar length together")
     .option("--strict", "stop on a missing or undecodable image instead of skipping it")
     .option("--quiet", "no progress display");
@@ -86,6 +91,10 @@ function toStage(stage: StageOptions["stage"], o: Record<string, any>): StageOpt
     warmupRatio: o.warmupRatio,
     weightDecay: o.weightDecay,
     maxGradNorm: o.maxGradNorm,
+    betas: [o.adamBeta1, o.adamBeta2],
+    eps: o.adamEps,
+    dataTypes: o.dataTypes?.split(","),
+    subsample: o.subsample,
     seed: o.seed,
     template: o.template,
     maxLength: o.maxLength,

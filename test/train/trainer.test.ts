@@ -1,0 +1,96 @@
+// The training loop: gradient accumulation equals a larger batch, the same seed gives the same loss curve,
+// and a NaN loss or gradient stops the run with the step (and parameter) named before any weight changes.
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { LlamaForCausalLM } from "../../src/models/llama/model.ts";
+import { record } from "../../src/tensor/autograd.ts";
+import { Rng } from "../../src/tensor/rng.ts";
+import { Tensor } from "../../src/tensor/tensor.ts";
+import { NonFiniteError, train } from "../../src/train/trainer.ts";
+import { applyMethod } from "../../src/tuning/apply.ts";
+import { METHODS } from "../../src/tuning/methods.ts";
+import { tinyLlamaConfig } from "../models/tiny_config.ts";
+
+function setup() {
+  const model = new LlamaForCausalLM(tinyLlamaConfig(), new Rng(5));
+  applyMethod(model, METHODS.ln, {}, new Rng(6));
+  const rng = new Rng(8);
+  const rows = Array.from({ length: 8 }, () => Int32Array.from({ length: 6 }, () => rng.int(40)));
+  return { model, rows };
+}
+
+const out = () => mkdtempSync(join(tmpdir(), "lntune-trainer-"));
+
+async function run(accum: number, perBatch: number, seed = 1) {
+  const { model, rows } = setup();
+  const source = {
+    batchesPerEpoch: rows.length / perBatch,
+    batch: (_e: number, i: number) => rows.slice(i * perBatch, (i + 1) * perBatch),
+  };
+  const dir = out();
+  await train(
+    model,
+    source,
+    (b) => {
+      const ids = Int32Array.from(b.flatMap((r) => [...r]));
+      const o = model.forward({ inputIds: ids, batch: b.length, seqLen: 6, labels: ids });
+      return { loss: o.loss!, tokens: ids.length };
+    },
+    { outputDir: dir, lr: 1e-2, maxSteps: 2, gradAccum: accum, warmupRatio: 0, seed, progress: "quiet" },
+  );
+  return { model, log: readFileSync(join(dir, "metrics.jsonl"), "utf8") };
+}
+
+test("gradient accumulation over micro-batches equals one batch of all rows", async () => {
+  const a = await run(2, 2);
+  const b = await run(1, 4);
+  const wa = a.model.model.layers[0].input_layernorm.weight.values;
+  const wb = b.model.model.layers[0].input_layernorm.weight.values;
+  wa.forEach((v, i) => assert.ok(Math.abs(v - wb[i]) < 1e-6, `${v} vs ${wb[i]}`));
+});
+
+test("same seed and data, same loss curve", async () => {
+  const strip = (log: string) => log.replace(/"tokensPerSecond":[\d.e+-]+,/g, "");
+  assert.equal(strip((await run(1, 2)).log), strip((await run(1, 2)).log));
+});
+
+test("a NaN loss stops the run naming the step; a NaN gradient names the parameter; weights untouched", async () => {
+  const { model, rows } = setup();
+  const source = { batchesPerEpoch: 4, batch: (_e: number, i: number) => rows[i] };
+  const before = model.model.norm.weight.values.slice();
+  let calls = 0;
+  await assert.rejects(
+    train(
+      model,
+      source,
+      (r) => {
+        const o = model.forward({ inputIds: r, batch: 1, seqLen: 6, labels: r });
+        if (++calls === 2) o.loss!.values[0] = Number.NaN;
+        return { loss: o.loss!, tokens: 6 };
+      },
+      { outputDir: out(), lr: 1e-2, maxSteps: 4, progress: "quiet" },
+    ),
+    (e: Error) => e instanceof NonFiniteError && /loss is NaN at step 2/.test(e.message),
+  );
+  // An identity op whose backward hands NaN on: a finite loss with non-finite gradients.
+  const poison = (t: Tensor) =>
+    record("poison", new Tensor(t.values.slice(), []), [t], () => () => [Float32Array.of(Number.NaN)]);
+  await assert.rejects(
+    train(
+      model,
+      source,
+      (r) => {
+        const o = model.forward({ inputIds: r, batch: 1, seqLen: 6, labels: r });
+        return { loss: poison(o.loss!), tokens: 6 };
+      },
+      { outputDir: out(), lr: 1e-2, maxSteps: 1, progress: "quiet" },
+    ),
+    (e: Error) =>
+      e instanceof NonFiniteError &&
+      /non-finite gradient at step 1 in model\.embed_tokens\.weight/.test(e.message),
+  );
+  assert.deepEqual(model.model.norm.weight.values, before);
+});
