@@ -4,7 +4,8 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { kernels } from "../src/backend/index.ts";
-import type { LlamaConfig } from "../src/io/config/llama_config.ts";
+import { Fields } from "../src/io/config/fields.ts";
+import { type LlamaConfig, parseLlamaConfig } from "../src/io/config/llama_config.ts";
 import { LlamaDecoderLayer } from "../src/models/llama/decoder_layer.ts";
 import { defaultPositions } from "../src/models/llama/model.ts";
 import { rotaryTables } from "../src/models/llama/rotary.ts";
@@ -18,28 +19,16 @@ import { PYTHON, torchAvailable, torchEnv } from "./torch_env.ts";
 const [B, T, D, H, I] = [4, 256, 512, 8, 1376];
 const TORCH_SCRIPT = fileURLToPath(new URL("./torch_llama_block.py", import.meta.url));
 
-const config: LlamaConfig = {
-  model_type: "llama",
-  vocab_size: 32000,
-  hidden_size: D,
-  intermediate_size: I,
-  num_hidden_layers: 1,
-  num_attention_heads: H,
-  num_key_value_heads: H,
-  head_dim: D / H,
-  hidden_act: "silu",
-  max_position_embeddings: 2048,
-  rms_norm_eps: 1e-5,
-  rope_theta: 10000,
-  rope_scaling: null,
-  tie_word_embeddings: false,
-  attention_bias: false,
-  mlp_bias: false,
-  bos_token_id: 1,
-  eos_token_id: [2],
-  pad_token_id: null,
-  torch_dtype: "float32",
-};
+const config: LlamaConfig = parseLlamaConfig(
+  new Fields("(bench)", {
+    model_type: "llama",
+    hidden_size: D,
+    intermediate_size: I,
+    num_hidden_layers: 1,
+    num_attention_heads: H,
+    rms_norm_eps: 1e-5,
+  }),
+);
 
 function blockMs(normsOnly: boolean): number {
   const rng = new Rng(0);

@@ -3,7 +3,8 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CLIPVisionConfig } from "../io/config/clip_vision_config.ts";
-import type { LlamaConfig } from "../io/config/llama_config.ts";
+import { Fields } from "../io/config/fields.ts";
+import { type LlamaConfig, parseLlamaConfig } from "../io/config/llama_config.ts";
 import { CLIPVisionModel } from "../models/clip/vision_model.ts";
 import { LlamaForCausalLM } from "../models/llama/model.ts";
 import { copyTokenizerFiles, saveClipVision, saveLlama } from "../models/save.ts";
@@ -11,28 +12,21 @@ import { Rng } from "../tensor/rng.ts";
 
 export const LLAMA2_TOKENIZER = fileURLToPath(new URL("../../assets/tokenizers/llama2", import.meta.url));
 
-export const SANDBOX_LLM: LlamaConfig = {
-  model_type: "llama",
-  vocab_size: 32000,
-  hidden_size: 64,
-  intermediate_size: 172,
-  num_hidden_layers: 2,
-  num_attention_heads: 4,
-  num_key_value_heads: 2,
-  head_dim: 16,
-  hidden_act: "silu",
-  max_position_embeddings: 256,
-  rms_norm_eps: 1e-5,
-  rope_theta: 10000,
-  rope_scaling: null,
-  tie_word_embeddings: false,
-  attention_bias: false,
-  mlp_bias: false,
-  bos_token_id: 1,
-  eos_token_id: [2],
-  pad_token_id: 0,
-  torch_dtype: "float32",
-};
+export const SANDBOX_LLM: LlamaConfig = parseLlamaConfig(
+  new Fields("(sandbox LLM)", {
+    model_type: "llama",
+    vocab_size: 32000,
+    hidden_size: 64,
+    intermediate_size: 172,
+    num_hidden_layers: 2,
+    num_attention_heads: 4,
+    num_key_value_heads: 2,
+    max_position_embeddings: 256,
+    rms_norm_eps: 1e-5,
+    pad_token_id: 0,
+    torch_dtype: "float32",
+  }),
+);
 
 export const SANDBOX_VISION: CLIPVisionConfig = {
   hidden_size: 64,
