@@ -22,8 +22,9 @@ export function composeLlava(
   const llm = loadLlama(llmDir);
   const clip = loadClipVision(visionDir);
   const mlp = opts.projector === "mlp2x_gelu";
+  // The original layout: what LLaVA v1 (the paper's code base) trains, and what saveLlava writes.
   const config: LlavaConfig = {
-    layout: "llava-hf",
+    layout: "llava",
     text: llm.config,
     vision: clip.config,
     visionTower: visionDir,

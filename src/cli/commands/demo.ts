@@ -13,7 +13,7 @@ export function registerDemo(program: Command): void {
     )
     .option("--seed <n>", "seed", (v) => Number.parseInt(v, 10), 0)
     .option("--train <n>", "training images", (v) => Number.parseInt(v, 10), 512)
-    .option("--eval <n>", "held-out images", (v) => Number.parseInt(v, 10), 40)
+    .option("--eval <n>", "held-out images (3 questions each)", (v) => Number.parseInt(v, 10), 100)
     .option("--quiet", "no progress display")
     .action(async (o) => {
       const names =
