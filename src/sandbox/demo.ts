@@ -67,7 +67,14 @@ export async function runDemo(o: DemoOptions): Promise<DemoRow[]> {
   // The sandbox LLM was pretrained on conversations, not web text, so stage 1 uses its conversation template.
   o.log("2/3 stage 1: connector only, on image descriptions");
   const stage1 = join(o.dir, "stage1");
-  await runStage({ ...common, stage: "pretrain", template: "vicuna_v1", data: data.pretrain, output: stage1, epochs: 4 });
+  await runStage({
+    ...common,
+    stage: "pretrain",
+    template: "vicuna_v1",
+    data: data.pretrain,
+    output: stage1,
+    epochs: 4,
+  });
   const tokenizer = loadTokenizer(llm);
   const processor = loadClipImageProcessorConfig(models.vision, 32);
   const score = (m: Awaited<ReturnType<typeof runStage>>["model"]) =>

@@ -24,7 +24,7 @@ test("greedy picks the argmax (first on ties)", () => {
 
 test("sampling at temperature 1 follows the distribution; the same seed repeats the draws", () => {
   const h = histogram({ temperature: 1 });
-  h.forEach((p, i) => assert.ok(Math.abs(p - probs[i]) < 0.015, `id ${i}: ${p} vs ${probs[i]}`));
+  for (const [i, p] of h.entries()) assert.ok(Math.abs(p - probs[i]) < 0.015, `id ${i}: ${p} vs ${probs[i]}`);
   assert.deepEqual(histogram({ temperature: 1 }, 500, 7), histogram({ temperature: 1 }, 500, 7));
 });
 
@@ -47,6 +47,6 @@ test("temperature sharpens (below 1) and flattens (above 1)", () => {
   // At T = 0.5 the probabilities are proportional to p².
   const z = probs.reduce((s, p) => s + p * p, 0);
   const h = histogram({ temperature: 0.5 });
-  h.forEach((p, i) => assert.ok(Math.abs(p - probs[i] ** 2 / z) < 0.015));
+  for (const [i, p] of h.entries()) assert.ok(Math.abs(p - probs[i] ** 2 / z) < 0.015);
   assert.ok(histogram({ temperature: 5 })[1] > 0.2);
 });
