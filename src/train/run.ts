@@ -131,6 +131,8 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
   mkdirSync(o.output, { recursive: true });
   const model = buildModel(o);
   if (o.connector) loadConnector(model, o.connector);
+  // LLaVA cuts the spliced rows again after image expansion; --max-length sets that limit too.
+  if (o.maxLength !== undefined) model.llava.tokenizerModelMaxLength = o.maxLength;
   const methodName: MethodName = o.stage === "pretrain" ? "connector" : (o.method ?? "ln");
   const spec = methodSpec(methodName);
   const trainable = applyMethod(model, spec, o.tuning ?? {}, new Rng(seed));
