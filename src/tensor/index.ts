@@ -5,6 +5,7 @@ export { add, div, mul, scale, sub } from "./ops/arithmetic.ts";
 export { type AttentionOptions, attention } from "./ops/attention.ts";
 export { dropout } from "./ops/dropout.ts";
 export { embedding } from "./ops/embedding.ts";
+export { linearCrossEntropy } from "./ops/linear_cross_entropy.ts";
 export { crossEntropy, IGNORE_INDEX } from "./ops/loss.ts";
 export { linear, matmul } from "./ops/matmul.ts";
 export { layerNorm, rmsNorm, softmax } from "./ops/norms.ts";

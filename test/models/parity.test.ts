@@ -84,6 +84,19 @@ for (const name of [
     assert.ok(Math.abs(out.loss!.values[0] - f.tensor("loss").data[0]) < 1e-5, `loss ${out.loss!.values[0]}`);
     backward(out.loss!);
     compareGrads(model, f);
+    // Training's path: no logits returned, the head fused with the loss.
+    for (const p of model.parameters()) p.grad = null;
+    const fused = model.forward({
+      inputIds: flatI32(ids),
+      batch: B,
+      seqLen: T,
+      attentionMask: mask,
+      labels: flatI32(f.inputs.labels),
+    });
+    assert.equal(fused.logits, null);
+    assert.ok(Math.abs(fused.loss!.values[0] - f.tensor("loss").data[0]) < 1e-5);
+    backward(fused.loss!);
+    compareGrads(model, f);
     if (f.inputs.generate) checkGreedy(model, f);
   });
 

@@ -475,13 +475,37 @@ testEachBackend("crossEntropy with ignore_index, mean and sum, in-place gradient
     gradcheck((x) => T.crossEntropy(x[0], labels, { reduction }), ceRef(5, 7, labels, reduction), [
       randTensor(r, [5, 7], 3),
     ]);
-  gradcheck((x) => T.crossEntropy(x[0], labels, { reuseLogits: true }), ceRef(5, 7, labels, "mean"), [
-    randTensor(r, [5, 7], 3),
-  ]);
   const allIgnored = T.crossEntropy(randTensor(r, [2, 3]), Int32Array.from([IGNORE_INDEX, IGNORE_INDEX]));
   assert.equal(allIgnored.values[0], 0);
   assert.throws(() => T.crossEntropy(randTensor(r, [1, 3]), Int32Array.from([3])), /outside/);
 });
+
+testEachBackend(
+  "linearCrossEntropy = crossEntropy(linear(x, W)) over several row blocks, half-stored W",
+  async () => {
+    const { f32ToHalf } = await import("../../src/backend/half.ts");
+    const r = rng();
+    const [N, H, V] = [300, 3, 5];
+    const labels = Int32Array.from({ length: N }, (_, i) => (i % 7 === 0 ? IGNORE_INDEX : r.int(V)));
+    const ref = ([x, w]: Float64Array[]) => {
+      const logits = new Float64Array(N * V);
+      for (let i = 0; i < N; i++)
+        for (let v = 0; v < V; v++)
+          for (let h = 0; h < H; h++) logits[i * V + v] += x[i * H + h] * w[v * H + h];
+      return ceRef(N, V, labels, "mean")([logits]);
+    };
+    gradcheck((x) => T.linearCrossEntropy(x[0], x[1], labels), ref, [
+      randTensor(r, [N, H]),
+      randTensor(r, [V, H]),
+    ]);
+    const w = randTensor(r, [V, H], 1, false);
+    const half = new T.Tensor(f32ToHalf(w.values, "bf16"), w.shape, "bf16");
+    const x = randTensor(r, [N, H]);
+    const fused = T.linearCrossEntropy(x, half, labels).values[0];
+    const plain = T.crossEntropy(T.linear(x, half), labels).values[0];
+    assert.ok(Math.abs(fused - plain) < 1e-6, `${fused} vs ${plain}`);
+  },
+);
 
 testEachBackend("dropout keeps the expected fraction, scales by 1/(1-p), same seed same mask", () => {
   const x = T.full([10000], 1);

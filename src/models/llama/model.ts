@@ -3,6 +3,7 @@ import type { LlamaConfig } from "../../io/config/llama_config.ts";
 import { Embedding, Linear, RMSNorm } from "../../nn/layers.ts";
 import { Module, type Parameter } from "../../nn/module.ts";
 import { checkpoint, isGradEnabled } from "../../tensor/autograd.ts";
+import { linearCrossEntropy } from "../../tensor/ops/linear_cross_entropy.ts";
 import { crossEntropy, IGNORE_INDEX } from "../../tensor/ops/loss.ts";
 import { linear } from "../../tensor/ops/matmul.ts";
 import { reshape, slice } from "../../tensor/ops/shape.ts";
@@ -133,16 +134,14 @@ export class LlamaForCausalLM extends Module {
     }
     let loss: Tensor | null = null;
     let lossTokens = 0;
-    if (inp.labels || want === "all") {
-      const full = linear(reshape(hidden, [B * T, this.config.hidden_size]), this.headWeight);
-      if (want === "all") logits = reshape(full, [B, T, this.config.vocab_size]);
-      if (inp.labels) {
-        const shifted = shiftLabels(inp.labels, B, T);
-        lossTokens = shifted.reduce((n, y) => n + (y === IGNORE_INDEX ? 0 : 1), 0);
-        // Without returned logits, the gradient may overwrite them in place (one V-wide buffer, not two).
-        loss = crossEntropy(full, shifted, { reuseLogits: want !== "all" });
-      }
-    }
+    const H = this.config.hidden_size;
+    const shifted = inp.labels ? shiftLabels(inp.labels, B, T) : null;
+    if (want === "all") {
+      const full = linear(reshape(hidden, [B * T, H]), this.headWeight);
+      logits = reshape(full, [B, T, this.config.vocab_size]);
+      if (shifted) loss = crossEntropy(full, shifted);
+    } else if (shifted) loss = linearCrossEntropy(reshape(hidden, [B * T, H]), this.headWeight, shifted);
+    if (shifted) lossTokens = shifted.reduce((n, y) => n + (y === IGNORE_INDEX ? 0 : 1), 0);
     return { logits, loss, lossTokens, hiddenStates };
   }
 }

@@ -1,6 +1,5 @@
-// Cross-entropy fused with log-softmax, with ignore_index. The logits gradient is written in one pass;
-// with reuseLogits the pass overwrites the logits buffer itself, so the logits and their gradient never
-// coexist (the caller promises not to read the logits after backward).
+// Cross-entropy fused with log-softmax, with ignore_index; the logits gradient is written in one pass.
+// (Training goes through linear_cross_entropy.ts, which never holds the full logits.)
 import { kernels } from "../../backend/index.ts";
 import { record } from "../autograd.ts";
 import { Tensor } from "../tensor.ts";
@@ -11,7 +10,6 @@ export interface CrossEntropyOptions {
   ignoreIndex?: number;
   /** "mean" over non-ignored rows (HF semantics) or "sum". */
   reduction?: "mean" | "sum";
-  reuseLogits?: boolean;
 }
 
 /** logits [..., V] and one label per row → scalar loss. With every row ignored the mean is 0 (PyTorch
@@ -36,7 +34,7 @@ export function crossEntropy(logits: Tensor, labels: Int32Array, opts: CrossEntr
   const divisor = opts.reduction === "sum" ? 1 : Math.max(count, 1);
   const out = new Tensor(Float32Array.of(total / divisor), []);
   return record("crossEntropy", out, [logits], () => (g) => {
-    const dl = opts.reuseLogits ? lv : new Float32Array(lv.length);
+    const dl = new Float32Array(lv.length);
     k.crossEntropyBackward(lv, labels, lse, dl, g[0] / divisor, rows, V, ignore);
     return [dl];
   });
