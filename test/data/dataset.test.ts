@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { inferDataType, subsample, typeFromFileName, typeIndex } from "../../src/data/data_types.ts";
+import {
+  inferDataType,
+  selectSubset,
+  subsample,
+  typeFromFileName,
+  typeIndex,
+} from "../../src/data/data_types.ts";
 import { DataFormatError, readDataset } from "../../src/data/dataset_reader.ts";
 import { resolveImagePath } from "../../src/data/image_path.ts";
 import { loadSamples } from "../../src/data/load_samples.ts";
@@ -110,4 +116,21 @@ test("subsample is seeded and keeps the original order", () => {
     [...a].sort((x, y) => x - y),
   );
   assert.equal(new Set(a).size, 10);
+});
+
+test("data-type subsets: filter by type, then a seeded subsample of N", () => {
+  const items = Array.from({ length: 30 }, (_, i) => ({
+    id: i,
+    type: ["conversation", "detail", "complex_reasoning"][i % 3],
+  }));
+  const conv = selectSubset(items, { types: ["conversation"] });
+  assert.deepEqual(
+    conv.map((s) => s.id),
+    items.filter((s) => s.type === "conversation").map((s) => s.id),
+  );
+  const sub = selectSubset(items, { types: ["conversation", "detail"], subsample: 5, seed: 3 });
+  assert.equal(sub.length, 5);
+  assert.ok(sub.every((s) => s.type !== "complex_reasoning"));
+  assert.deepEqual(sub, selectSubset(items, { types: ["conversation", "detail"], subsample: 5, seed: 3 }));
+  assert.deepEqual(selectSubset(items, {}), items);
 });
