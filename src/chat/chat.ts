@@ -18,6 +18,8 @@ export interface AnswerRequest extends SamplingOptions {
   image?: Float32Array;
   /** Default: vicuna_v1. */
   template?: ConversationTemplate;
+  /** Replaces the template's system prompt. */
+  system?: string;
   /** Default 256. */
   maxNewTokens?: number;
   seed?: number;
@@ -35,12 +37,20 @@ export interface AnswerResult {
 }
 
 /** The rendered prompt text of one user turn awaiting the assistant's answer. */
-export function chatPrompt(template: ConversationTemplate, prompt: string, withImage: boolean): string {
+export function chatPrompt(
+  template: ConversationTemplate,
+  prompt: string,
+  withImage: boolean,
+  system?: string,
+): string {
   const content = withImage ? `${DEFAULT_IMAGE_TOKEN}\n${prompt}` : prompt;
-  return template.render([
-    { role: "user", content },
-    { role: "assistant", content: null },
-  ]);
+  return template.render(
+    [
+      { role: "user", content },
+      { role: "assistant", content: null },
+    ],
+    { system },
+  );
 }
 
 /** Answers `req`, passing the text to `onText` as it is generated. The model runs in eval mode. */
@@ -54,7 +64,12 @@ export function answer(
   if (req.image && !llava) throw new Error("an image needs a LLaVA model; this one has no vision tower");
   if (req.image && llava?.llava.mmUseImStartEnd)
     throw new Error("checkpoints with mm_use_im_start_end are not supported");
-  const text = chatPrompt(req.template ?? getTemplate("vicuna_v1"), req.prompt, req.image !== undefined);
+  const text = chatPrompt(
+    req.template ?? getTemplate("vicuna_v1"),
+    req.prompt,
+    req.image !== undefined,
+    req.system,
+  );
   // Without an image, "<image>" in the question is plain text.
   const promptIds = req.image
     ? tokenizerImageToken(text, tokenizer).map((id) =>

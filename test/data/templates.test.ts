@@ -47,6 +47,21 @@ test("llava_llama_2 with LLaVA's lstrip('<s>')", () => {
   );
 });
 
+test("a system prompt given at render time replaces the template's", () => {
+  assert.equal(
+    getTemplate("vicuna_v1").render(ask, { system: "Be brief." }),
+    "Be brief. USER: <image>\nWhat is this? ASSISTANT:",
+  );
+  assert.equal(
+    getTemplate("llava_llama_2").render(ask, { system: "Be brief." }),
+    "[INST] <<SYS>>\nBe brief.\n<</SYS>>\n\n<image>\nWhat is this? [/INST]",
+  );
+  assert.equal(
+    getTemplate("llava_llama_2").render(ask, { system: "" }),
+    "[INST] <image>\nWhat is this? [/INST]",
+  );
+});
+
 test("plain", () => {
   assert.equal(
     getTemplate("plain").render([

@@ -1,6 +1,6 @@
 // Both stages through the CLI on the sandbox: stage 1 writes a connector and the run accounting; stage 2
 // starts from that connector, writes a base checkpoint and a PEFT adapter, and base + adapter reproduce the
-// trained model's outputs exactly.
+// trained weights exactly, as does the checkpoint `lntune merge` writes.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
@@ -16,12 +16,12 @@ import { loadAdapter } from "../../src/tuning/peft_adapter.ts";
 const CLI = join(import.meta.dirname, "..", "..", "bin", "lntune.js");
 
 function lntune(...args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args, "--quiet"], { encoding: "utf8" });
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
   assert.equal(r.status, 0, r.stderr);
   return r;
 }
 
-test("pretrain → finetune → adapter on the written base reproduces the trained weights", {
+test("pretrain → finetune → adapter (or merge) on the written base reproduces the trained weights", {
   timeout: 120_000,
 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), "lntune-run-"));
@@ -81,5 +81,18 @@ test("pretrain → finetune → adapter on the written base reproduces the train
   const params = new Map(base.namedParameters());
   for (const name of final.names())
     assert.deepEqual(params.get(name)!.toFloat32(), final.read(name).data, name);
+  // lntune merge bakes the adapter in; the merged checkpoint (tower folder included) loads on its own.
+  lntune(
+    "merge",
+    "--model",
+    join(out, "base"),
+    "--adapter",
+    join(out, "adapter"),
+    "--output",
+    join(dir, "merged"),
+  );
+  const merged = new Map(loadLlava(join(dir, "merged")).namedParameters());
+  for (const name of final.names())
+    assert.deepEqual(merged.get(name)!.toFloat32(), final.read(name).data, name);
   final.close();
 });

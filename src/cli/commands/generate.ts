@@ -25,6 +25,7 @@ interface GenerateFlags {
   topP: number;
   seed: number;
   stop: string[];
+  system?: string;
   imageAspectRatio?: ImageAspectRatio;
 }
 
@@ -61,6 +62,7 @@ export function registerGenerate(program: Command): void {
     .option("--top-p <p>", "nucleus sampling threshold (1: off)", number("float", 0, 1), 1)
     .option("--seed <s>", "sampling seed", number("int", 0), 0)
     .option("--stop <strings...>", "end the answer before any of these strings", [])
+    .option("--system <text>", "replace the template's system prompt")
     .addOption(
       new Option(
         "--image-aspect-ratio <mode>",
@@ -99,6 +101,7 @@ export function registerGenerate(program: Command): void {
           topP: flags.topP,
           seed: flags.seed,
           stop: flags.stop,
+          system: flags.system,
         },
         (chunk) => process.stdout.write(chunk),
       );

@@ -27,7 +27,10 @@ export function chatTemplate(tokenizer: Tokenizer): ConversationTemplate {
       const shown = addGenerationPrompt ? list.slice(0, -1) : list;
       return template.render({
         ...specials,
-        messages: shown.map(({ role, content }) => ({ role, content: content ?? "" })),
+        messages: [
+          ...(options?.system !== undefined ? [{ role: "system", content: options.system }] : []),
+          ...shown.map(({ role, content }) => ({ role, content: content ?? "" })),
+        ],
         add_generation_prompt: addGenerationPrompt,
       });
     },

@@ -16,6 +16,7 @@ function llama2Style(name: string, system: string): ConversationTemplate {
       if (list.length > 0 && (!list[0].content || list[0].role !== "user")) {
         throw new Error(`${name}: the first message must be a non-empty user message`);
       }
+      const sysText = options?.system ?? system;
       let ret = "";
       list.forEach(({ content }, i) => {
         if (!content) return;
@@ -23,7 +24,7 @@ function llama2Style(name: string, system: string): ConversationTemplate {
           ret += ` ${content} ${this.sep2}`;
           return;
         }
-        const sys = i === 0 && system.length > 0 ? `<<SYS>>\n${system}\n<</SYS>>\n\n` : "";
+        const sys = i === 0 && sysText.length > 0 ? `<<SYS>>\n${sysText}\n<</SYS>>\n\n` : "";
         ret += `${this.sep}[INST] ${sys}${content} [/INST]`;
       });
       // LLaVA strips the leading "<s>" with str.lstrip, which removes a character set, not a prefix.

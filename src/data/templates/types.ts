@@ -16,6 +16,8 @@ export interface RenderOptions {
    * removed from it and put back in front as "<image>\n".
    */
   image?: boolean;
+  /** Replaces the template's system prompt (LLaVA's conv.system). */
+  system?: string;
 }
 
 export interface ConversationTemplate {

@@ -11,7 +11,7 @@ function twoStyle(name: string, system: string): ConversationTemplate {
     roles: ["USER", "ASSISTANT"],
     render(messages, options) {
       const seps = [this.sep, this.sep2 as string];
-      let ret = system + seps[0];
+      let ret = (options?.system ?? system) + seps[0];
       withImageFirst(messages, options).forEach(({ role, content }, i) => {
         const roleName = this.roles[role === "user" ? 0 : 1];
         // An empty or missing message renders as the bare role: the generation prompt "ASSISTANT:".
