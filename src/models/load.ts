@@ -10,13 +10,14 @@ import { readJsonObject, resolveConfigFile } from "../io/config/fields.ts";
 import { loadLlamaConfig } from "../io/config/llama_config.ts";
 import { type LlavaLoadOptions, loadLlavaConfig } from "../io/config/llava_config.ts";
 import type { Tensor as StoredTensor } from "../io/dtype.ts";
+import { openSafetensors } from "../io/safetensors.ts";
 import {
   clipVisionWeights,
   type ExpectedWeight,
   llamaWeights,
   llavaWeights,
 } from "../io/weights/expected.ts";
-import type { WeightLayout } from "../io/weights/layouts.ts";
+import { toCanonical, type WeightLayout } from "../io/weights/layouts.ts";
 import { requireWeights, type WeightPlacement } from "../io/weights/placement.ts";
 import type { Module } from "../nn/module.ts";
 import { Tensor } from "../tensor/tensor.ts";
@@ -124,4 +125,24 @@ export function loadModel(
   if (type === "clip" || type === "clip_vision_model")
     return { kind: "clip", model: loadClipVision(dir, report), report };
   return { kind: "llama", model: loadLlama(dir, report), report };
+}
+
+/** Loads a stage-1 connector file into a LLaVA's projector: canonical names (projector.*, as
+ * `lntune pretrain` writes them) or the original layout's model.mm_projector.* (LLaVA's mm_projector). */
+export function loadConnector(model: LlavaForConditionalGeneration, file: string): void {
+  const st = openSafetensors(file);
+  try {
+    const tensors = new Map<string, Tensor>();
+    for (const name of st.names()) {
+      const m = name.startsWith("projector.")
+        ? { kind: "weight" as const, name }
+        : toCanonical("llava", name);
+      if (m.kind !== "weight" || !m.name.startsWith("projector."))
+        throw new Error(`${file}: tensor "${name}" is not a connector weight`);
+      tensors.set(m.name.slice("projector.".length), toEngineTensor(st.read(name), `${file}: ${name}`));
+    }
+    model.projector.loadStateDict(tensors);
+  } finally {
+    st.close();
+  }
 }

@@ -12,14 +12,13 @@ import {
   parseClipImageProcessorConfig,
 } from "../io/config/clip_preprocessor_config.ts";
 import { Fields, readJsonObject } from "../io/config/fields.ts";
-import { openSafetensors, writeSafetensors } from "../io/safetensors.ts";
+import { writeSafetensors } from "../io/safetensors.ts";
 import { loadTokenizer } from "../io/tokenizer.ts";
 import { composeLlava } from "../models/compose.ts";
 import type { LlavaForConditionalGeneration } from "../models/llava/model.ts";
-import { loadLlava, toEngineTensor } from "../models/load.ts";
+import { loadConnector, loadLlava } from "../models/load.ts";
 import { copyTokenizerFiles, saveLlava } from "../models/save.ts";
 import { Rng } from "../tensor/rng.ts";
-import type { Tensor } from "../tensor/tensor.ts";
 import {
   applyMethod,
   DEFAULT_LORA,
@@ -91,25 +90,6 @@ function buildModel(o: StageOptions): LlavaForConditionalGeneration {
   if (o.llm && o.vision)
     return composeLlava(o.llm, o.vision, { projector: o.projector, seed: o.seed, maxLength: o.maxLength });
   throw new Error("give --model DIR, or --llm DIR and --vision DIR");
-}
-
-/** Loads a stage-1 connector: canonical names (projector.*) or the original layout's model.mm_projector.*. */
-export function loadConnector(model: LlavaForConditionalGeneration, file: string): void {
-  const st = openSafetensors(file);
-  try {
-    const tensors = new Map<string, Tensor>();
-    for (const name of st.names()) {
-      const canonical = name.startsWith("projector.")
-        ? name
-        : name
-            .replace(/^model\.mm_projector\.(\d+)\./, (_, i) => `projector.linear_${Number(i) / 2 + 1}.`)
-            .replace(/^model\.mm_projector\./, "projector.linear_1.");
-      tensors.set(canonical.slice("projector.".length), toEngineTensor(st.read(name), `${file}: ${name}`));
-    }
-    model.projector.loadStateDict(tensors);
-  } finally {
-    st.close();
-  }
 }
 
 function describeTrainable(t: TrainableSet, lr: number, lrSource: string): string {
