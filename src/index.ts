@@ -46,7 +46,9 @@ export { backward, isGradEnabled, noGrad } from "./tensor/autograd.ts";
 export { Rng } from "./tensor/rng.ts";
 export { type Shape, Tensor, tensor, zeros } from "./tensor/tensor.ts";
 export { type BatchSource, type StepResult, type TrainerOptions, train } from "./train/trainer.ts";
+export { activateAdapter, activeAdapter, deactivate } from "./tuning/adapter_switch.ts";
 // Tuning and training
 export { applyMethod, countTrainable, type TrainableSet, type TuningOptions } from "./tuning/apply.ts";
+export { mergeAdapter } from "./tuning/merge.ts";
 export { METHODS, type MethodName, type MethodSpec, methodSpec } from "./tuning/methods.ts";
-export { loadAdapter, saveAdapter } from "./tuning/peft_adapter.ts";
+export { loadAdapter, readAdapter, saveAdapter } from "./tuning/peft_adapter.ts";
