@@ -33,13 +33,18 @@ export interface LlavaDatasetOptions {
   subset?: SubsetOptions;
 }
 
+type SkipReason = BadReason | "tokenization_mismatch";
+
 export interface DatasetBatch extends Batch {
   /** Samples of this batch that carry loss (mismatched or emptied ones do not). */
   samples: number;
+  /** Why samples of this batch were dropped or masked. */
+  skippedHere: SkipReason[];
 }
 
 export class LlavaDataset {
-  readonly skipped: Partial<Record<BadReason | "tokenization_mismatch", number>> = {};
+  /** Skips counted at open and in every batch handed out (a prefetched batch counts once it is used). */
+  readonly skipped: Partial<Record<SkipReason, number>> = {};
   private orders = new Map<number, number[][]>();
   private ahead: { key: string; promise: Promise<DatasetBatch> } | null = null;
 
@@ -54,9 +59,13 @@ export class LlavaDataset {
       plain,
       strict: opts.strict,
       imageFolder: opts.imageFolder,
+      checkImagesExist: true,
     });
     const kept = selectSubset(samples, { seed: opts.seed, ...opts.subset });
-    if (kept.length === 0) throw new Error(`${opts.dataPath}: no usable samples`);
+    if (kept.length === 0)
+      throw new Error(
+        `${opts.dataPath}: no usable samples (skipped: ${JSON.stringify(bad)}; images from ${opts.imageFolder})`,
+      );
     const ds = new LlavaDataset(opts, kept);
     Object.assign(ds.skipped, bad);
     return ds;
@@ -96,15 +105,14 @@ export class LlavaDataset {
     this.ahead = { key: `${nextEpoch}:${nextIndex}`, promise: this.build(nextEpoch, nextIndex) };
     // An unawaited prefetch that fails is reported when (and if) that batch is asked for.
     this.ahead.promise.catch(() => {});
-    return ready;
-  }
-
-  private count(reason: BadReason | "tokenization_mismatch") {
-    this.skipped[reason] = (this.skipped[reason] ?? 0) + 1;
+    const batch = await ready;
+    for (const reason of batch.skippedHere) this.skipped[reason] = (this.skipped[reason] ?? 0) + 1;
+    return batch;
   }
 
   private async build(epoch: number, index: number): Promise<DatasetBatch> {
     const { tokenizer, template, maxLength } = this.opts;
+    const skippedHere: SkipReason[] = [];
     const picked = this.order(epoch)[index].map((i) => this.samples[i]);
     const items = await Promise.all(
       picked.map(async ({ sample }): Promise<CollateItem | null> => {
@@ -117,7 +125,7 @@ export class LlavaDataset {
             strict: this.opts.strict,
           });
           if ("bad" in img) {
-            this.count(img.bad);
+            skippedHere.push(img.bad);
             return null;
           }
           pixelValues = img.pixelValues;
@@ -126,7 +134,7 @@ export class LlavaDataset {
           hasImage: pixelValues !== null,
           modelMaxLength: maxLength,
         });
-        if (tokenized.mismatch) this.count("tokenization_mismatch");
+        if (tokenized.mismatch) skippedHere.push("tokenization_mismatch");
         if (maxLength !== undefined) tokenized = truncateSample(tokenized, maxLength);
         return { sample: tokenized, pixelValues };
       }),
@@ -143,6 +151,6 @@ export class LlavaDataset {
       });
       batch.pixelValues = pixels;
     }
-    return { ...batch, samples: good.filter((it) => !it.sample.mismatch).length };
+    return { ...batch, samples: good.filter((it) => !it.sample.mismatch).length, skippedHere };
   }
 }

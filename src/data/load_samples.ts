@@ -1,4 +1,5 @@
 // Reads a data file into validated samples with their types; bad samples are dropped and counted by reason.
+import { stat } from "node:fs/promises";
 import { inferDataType } from "./data_types.ts";
 import { readDataset } from "./dataset_reader.ts";
 import { resolveImagePath } from "./image_path.ts";
@@ -20,6 +21,9 @@ export interface LoadOptions {
   strict?: boolean;
   /** When given, image paths escaping it are rejected here already. */
   imageFolder?: string;
+  /** With imageFolder: also drop (and count) samples whose image file does not exist, so a run finds out at
+   * the start rather than batch by batch. */
+  checkImagesExist?: boolean;
 }
 
 export interface LoadResult {
@@ -34,7 +38,10 @@ export async function loadSamples(path: string, options: LoadOptions = {}): Prom
     let reason = validateSample(record.value, { plain: options.plain });
     const sample = record.value as LlavaSample;
     if (reason === null && options.imageFolder !== undefined && sample.image !== undefined) {
-      if (resolveImagePath(options.imageFolder, sample.image) === null) reason = "image_path_escapes";
+      const file = resolveImagePath(options.imageFolder, sample.image);
+      if (file === null) reason = "image_path_escapes";
+      else if (options.checkImagesExist && !(await stat(file).catch(() => null))?.isFile())
+        reason = "image_missing";
     }
     if (reason !== null) {
       const where = record.line !== undefined ? `line ${record.line}` : `sample ${record.index}`;

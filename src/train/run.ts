@@ -19,6 +19,7 @@ import type { LlavaForConditionalGeneration } from "../models/llava/model.ts";
 import { loadConnector, loadLlava } from "../models/load.ts";
 import { copyTokenizerFiles, saveLlava } from "../models/save.ts";
 import { Rng } from "../tensor/rng.ts";
+import { scalar } from "../tensor/tensor.ts";
 import {
   applyMethod,
   DEFAULT_LORA,
@@ -108,6 +109,9 @@ function describeTrainable(t: TrainableSet, lr: number, lrSource: string): strin
 export async function runStage(o: StageOptions): Promise<StageResult> {
   const log = o.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const seed = o.seed ?? 42;
+  // Cheap checks first: a wrong path should not cost a model load.
+  if (!existsSync(o.data)) throw new Error(`data file not found: ${o.data}`);
+  if (!existsSync(o.images)) throw new Error(`image folder not found: ${o.images}`);
   mkdirSync(o.output, { recursive: true });
   const model = buildModel(o);
   if (o.connector) loadConnector(model, o.connector);
@@ -183,6 +187,8 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
     model,
     data,
     (b, micro) => {
+      // Every sample of the batch was dropped (undecodable images): nothing to learn from this micro-batch.
+      if (b.batchSize === 0) return { loss: scalar(0), tokens: 0 };
       reseedLoraDropout(model, seed, micro);
       const out = model.forwardMultimodal({
         inputIds: b.inputIds,

@@ -115,8 +115,9 @@ export async function train<B>(
           );
         lossSum += value / accum;
         tokens += r.tokens;
-        // HF scales each micro-batch loss by 1/accum so the accumulated gradient is their mean.
-        backward(r.loss, Float32Array.of(1 / accum));
+        // HF scales each micro-batch loss by 1/accum so the accumulated gradient is their mean. A loss with no
+        // graph (an emptied batch) contributes nothing.
+        if (r.loss.requiresGrad) backward(r.loss, Float32Array.of(1 / accum));
         state.index++;
       }
       const bad = nonFiniteGrads(params);

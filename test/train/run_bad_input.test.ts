@@ -1,0 +1,43 @@
+// Bad training data is a counted skip, not a crash: missing images are dropped when the data is opened,
+// undecodable ones when their batch is built (an emptied batch just contributes nothing), and run.json
+// reports both; a run with no usable sample stops with a message naming the file.
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { makeSandboxData } from "../../src/sandbox/data.ts";
+import { makeSandboxModels } from "../../src/sandbox/models.ts";
+import { runStage } from "../../src/train/run.ts";
+
+test("missing and undecodable images are skipped and counted; no usable sample is a clear error", {
+  timeout: 120_000,
+}, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "lntune-bad-data-"));
+  const data = await makeSandboxData(join(dir, "data"), { train: 8, eval: 0, size: 32, seed: 4 });
+  const { llm, vision } = makeSandboxModels(join(dir, "models"), 4);
+  rmSync(join(data.images, "00000.png"));
+  rmSync(join(data.images, "00001.png"));
+  writeFileSync(join(data.images, "00002.png"), "not a png");
+  const common = {
+    stage: "finetune" as const,
+    llm,
+    vision,
+    images: data.images,
+    data: data.finetune,
+    batchSize: 1,
+    progress: "quiet" as const,
+    log: () => {},
+  };
+  // 6 samples remain; one epoch of batch size 1 sees the undecodable one exactly once.
+  const r = await runStage({ ...common, output: join(dir, "out"), maxSteps: 6 });
+  assert.equal(r.summary.steps, 6);
+  const run = JSON.parse(readFileSync(join(dir, "out", "run.json"), "utf8"));
+  assert.deepEqual(run.skipped, { image_missing: 2, image_undecodable: 1 });
+  for (let i = 2; i < 8; i++) rmSync(join(data.images, `0000${i}.png`));
+  await assert.rejects(
+    runStage({ ...common, output: join(dir, "out2"), maxSteps: 1 }),
+    (e: Error) =>
+      e.message.includes(`${data.finetune}: no usable samples`) && e.message.includes('"image_missing":8'),
+  );
+});
