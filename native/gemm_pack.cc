@@ -2,32 +2,10 @@
 
 #include <algorithm>
 
+#include "cpu.h"
 #include "half.h"
 
 namespace lntune {
-
-void pack_a(const Gemm& g, int64_t i0, int64_t mc, int64_t p0, int64_t kc, int mr, float* dst) {
-  for (int64_t ip = 0; ip < mc; ip += mr) {
-    const int rows = static_cast<int>(std::min<int64_t>(mr, mc - ip));
-    float* panel = dst + ip * kc;
-    if (g.trans_a) {
-      // A is K×M: each k gives mr contiguous values.
-      for (int64_t p = 0; p < kc; p++) {
-        const float* src = g.a + (p0 + p) * g.lda + i0 + ip;
-        float* out = panel + p * mr;
-        for (int i = 0; i < rows; i++) out[i] = src[i];
-        for (int i = rows; i < mr; i++) out[i] = 0.0f;
-      }
-    } else {
-      for (int i = 0; i < rows; i++) {
-        const float* src = g.a + (i0 + ip + i) * g.lda + p0;
-        for (int64_t p = 0; p < kc; p++) panel[p * mr + i] = src[p];
-      }
-      for (int i = rows; i < mr; i++)
-        for (int64_t p = 0; p < kc; p++) panel[p * mr + i] = 0.0f;
-    }
-  }
-}
 
 namespace {
 
@@ -38,20 +16,70 @@ const float* b_row(const Gemm& g, int64_t offset, int64_t n, float* row) {
   return row;
 }
 
+// Portable transposing pack: converts each source row in chunks, then scatters it down its column.
+void pack_t_scalar(const void* src, BType type, int64_t ld, int rows, int64_t kc, int w, float* out) {
+  constexpr int64_t kChunk = 64;
+  float buf[kChunk];
+  for (int r = 0; r < rows; r++) {
+    for (int64_t p0 = 0; p0 < kc; p0 += kChunk) {
+      const int64_t n = std::min(kChunk, kc - p0);
+      const float* x;
+      if (type == BType::F32) {
+        x = static_cast<const float*>(src) + r * ld + p0;
+      } else {
+        half_to_f32(static_cast<const uint16_t*>(src) + r * ld + p0, n, type == BType::BF16, buf);
+        x = buf;
+      }
+      for (int64_t p = 0; p < n; p++) out[(p0 + p) * w + r] = x[p];
+    }
+  }
+  for (int r = rows; r < w; r++)
+    for (int64_t p = 0; p < kc; p++) out[p * w + r] = 0.0f;
+}
+
+PackT pack_t() {
+  static const PackT f = [] {
+    switch (detected_isa()) {
+      case Isa::Avx512: return pack_t_avx512();
+      case Isa::Avx2: return pack_t_avx2();
+      default: return static_cast<PackT>(pack_t_scalar);
+    }
+  }();
+  return f;
+}
+
+const void* b_at(const Gemm& g, int64_t offset) {
+  if (g.b_type == BType::F32) return static_cast<const float*>(g.b) + offset;
+  return static_cast<const uint16_t*>(g.b) + offset;
+}
+
 }  // namespace
+
+void pack_a(const Gemm& g, int64_t i0, int64_t mc, int64_t p0, int64_t kc, int mr, float* dst) {
+  for (int64_t ip = 0; ip < mc; ip += mr) {
+    const int rows = static_cast<int>(std::min<int64_t>(mr, mc - ip));
+    float* panel = dst + ip * kc;
+    if (!g.trans_a) {
+      pack_t()(g.a + (i0 + ip) * g.lda + p0, BType::F32, g.lda, rows, kc, mr, panel);
+      continue;
+    }
+    // A is K×M: each k gives mr contiguous values.
+    for (int64_t p = 0; p < kc; p++) {
+      const float* src = g.a + (p0 + p) * g.lda + i0 + ip;
+      float* out = panel + p * mr;
+      for (int i = 0; i < rows; i++) out[i] = src[i];
+      for (int i = rows; i < mr; i++) out[i] = 0.0f;
+    }
+  }
+}
 
 void pack_b(const Gemm& g, int64_t p0, int64_t kc, int64_t j0, int64_t nc, int nr, float* dst, float* row) {
   const int64_t panels = (nc + nr - 1) / nr;
   if (g.trans_b) {
-    // B is N×K: one stored row is one column of the panel.
-    for (int64_t j = 0; j < nc; j++) {
-      const float* src = b_row(g, (j0 + j) * g.ldb + p0, kc, row);
-      float* out = dst + (j / nr) * kc * nr + (j % nr);
-      for (int64_t p = 0; p < kc; p++) out[p * nr] = src[p];
-    }
-    for (int64_t j = nc; j < panels * nr; j++) {
-      float* out = dst + (j / nr) * kc * nr + (j % nr);
-      for (int64_t p = 0; p < kc; p++) out[p * nr] = 0.0f;
+    // B is N×K: nr stored rows make one panel.
+    for (int64_t jp = 0; jp < panels; jp++) {
+      const int cols = static_cast<int>(std::min<int64_t>(nr, nc - jp * nr));
+      pack_t()(b_at(g, (j0 + jp * nr) * g.ldb + p0), g.b_type, g.ldb, cols, kc, nr, dst + jp * kc * nr);
     }
     return;
   }

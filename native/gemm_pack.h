@@ -11,4 +11,11 @@ void pack_a(const Gemm& g, int64_t i0, int64_t mc, int64_t p0, int64_t kc, int m
 // Packs op(B)[p0 : p0+kc, j0 : j0+nc] as ceil(nc/nr) panels of kc×nr; row is scratch of max(kc, nc) floats.
 void pack_b(const Gemm& g, int64_t p0, int64_t kc, int64_t j0, int64_t nc, int nr, float* dst, float* row);
 
+// Transposing pack of one panel: out[p·w + r] = f32(src[r·ld + p]) for r < rows, p < kc, and 0 for
+// rows <= r < w. src and ld count elements of `type`. This is how A (not transposed) and B (transposed,
+// N×K) reach the microkernel, so each ISA has its own in-register transpose.
+using PackT = void (*)(const void* src, BType type, int64_t ld, int rows, int64_t kc, int w, float* out);
+PackT pack_t_avx512();
+PackT pack_t_avx2();
+
 }  // namespace lntune

@@ -1,5 +1,6 @@
 // The `lntune` command line: one file per sub-command under ./commands, registered here.
 import { Command } from "commander";
+import { registerAnalyze } from "./commands/analyze.ts";
 import { registerData } from "./commands/data.ts";
 import { registerDemo } from "./commands/demo.ts";
 import { registerEval } from "./commands/eval.ts";
@@ -15,6 +16,7 @@ export async function main(argv: string[]): Promise<void> {
     .showHelpAfterError();
   // Sub-commands register themselves on `program`; keep this list sorted.
   const commands: Array<(p: Command) => void> = [
+    registerAnalyze,
     registerData,
     registerDemo,
     registerEval,

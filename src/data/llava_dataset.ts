@@ -110,6 +110,12 @@ export class LlavaDataset {
     return batch;
   }
 
+  /** The batch at (epoch, index) without prefetching or counting skips: for probes that look at fixed
+   * batches outside the training stream. */
+  peek(epoch: number, index: number): Promise<DatasetBatch> {
+    return this.build(epoch, index);
+  }
+
   private async build(epoch: number, index: number): Promise<DatasetBatch> {
     const { tokenizer, template, maxLength } = this.opts;
     const skippedHere: SkipReason[] = [];

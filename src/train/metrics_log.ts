@@ -1,5 +1,5 @@
-// metrics.jsonl: one JSON line per optimizer step. On resume, lines past the checkpoint's step (written
-// after it, before the run was killed) are dropped so the log matches an uninterrupted run.
+// Step logs such as metrics.jsonl: one JSON line per optimizer step. On resume, lines past the checkpoint's
+// step (written after it, before the run was killed) are dropped so the log matches an uninterrupted run.
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 
@@ -13,7 +13,8 @@ export interface StepMetrics {
   epoch: number;
 }
 
-export class MetricsLog {
+/** A JSON-lines log with one record per step (metrics.jsonl, grad_variance.jsonl). */
+export class StepLog<T extends { step: number } = StepMetrics> {
   constructor(readonly path: string) {}
 
   truncateAfter(step: number): void {
@@ -23,7 +24,7 @@ export class MetricsLog {
       .filter((line) => {
         if (!line.trim()) return false;
         try {
-          return (JSON.parse(line) as StepMetrics).step <= step;
+          return (JSON.parse(line) as T).step <= step;
         } catch {
           return false;
         }
@@ -31,15 +32,15 @@ export class MetricsLog {
     writeFileAtomic(this.path, kept.map((l) => `${l}\n`).join(""));
   }
 
-  append(m: StepMetrics): void {
+  append(m: T): void {
     appendFileSync(this.path, `${JSON.stringify(m)}\n`);
   }
 
-  read(): StepMetrics[] {
+  read(): T[] {
     if (!existsSync(this.path)) return [];
     return readFileSync(this.path, "utf8")
       .split("\n")
       .filter((l) => l.trim())
-      .map((l) => JSON.parse(l) as StepMetrics);
+      .map((l) => JSON.parse(l) as T);
   }
 }

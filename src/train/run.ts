@@ -3,6 +3,7 @@
 // the connector with the plain template; stage 2 ("finetune") applies one of the tuning methods.
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { probeGradVariance } from "../analysis/grad_variance.ts";
 import type { ImageAspectRatio } from "../data/clip_preprocess.ts";
 import { type DatasetBatch, LlavaDataset } from "../data/llava_dataset.ts";
 import { getTemplate } from "../data/templates/index.ts";
@@ -31,7 +32,7 @@ import { FINETUNE_LR, PRETRAIN_LR } from "../tuning/learning_rates.ts";
 import { type MethodName, methodSpec } from "../tuning/methods.ts";
 import { saveAdapter } from "../tuning/peft_adapter.ts";
 import { peakRssBytes, staticMemory } from "./memory.ts";
-import { type TrainSummary, train } from "./trainer.ts";
+import { type TrainerOptions, type TrainSummary, train } from "./trainer.ts";
 
 export interface StageOptions {
   stage: "pretrain" | "finetune";
@@ -73,6 +74,9 @@ export interface StageOptions {
   subsample?: number;
   betas?: [number, number];
   eps?: number;
+  /** Gradient-variance analysis: every N updates (and before the first), over K fixed probe batches. */
+  gradVarianceEvery?: number;
+  gradVarianceBatches?: number;
   progress?: "auto" | "quiet";
   /** Stop after this many updates in this process (a deliberate interruption). */
   stopAfter?: number;
@@ -183,6 +187,29 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
   };
   writeFileAtomic(join(o.output, "run.json"), `${JSON.stringify(run, null, 2)}\n`);
 
+  const forwardLoss = (b: DatasetBatch) =>
+    model.forwardMultimodal({
+      inputIds: b.inputIds,
+      batch: b.batchSize,
+      seqLen: b.seqLen,
+      attentionMask: b.attentionMask,
+      labels: b.labels,
+      pixelValues: b.pixelValues ?? undefined,
+      logits: "none",
+    });
+  let probe: TrainerOptions["probe"];
+  if (o.gradVarianceEvery) {
+    const k = Math.min(o.gradVarianceBatches ?? 8, data.batchesPerEpoch);
+    const batches = (await Promise.all(Array.from({ length: k }, (_, i) => data.peek(0, i)))).filter(
+      (b) => b.batchSize > 0,
+    );
+    const losses = batches.map((b) => () => forwardLoss(b).loss!);
+    probe = {
+      every: o.gradVarianceEvery,
+      file: "grad_variance.jsonl",
+      run: () => ({ ...probeGradVariance(model, losses) }),
+    };
+  }
   const summary = await train<DatasetBatch>(
     model,
     data,
@@ -190,15 +217,7 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
       // Every sample of the batch was dropped (undecodable images): nothing to learn from this micro-batch.
       if (b.batchSize === 0) return { loss: scalar(0), tokens: 0 };
       reseedLoraDropout(model, seed, micro);
-      const out = model.forwardMultimodal({
-        inputIds: b.inputIds,
-        batch: b.batchSize,
-        seqLen: b.seqLen,
-        attentionMask: b.attentionMask,
-        labels: b.labels,
-        pixelValues: b.pixelValues ?? undefined,
-        logits: "none",
-      });
+      const out = forwardLoss(b);
       return { loss: out.loss!, tokens: b.attentionMask.reduce((n, m) => n + m, 0) };
     },
     {
@@ -217,6 +236,7 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
       resume: o.resume,
       progress: o.progress,
       stopAfter: o.stopAfter,
+      probe,
     },
   );
   const final = {

@@ -12,7 +12,7 @@ import { AdamW } from "./adamw.ts";
 import { latestCheckpoint, loadCheckpoint, saveCheckpoint, type TrainerState } from "./checkpoint.ts";
 import { clipGradNorm, nonFiniteGrads } from "./grad_norm.ts";
 import { arrayBufferBytes } from "./memory.ts";
-import { MetricsLog, type StepMetrics } from "./metrics_log.ts";
+import { StepLog, type StepMetrics } from "./metrics_log.ts";
 import { cosineWithWarmup, warmupSteps } from "./schedule.ts";
 
 /** Deterministic micro-batches: batch(epoch, index) always returns the same data. */
@@ -39,6 +39,9 @@ export interface TrainerOptions {
   progress?: "auto" | "quiet";
   /** Stop after this many updates in this process (tests use it to simulate an interruption). */
   stopAfter?: number;
+  /** A measurement taken before training and every `every` updates, appended to `file` in the output
+   * directory (the gradient-variance analysis uses it). It must not change the run. */
+  probe?: { every: number; file: string; run: () => Record<string, number> };
 }
 
 export interface StepResult {
@@ -77,7 +80,8 @@ export async function train<B>(
     weightDecay: opts.weightDecay ?? 0,
   });
   mkdirSync(opts.outputDir, { recursive: true });
-  const log = new MetricsLog(join(opts.outputDir, "metrics.jsonl"));
+  const log = new StepLog(join(opts.outputDir, "metrics.jsonl"));
+  const probeLog = opts.probe ? new StepLog<{ step: number }>(join(opts.outputDir, opts.probe.file)) : null;
   let state: TrainerState = { step: 0, epoch: 0, index: 0, totalSteps, seed };
   const resumeFrom = opts.resume ? latestCheckpoint(opts.outputDir) : null;
   if (resumeFrom) {
@@ -88,6 +92,12 @@ export async function train<B>(
       );
   }
   log.truncateAfter(state.step);
+  probeLog?.truncateAfter(state.step);
+  const runProbe = () => {
+    if (opts.probe && probeLog && state.step % opts.probe.every === 0)
+      probeLog.append({ step: state.step, ...opts.probe.run() });
+  };
+  if (state.step === 0) runProbe();
   const progress = createProgress("train", totalSteps, state.step, opts.progress);
   let peakActivationBytes = 0;
   let lastLoss = Number.NaN;
@@ -143,6 +153,7 @@ export async function train<B>(
         epoch: state.epoch + state.index / source.batchesPerEpoch,
       };
       log.append(m);
+      runProbe();
       progress.update(state.step, {
         loss: lossSum.toFixed(4),
         lr: lr.toExponential(2),

@@ -55,6 +55,8 @@ function common(cmd: Command): Command {
     .option("--adam-eps <x>", "AdamW epsilon", num, 1e-8)
     .option("--data-types <list>", "train on these data types only (comma-separated)")
     .option("--subsample <n>", "then on N samples picked at random with --seed", int)
+    .option("--grad-variance-every <n>", "measure gradient variance of the block norms every N steps", int)
+    .option("--grad-variance-batches <k>", "probe batches per gradient-variance measurement", int, 8)
     .option("--group-by-length", "batch samples of similar length together")
     .option("--strict", "stop on a missing or undecodable image instead of skipping it")
     .option("--quiet", "no progress display");
@@ -95,6 +97,8 @@ function toStage(stage: StageOptions["stage"], o: Record<string, any>): StageOpt
     eps: o.adamEps,
     dataTypes: o.dataTypes?.split(","),
     subsample: o.subsample,
+    gradVarianceEvery: o.gradVarianceEvery,
+    gradVarianceBatches: o.gradVarianceBatches,
     seed: o.seed,
     template: o.template,
     maxLength: o.maxLength,
