@@ -1,6 +1,4 @@
 // RoPE, SwiGLU and the GELU family, parallel over chunks of elements.
-#include <cmath>
-
 #include "kernels.h"
 #include "parallel.h"
 #include "vec.h"
@@ -37,49 +35,13 @@ void swiglu_backward(const float* gate, const float* up, const float* dout, floa
   });
 }
 
-namespace {
-
-constexpr float kSqrt2OverPi = 0.7978845608028654f;
-constexpr float kInvSqrt2 = 0.7071067811865476f;
-constexpr float kInvSqrt2Pi = 0.3989422804014327f;
-constexpr float kTanhCoef = 0.044715f;
-constexpr float kQuick = 1.702f;
-
-float sigmoid(float z) { return 1.0f / (1.0f + std::exp(-z)); }
-
-float gelu(float x, GeluKind kind) {
-  switch (kind) {
-    case GeluKind::Erf: return 0.5f * x * (1.0f + std::erf(x * kInvSqrt2));
-    case GeluKind::Tanh: return 0.5f * x * (1.0f + std::tanh(kSqrt2OverPi * (x + kTanhCoef * x * x * x)));
-    default: return x * sigmoid(kQuick * x);
-  }
-}
-
-float gelu_grad(float x, GeluKind kind) {
-  switch (kind) {
-    case GeluKind::Erf: return 0.5f * (1.0f + std::erf(x * kInvSqrt2)) + x * std::exp(-0.5f * x * x) * kInvSqrt2Pi;
-    case GeluKind::Tanh: {
-      const float t = std::tanh(kSqrt2OverPi * (x + kTanhCoef * x * x * x));
-      return 0.5f * (1.0f + t) + 0.5f * x * (1.0f - t * t) * kSqrt2OverPi * (1.0f + 3.0f * kTanhCoef * x * x);
-    }
-    default: {
-      const float s = sigmoid(kQuick * x);
-      return s + kQuick * x * s * (1.0f - s);
-    }
-  }
-}
-
-}  // namespace
-
 void gelu_forward(const float* x, float* y, int64_t n, GeluKind kind) {
-  parallel_for(n, 20.0, [&](int64_t i0, int64_t i1) {
-    for (int64_t i = i0; i < i1; i++) y[i] = gelu(x[i], kind);
-  });
+  parallel_for(n, 20.0, [&](int64_t i0, int64_t i1) { vec().gelu_forward(x + i0, y + i0, i1 - i0, kind); });
 }
 
 void gelu_backward(const float* x, const float* dy, float* dx, int64_t n, GeluKind kind) {
   parallel_for(n, 25.0, [&](int64_t i0, int64_t i1) {
-    for (int64_t i = i0; i < i1; i++) dx[i] = dy[i] * gelu_grad(x[i], kind);
+    vec().gelu_backward(x + i0, dy + i0, dx + i0, i1 - i0, kind);
   });
 }
 

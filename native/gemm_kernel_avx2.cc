@@ -62,6 +62,7 @@ __attribute__((target("avx2,fma"))) void kernel(int64_t kc, const float* a, cons
 
 }  // namespace
 
-GemmKernel gemm_kernel_avx2() { return {MR, NR, 144, 256, 2048, kernel, "avx2"}; }
+// The A block is 144×512 floats (288 KiB, in L2); one B micro-panel 512×16 (32 KiB, in L1/L2).
+GemmKernel gemm_kernel_avx2() { return {MR, NR, 144, 512, 2048, kernel, "avx2"}; }
 
 }  // namespace lntune

@@ -52,6 +52,8 @@ __attribute__((target("avx512f"))) void kernel(int64_t kc, const float* a, const
 
 }  // namespace
 
-GemmKernel gemm_kernel_avx512() { return {MR, NR, 168, 256, 2048, kernel, "avx512"}; }
+// Blocking for a 1 MiB L2: a deep kc (few passes over C, which outgrows L2 on large shapes) with the
+// A block (84×1024 floats, 336 KiB) and one B micro-panel (1024×32, 128 KiB) together well inside L2.
+GemmKernel gemm_kernel_avx512() { return {MR, NR, 84, 1024, 2048, kernel, "avx512"}; }
 
 }  // namespace lntune

@@ -126,8 +126,49 @@ TARGET void swiglu_backward(const float* gate, const float* up, const float* dou
   }
 }
 
+// σ of the GELU's inner argument: σ(1.702·x) for quick, σ(2u) for tanh (see vec.h).
+TARGET inline __m512 gelu_sigmoid(__m512 x, GeluKind kind) {
+  if (kind == GeluKind::Quick) return sigmoid512(_mm512_mul_ps(_mm512_set1_ps(kGeluQuick), x));
+  const __m512 x2 = _mm512_mul_ps(x, x);
+  const __m512 inner = _mm512_fmadd_ps(_mm512_set1_ps(kGeluTanhCoef), x2, _mm512_set1_ps(1.0f));
+  return sigmoid512(_mm512_mul_ps(_mm512_mul_ps(_mm512_set1_ps(2.0f * kGeluSqrt2OverPi), x), inner));
+}
+
+// The erf form stays on the scalar libm path: a vector erf accurate to f32 rounding is not worth it here.
+TARGET void gelu_forward(const float* x, float* y, int64_t n, GeluKind kind) {
+  if (kind == GeluKind::Erf) return vec_ops_scalar().gelu_forward(x, y, n, kind);
+  for (int64_t i = 0; i < n; i += 16) {
+    const __mmask16 k = tail_mask(n - i);
+    const __m512 v = _mm512_maskz_loadu_ps(k, x + i);
+    _mm512_mask_storeu_ps(y + i, k, _mm512_mul_ps(v, gelu_sigmoid(v, kind)));
+  }
+}
+
+// quick: s + 1.702·x·s·(1 − s); tanh: s + 2·x·s·(1 − s)·√(2/π)·(1 + 3·0.044715·x²).
+TARGET void gelu_backward(const float* x, const float* dy, float* dx, int64_t n, GeluKind kind) {
+  if (kind == GeluKind::Erf) return vec_ops_scalar().gelu_backward(x, dy, dx, n, kind);
+  const __m512 one = _mm512_set1_ps(1.0f);
+  for (int64_t i = 0; i < n; i += 16) {
+    const __mmask16 k = tail_mask(n - i);
+    const __m512 v = _mm512_maskz_loadu_ps(k, x + i);
+    const __m512 s = gelu_sigmoid(v, kind);
+    __m512 slope;
+    if (kind == GeluKind::Quick) {
+      slope = _mm512_set1_ps(kGeluQuick);
+    } else {
+      const __m512 x2 = _mm512_mul_ps(v, v);
+      slope = _mm512_mul_ps(_mm512_set1_ps(2.0f * kGeluSqrt2OverPi),
+                            _mm512_fmadd_ps(_mm512_set1_ps(3.0f * kGeluTanhCoef), x2, one));
+    }
+    const __m512 g = _mm512_fmadd_ps(_mm512_mul_ps(slope, v), _mm512_mul_ps(s, _mm512_sub_ps(one, s)), s);
+    _mm512_mask_storeu_ps(dx + i, k, _mm512_mul_ps(_mm512_maskz_loadu_ps(k, dy + i), g));
+  }
+}
+
 }  // namespace
 
-VecOps vec_ops_avx512() { return {max_row, exp_sum, scale, dot, swiglu_forward, swiglu_backward}; }
+VecOps vec_ops_avx512() {
+  return {max_row, exp_sum, scale, dot, swiglu_forward, swiglu_backward, gelu_forward, gelu_backward};
+}
 
 }  // namespace lntune

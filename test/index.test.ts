@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as lntune from "lntune";
-import { fixture, flatI32, flatU8 } from "./models/fixture.ts";
+import { fixture, fixtureBatch } from "./models/fixture.ts";
 import { assertClose } from "./tensor/gradcheck.ts";
 
 test("the public API trains and generates with llama_base", () => {
@@ -14,14 +14,7 @@ test("the public API trains and generates with llama_base", () => {
     [...trainable.byGroup].filter(([, c]) => c.trainable > 0).map(([g]) => g),
     ["embeddings", "block_norms", "head"],
   );
-  const ids: number[][] = f.inputs.input_ids;
-  const out = model.forward({
-    inputIds: flatI32(ids),
-    batch: ids.length,
-    seqLen: ids[0].length,
-    attentionMask: flatU8(f.inputs.attention_mask),
-    labels: flatI32(f.inputs.labels),
-  });
+  const out = model.forward(fixtureBatch(f));
   assert.ok(out.loss instanceof lntune.Tensor);
   assert.ok(Math.abs(out.loss.values[0] - f.tensor("loss").data[0]) < 1e-5);
   lntune.backward(out.loss);

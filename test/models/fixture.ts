@@ -39,3 +39,16 @@ export function fixture(name: string): Fixture {
 
 export const flatI32 = (rows: number[][]) => Int32Array.from(rows.flat());
 export const flatU8 = (rows: number[][]) => Uint8Array.from(rows.flat());
+
+/** The fixture's training batch (ids, mask, labels; plus pixel values for LLaVA cases) as model inputs. */
+export function fixtureBatch(f: Fixture) {
+  const ids: number[][] = f.inputs.input_ids;
+  return {
+    inputIds: flatI32(ids),
+    batch: ids.length,
+    seqLen: ids[0].length,
+    attentionMask: flatU8(f.inputs.attention_mask),
+    labels: flatI32(f.inputs.labels),
+    ...(f.has("inputs.pixel_values") ? { pixelValues: f.tensor("inputs.pixel_values").data } : {}),
+  };
+}

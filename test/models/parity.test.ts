@@ -9,7 +9,7 @@ import { loadClipVision, loadLlama, loadLlava } from "../../src/models/load.ts";
 import { setTrainable } from "../../src/nn/module.ts";
 import { backward } from "../../src/tensor/autograd.ts";
 import { assertClose } from "../tensor/gradcheck.ts";
-import { type Fixture, fixture, flatI32, flatU8 } from "./fixture.ts";
+import { type Fixture, fixture, fixtureBatch } from "./fixture.ts";
 
 const LOGIT_ATOL = 1e-4;
 
@@ -69,30 +69,15 @@ for (const name of [
     if (name === "llama_bf16_sharded")
       assert.equal(model.model.layers[0].self_attn.q_proj.weight.dtype, "bf16");
     trainableForGrads(model);
-    const ids: number[][] = f.inputs.input_ids;
-    const [B, T] = [ids.length, ids[0].length];
-    const mask = flatU8(f.inputs.attention_mask);
-    const out = model.forward({
-      inputIds: flatI32(ids),
-      batch: B,
-      seqLen: T,
-      attentionMask: mask,
-      labels: flatI32(f.inputs.labels),
-      logits: "all",
-    });
-    compareLogits(out.logits!.values, f, mask);
+    const batch = fixtureBatch(f);
+    const out = model.forward({ ...batch, logits: "all" });
+    compareLogits(out.logits!.values, f, batch.attentionMask);
     assert.ok(Math.abs(out.loss!.values[0] - f.tensor("loss").data[0]) < 1e-5, `loss ${out.loss!.values[0]}`);
     backward(out.loss!);
     compareGrads(model, f);
     // Training's path: no logits returned, the head fused with the loss.
     for (const p of model.parameters()) p.grad = null;
-    const fused = model.forward({
-      inputIds: flatI32(ids),
-      batch: B,
-      seqLen: T,
-      attentionMask: mask,
-      labels: flatI32(f.inputs.labels),
-    });
+    const fused = model.forward(batch);
     assert.equal(fused.logits, null);
     assert.ok(Math.abs(fused.loss!.values[0] - f.tensor("loss").data[0]) < 1e-5);
     backward(fused.loss!);
@@ -123,17 +108,8 @@ for (const name of ["llava_hf", "llava_original"])
     const f = fixture(name);
     const model: LlavaForConditionalGeneration = loadLlava(f.dir);
     trainableForGrads(model);
-    const ids: number[][] = f.inputs.input_ids;
     const pixels = f.tensor("inputs.pixel_values");
-    const out = model.forwardMultimodal({
-      inputIds: flatI32(ids),
-      batch: ids.length,
-      seqLen: ids[0].length,
-      attentionMask: flatU8(f.inputs.attention_mask),
-      labels: flatI32(f.inputs.labels),
-      pixelValues: pixels.data,
-      logits: "all",
-    });
+    const out = model.forwardMultimodal({ ...fixtureBatch(f), logits: "all" });
     assert.deepEqual(Array.from(out.plan.attentionMask), f.inputs.spliced_attention_mask.flat());
     assert.deepEqual(Array.from(out.plan.labels!), f.inputs.spliced_labels.flat());
     compareLogits(out.logits!.values, f, out.plan.attentionMask);

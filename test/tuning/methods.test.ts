@@ -8,7 +8,7 @@ import { Rng } from "../../src/tensor/rng.ts";
 import { AdamW } from "../../src/train/adamw.ts";
 import { applyMethod } from "../../src/tuning/apply.ts";
 import { METHODS, type MethodName } from "../../src/tuning/methods.ts";
-import { fixture, flatI32, flatU8 } from "../models/fixture.ts";
+import { fixture, fixtureBatch } from "../models/fixture.ts";
 
 const f = fixture("llava_hf");
 const norms = (n: string) =>
@@ -32,16 +32,8 @@ function trainTwoSteps(method: MethodName, opts = {}) {
   const before = new Map(model.namedParameters().map(([n, p]) => [n, p.toFloat32().slice()]));
   const params = model.namedParameters().filter(([, p]) => p.requiresGrad);
   const opt = new AdamW(params, { lr: 1e-2 });
-  const ids: number[][] = f.inputs.input_ids;
   for (let step = 0; step < 2; step++) {
-    const out = model.forwardMultimodal({
-      inputIds: flatI32(ids),
-      batch: ids.length,
-      seqLen: ids[0].length,
-      attentionMask: flatU8(f.inputs.attention_mask),
-      labels: flatI32(f.inputs.labels),
-      pixelValues: f.tensor("inputs.pixel_values").data,
-    });
+    const out = model.forwardMultimodal(fixtureBatch(f));
     backward(out.loss!);
     // LoRA's B starts at zero, so A gets its first gradient only after B has moved: take two steps.
     opt.update(1e-2);
