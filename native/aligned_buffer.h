@@ -1,8 +1,12 @@
-// A growable, 64-byte aligned float scratch buffer (one per thread and purpose).
+// A growable, page-aligned float scratch buffer (one per thread and purpose). It maps its pages directly
+// instead of going through malloc: freeing a multi-MiB malloc block raises glibc's mmap threshold to that
+// size, after which the process's other allocations of that size (tensors) come from the heap and are
+// not returned to the system, so large packing buffers would inflate the peak RSS.
 #pragma once
 
+#include <sys/mman.h>
+
 #include <cstddef>
-#include <cstdlib>
 
 namespace lntune {
 
@@ -11,20 +15,29 @@ class AlignedBuffer {
   AlignedBuffer() = default;
   AlignedBuffer(const AlignedBuffer&) = delete;
   AlignedBuffer& operator=(const AlignedBuffer&) = delete;
-  ~AlignedBuffer() { std::free(data_); }
+  ~AlignedBuffer() { release(); }
 
-  // Returns room for at least n floats; the previous contents are not kept.
+  // Returns room for at least n floats (null when out of memory); the previous contents are not kept.
   float* get(size_t n) {
     if (n > capacity_) {
-      std::free(data_);
-      const size_t bytes = (n * sizeof(float) + 63) / 64 * 64;
-      data_ = static_cast<float*>(std::aligned_alloc(64, bytes));
-      capacity_ = data_ ? n : 0;
+      release();
+      const size_t bytes = n * sizeof(float);
+      void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (p != MAP_FAILED) {
+        data_ = static_cast<float*>(p);
+        capacity_ = n;
+      }
     }
     return data_;
   }
 
  private:
+  void release() {
+    if (data_) munmap(data_, capacity_ * sizeof(float));
+    data_ = nullptr;
+    capacity_ = 0;
+  }
+
   float* data_ = nullptr;
   size_t capacity_ = 0;
 };

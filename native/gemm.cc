@@ -21,8 +21,6 @@ const GemmKernel& gemm_kernel() {
       default: return gemm_kernel_scalar();
     }
   }();
-  static const GemmKernel k2 = [] { GemmKernel x = k; if (getenv("TUNE_MC")) x.mc = atoi(getenv("TUNE_MC")); if (getenv("TUNE_KC")) x.kc = atoi(getenv("TUNE_KC")); if (getenv("TUNE_NC")) x.nc = atoi(getenv("TUNE_NC")); return x; }();
-  return k2;
   return k;
 }
 

@@ -4,6 +4,8 @@
 
 #include <cstdint>
 
+#include "gelu_kind.h"
+
 namespace lntune {
 
 void rms_norm_forward(const float* x, const float* w, float* y, float* rstd, int64_t rows, int64_t cols,
@@ -34,7 +36,6 @@ void rope(float* x, const float* cos, const float* sin, int64_t n, int64_t h, in
 void swiglu_forward(const float* gate, const float* up, float* out, int64_t n);
 void swiglu_backward(const float* gate, const float* up, const float* dout, float* dgate, float* dup, int64_t n);
 
-enum class GeluKind { Erf, Tanh, Quick };
 void gelu_forward(const float* x, float* y, int64_t n, GeluKind kind);
 void gelu_backward(const float* x, const float* dy, float* dx, int64_t n, GeluKind kind);
 

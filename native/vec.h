@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-#include "kernels.h"
+#include "gelu_kind.h"
 
 namespace lntune {
 

@@ -1,10 +1,12 @@
 // The native kernels must agree with the TypeScript reference on awkward shapes, every GEMM layout and
 // storage type, one and several threads. This file fails (never skips) when the addon cannot load.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { f32ToHalf } from "../../src/backend/half.ts";
 import type { AttentionShape, GeluKind, Kernels } from "../../src/backend/kernels.ts";
-import { loadNativeKernels } from "../../src/backend/native.ts";
+import { loadNativeKernels, nativeIsa } from "../../src/backend/native.ts";
 import { tsKernels as ref } from "../../src/backend/ts/index.ts";
 
 let cached: Kernels | undefined;
@@ -75,6 +77,8 @@ const GEMM_SHAPES: GemmCase[] = [
   [5, 0, 3],
   [600, 100, 50],
   [300, 520, 130],
+  // K beyond one cache block (kc) and N beyond one column block (nc), so blocks accumulate into C.
+  [3, 1030, 2100],
 ];
 
 function gemmCase(
@@ -121,7 +125,7 @@ for (const threads of THREADS) {
     withThreads(threads, () => {
       let seed = 100;
       for (const dtype of ["bf16", "f16"] as const)
-        for (const shape of [GEMM_SHAPES[1], GEMM_SHAPES[4], GEMM_SHAPES[7]])
+        for (const shape of [GEMM_SHAPES[1], GEMM_SHAPES[4], GEMM_SHAPES[7], GEMM_SHAPES[8]])
           for (const tb of [false, true])
             gemmCase(shape, seed % 2 === 0, tb, { pad: 2, beta: 0.5, dtype, offset: 3, seed: seed++ });
     });
@@ -467,3 +471,19 @@ test("adamw matches the reference over a few steps", () => {
   close(a.m, b.m, "adamw m", 1e-5, 1e-8);
   close(a.v, b.v, "adamw v", 1e-5, 1e-9);
 });
+
+// The addon picks the widest ISA once per process; LNTUNE_ISA caps it, so the narrower kernels (their own
+// packing, microkernels and row primitives) are checked by rerunning this file in a child process.
+const NARROWER: Record<string, string[]> = { avx512: ["avx2", "scalar"], avx2: ["scalar"] };
+if (process.env.LNTUNE_ISA === undefined) {
+  for (const isa of NARROWER[nativeIsa()] ?? []) {
+    test(`the ${isa} kernels pass this file too`, () => {
+      const file = fileURLToPath(import.meta.url);
+      const run = spawnSync(process.execPath, ["--import", "tsx", "--test", file], {
+        env: { ...process.env, LNTUNE_ISA: isa },
+        encoding: "utf8",
+      });
+      assert.equal(run.status, 0, run.stdout + run.stderr);
+    });
+  }
+}
