@@ -7,6 +7,7 @@ import { registerEval } from "./commands/eval.ts";
 import { registerGenerate } from "./commands/generate.ts";
 import { registerInspect } from "./commands/inspect.ts";
 import { registerMerge } from "./commands/merge.ts";
+import { registerReport } from "./commands/report.ts";
 import { registerScore } from "./commands/score.ts";
 import { registerTrain } from "./commands/train.ts";
 
@@ -23,6 +24,7 @@ export async function main(argv: string[]): Promise<void> {
     registerGenerate,
     registerInspect,
     registerMerge,
+    registerReport,
     registerScore,
     registerTrain,
   ];
