@@ -29,7 +29,8 @@ function writeWeights(
 ) {
   const tensors: Record<string, StoredTensor> = {};
   for (const [name, p] of module.namedParameters()) {
-    if (!keep(name)) continue;
+    // LoRA branches belong in adapters, not in a base checkpoint.
+    if (!keep(name) || /\.lora_[AB]\./.test(name)) continue;
     tensors[toDiskName(layout, name, projectorType)] = {
       dtype: DTYPE[p.dtype],
       shape: [...p.shape],

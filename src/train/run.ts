@@ -121,15 +121,6 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
   if (o.connector) loadConnector(model, o.connector);
   // LLaVA cuts the spliced rows again after image expansion; --max-length sets that limit too.
   if (o.maxLength !== undefined) model.llava.tokenizerModelMaxLength = o.maxLength;
-  const methodName: MethodName = o.stage === "pretrain" ? "connector" : (o.method ?? "ln");
-  const spec = methodSpec(methodName);
-  const trainable = applyMethod(model, spec, o.tuning ?? {}, new Rng(seed));
-  model.model.recompute = o.recompute ?? false;
-  model.train();
-  const lrDefault = o.stage === "pretrain" ? PRETRAIN_LR : FINETUNE_LR[methodName];
-  const lr = o.lr ?? lrDefault.lr;
-  log(describeTrainable(trainable, lr, o.lr ? "given" : lrDefault.source));
-
   const tokenizerDir = o.tokenizer ?? o.model ?? o.llm!;
   const tokenizer = loadTokenizer(tokenizerDir);
   const template = getTemplate(o.template ?? (o.stage === "pretrain" ? "plain" : "vicuna_v1"), tokenizer);
@@ -140,6 +131,27 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
   const processor = processorDir
     ? loadClipImageProcessorConfig(processorDir, visionCfg.image_size)
     : parseClipImageProcessorConfig(new Fields("(CLIP defaults)", {}), visionCfg.image_size);
+  // A model joined here from an LLM and a tower has no checkpoint of its own for the adapter to apply to:
+  // write it (with the stage-1 connector) before a method changes anything.
+  let base = o.model ?? "";
+  if (o.stage === "finetune" && !o.model) {
+    base = join(o.output, "base");
+    saveLlava(
+      base,
+      model,
+      processorDir ? readJsonObject(join(processorDir, "preprocessor_config.json")) : undefined,
+    );
+    copyTokenizerFiles(tokenizerDir, base);
+  }
+  const methodName: MethodName = o.stage === "pretrain" ? "connector" : (o.method ?? "ln");
+  const spec = methodSpec(methodName);
+  const trainable = applyMethod(model, spec, o.tuning ?? {}, new Rng(seed));
+  model.model.recompute = o.recompute ?? false;
+  model.train();
+  const lrDefault = o.stage === "pretrain" ? PRETRAIN_LR : FINETUNE_LR[methodName];
+  const lr = o.lr ?? lrDefault.lr;
+  log(describeTrainable(trainable, lr, o.lr ? "given" : lrDefault.source));
+
   const data = await LlavaDataset.open({
     dataPath: o.data,
     imageFolder: o.images,
@@ -158,18 +170,6 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
     `data: ${data.samples.length} samples, ${data.batchesPerEpoch} batches per epoch${Object.keys(data.skipped).length ? `, skipped ${JSON.stringify(data.skipped)}` : ""}`,
   );
 
-  // A model joined here from an LLM and a tower has no checkpoint of its own for the adapter to apply to:
-  // write it (with the stage-1 connector) before training changes anything.
-  let base = o.model ?? "";
-  if (o.stage === "finetune" && !o.model) {
-    base = join(o.output, "base");
-    saveLlava(
-      base,
-      model,
-      processorDir ? readJsonObject(join(processorDir, "preprocessor_config.json")) : undefined,
-    );
-    copyTokenizerFiles(tokenizerDir, base);
-  }
   const memory = staticMemory(model);
   const run = {
     stage: o.stage,

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { openSafetensors } from "../../src/io/safetensors.ts";
 import { makeSandboxData } from "../../src/sandbox/data.ts";
 import { makeSandboxModels } from "../../src/sandbox/models.ts";
 
@@ -88,4 +89,11 @@ test("resume after SIGKILL reproduces the uninterrupted run bit for bit", { time
       `${file} differs after resuming from ${killedAt}`,
     );
   assert.deepEqual(withoutTiming(join(run, "metrics.jsonl")), withoutTiming(join(ref, "metrics.jsonl")));
+  // The base written for the adapter holds no LoRA branches; the adapter does.
+  const base = openSafetensors(join(ref, "base", "model.safetensors"));
+  assert.ok(base.names().length > 0 && !base.names().some((n) => n.includes("lora_")));
+  base.close();
+  const adapter = openSafetensors(join(ref, "adapter", "adapter_model.safetensors"));
+  assert.ok(adapter.names().some((n) => n.endsWith(".lora_A.weight")));
+  adapter.close();
 });
