@@ -33,6 +33,8 @@ export async function main(argv: string[]): Promise<void> {
     await program.parseAsync(argv);
   } catch (err) {
     process.stderr.write(`lntune: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
+    // Errors may carry their own status (an interrupted run exits 130, as shells expect after Ctrl-C).
+    const code = (err as { exitCode?: unknown }).exitCode;
+    process.exitCode = typeof code === "number" ? code : 1;
   }
 }

@@ -52,6 +52,11 @@ export interface StepResult {
 
 export class NonFiniteError extends Error {}
 
+/** SIGINT/SIGTERM during training: the step in progress was finished and checkpointed, so --resume continues. */
+export class InterruptedError extends Error {
+  readonly exitCode = 130;
+}
+
 export interface TrainSummary {
   steps: number;
   finalLoss: number;
@@ -99,6 +104,14 @@ export async function train<B>(
   };
   if (state.step === 0) runProbe();
   const progress = createProgress("train", totalSteps, state.step, opts.progress);
+  // A first Ctrl-C (or SIGTERM) lets the current step finish and be checkpointed; a second one quits at once.
+  let interrupted = false;
+  const onSignal = () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   let peakActivationBytes = 0;
   let lastLoss = Number.NaN;
   const startStep = state.step;
@@ -160,11 +173,19 @@ export async function train<B>(
         "tok/s": m.tokensPerSecond.toFixed(0),
       });
       const saveEvery = opts.saveEvery ?? 0;
-      if ((saveEvery > 0 && state.step % saveEvery === 0) || state.step === totalSteps)
+      // Let pending signals be delivered (awaiting an already prefetched batch does not yield to them).
+      await new Promise((resolve) => setImmediate(resolve));
+      if ((saveEvery > 0 && state.step % saveEvery === 0) || state.step === totalSteps || interrupted)
         saveCheckpoint(opts.outputDir, params, opt, state);
+      if (interrupted && state.step < totalSteps)
+        throw new InterruptedError(
+          `interrupted after step ${state.step} of ${totalSteps}; checkpoint saved in ${opts.outputDir} (continue with --resume)`,
+        );
       if (opts.stopAfter !== undefined && state.step - startStep >= opts.stopAfter) break;
     }
   } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
     progress.stop();
   }
   return { steps: state.step, finalLoss: lastLoss, peakActivationBytes };

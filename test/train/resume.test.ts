@@ -1,5 +1,5 @@
-// A training run killed with SIGKILL and resumed ends with exactly the weights, optimizer state and metrics
-// of an uninterrupted run.
+// A training run killed with SIGKILL, or stopped with Ctrl-C, and resumed ends with exactly the weights,
+// optimizer state and metrics of an uninterrupted run.
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
@@ -61,7 +61,9 @@ const withoutTiming = (file: string) =>
       return rest;
     });
 
-test("resume after SIGKILL reproduces the uninterrupted run bit for bit", { timeout: 240_000 }, async () => {
+test("resume after SIGKILL or Ctrl-C reproduces the uninterrupted run bit for bit", {
+  timeout: 240_000,
+}, async () => {
   const dir = mkdtempSync(join(tmpdir(), "lntune-resume-"));
   await makeSandboxData(join(dir, "data"), { train: 32, eval: 0, size: 32, seed: 1 });
   const models = makeSandboxModels(join(dir, "models"), 1);
