@@ -55,7 +55,8 @@ function addInto(dst: Float32Array, src: Float32Array): void {
 }
 
 /** Back-propagates from a scalar (or from `seed`, the gradient of `root`). Gradients of leaves that
- * require one are accumulated into their `.grad`. The graph is consumed: a second call raises. */
+ * require one are accumulated into their `.grad`. The graph is consumed (closures and input references are
+ * dropped as it goes): a second call through it raises. */
 export function backward(root: Tensor, seed?: Float32Array): void {
   if (!root.requiresGrad) throw new Error("backward() on a tensor that does not require a gradient");
   if (!seed && root.size !== 1) throw new Error(`backward() needs a scalar, got shape [${root.shape}]`);
@@ -81,7 +82,8 @@ export function backward(root: Tensor, seed?: Float32Array): void {
       if (prev) addInto(prev, gi);
       else grads.set(input, gi);
     });
-    t.node = null;
+    // Keep the spent node (a second backward through it must fail) but let go of its inputs.
+    node.inputs = [];
   }
 }
 
