@@ -1,4 +1,4 @@
-// Gradient variance (the paper's §8.3 figure): at a point of training, the gradients g_k of a common set of
+// Gradient variance (the paper's gradient-variance figure): at a point of training, the gradients g_k of a common set of
 // parameters over K fixed probe mini-batches, and Var = (1/K) Σ_k ‖g_k − ḡ‖² (with ḡ their mean). The block
 // norms are the common set: every method has them, trainable or not. Probing neither changes the weights nor
 // the run's randomness: it works on copies of the gradients, in eval mode (no dropout).

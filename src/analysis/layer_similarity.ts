@@ -1,4 +1,4 @@
-// Expressive power as the paper measures it (§8.2, Table 6): the average similarity between the
+// Expressive power as the paper measures it (its Table 6): the average similarity between the
 // representations of all layers. Per sample, each decoder layer's output is mean-pooled over the sample's real
 // tokens, and the cosine of every pair of layers i < j is averaged; lower means more diverse layers. The
 // token-level variant averages the per-token cosines instead of pooling first. (The paper's exact formula is

@@ -22,6 +22,11 @@ export function preprocess(
   template: ConversationTemplate,
   options: PreprocessOptions,
 ): TokenizedSample {
+  // Label masking for SeparatorStyle.SINGLE is not implemented: maskRounds would split on llama_2's "[/INST] ".
+  if (template.style === "single")
+    throw new Error(
+      `template "${template.name}" renders evaluation prompts only; it cannot be used for training`,
+    );
   const sources = options.hasImage ? preprocessMultimodal(turns) : [...turns];
   if (template.style === "plain") return preprocessPlain(sources, tokenizer, template.sep);
   const messages = toMessages(sources);

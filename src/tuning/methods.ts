@@ -1,4 +1,4 @@
-// The paper's tuning methods as exact trainable sets (paper §3.1, Figure 1), plus its connector ablation.
+// The paper's tuning methods as exact trainable sets (its method comparison and Figure 1), plus its connector ablation.
 // The vision tower is frozen in every method.
 import type { ParamGroup } from "../models/param_groups.ts";
 

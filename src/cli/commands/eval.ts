@@ -2,6 +2,7 @@
 import { type Command, InvalidArgumentError } from "commander";
 import { TEMPLATE_NAMES } from "../../data/templates/index.ts";
 import { evaluate } from "../../eval/harness/evaluate.ts";
+import { PROTOCOLS, type Protocol } from "../../eval/harness/protocol.ts";
 import { BENCHES, type Bench } from "../../eval/harness/types.ts";
 
 interface EvalFlags {
@@ -14,15 +15,18 @@ interface EvalFlags {
   annotations?: string;
   images?: string;
   output: string;
-  template: string;
+  protocol: Protocol;
+  demos?: string[];
+  template?: string;
   prompt?: string;
   limit?: number;
   batchSize: number;
-  maxNewTokens: number;
-  temperature: number;
-  topK: number;
-  topP: number;
-  seed: number;
+  // Unset decoding flags keep the protocol's defaults.
+  maxNewTokens?: number;
+  temperature?: number;
+  topK?: number;
+  topP?: number;
+  seed?: number;
   imageAspectRatio?: "pad" | "square";
   strict?: boolean;
   quiet?: boolean;
@@ -73,15 +77,30 @@ export function registerEval(program: Command): void {
     )
     .option("--images <dir>", "image folder (default for MME: the benchmark directory)")
     .requiredOption("--output <dir>", "output directory (predictions.jsonl, metrics.json, ...)")
-    .option("--template <name>", `conversation template (${TEMPLATE_NAMES.join(", ")})`, "vicuna_v1")
+    .option(
+      "--protocol <name>",
+      "llava: LLaVA's eval scripts; paper: template v0, 3 text demos (VQAv2, captions), sampling, " +
+        "answer post-processing",
+      oneOf(PROTOCOLS),
+      "llava",
+    )
+    .option(
+      "--demos <paths...>",
+      "paper protocol demo pool: VQAv2 questions + annotations JSON, or a question JSONL with answers; " +
+        "a COCO-format caption file for COCO / Flickr30k",
+    )
+    .option(
+      "--template <name>",
+      `conversation template (${TEMPLATE_NAMES.join(", ")}; default vicuna_v1, v0 for the paper protocol)`,
+    )
     .option("--prompt <text>", "caption instruction (COCO, Flickr30k)")
     .option("--limit <n>", "evaluate the first N items only", integer(0))
     .option("--batch-size <n>", "prompts generated together (left padded)", integer(1), 1)
-    .option("--max-new-tokens <n>", "tokens generated at most per answer", integer(1), 128)
-    .option("--temperature <t>", "sampling temperature; 0 = greedy", number(0), 0)
-    .option("--top-k <k>", "top-k when sampling (0 = off)", integer(0), 50)
-    .option("--top-p <p>", "top-p when sampling", number(0, 1), 1)
-    .option("--seed <s>", "sampling seed", integer(0), 42)
+    .option("--max-new-tokens <n>", "tokens generated at most per answer (default 128; paper 10)", integer(1))
+    .option("--temperature <t>", "sampling temperature; 0 = greedy (default 0; paper 0.2)", number(0))
+    .option("--top-k <k>", "top-k when sampling, 0 = off (default 50)", integer(0))
+    .option("--top-p <p>", "top-p when sampling (default 1)", number(0, 1))
+    .option("--seed <s>", "sampling and demo seed (default 42)", integer(0))
     .option(
       "--image-aspect-ratio <mode>",
       "pad or square (default: the checkpoint's)",
@@ -100,6 +119,8 @@ export function registerEval(program: Command): void {
         annotations: flags.annotations,
         images: flags.images,
         output: flags.output,
+        protocol: flags.protocol,
+        demos: flags.demos,
         template: flags.template,
         prompt: flags.prompt,
         limit: flags.limit,

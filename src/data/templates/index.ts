@@ -4,12 +4,14 @@ import { chatTemplate } from "./chat_template.ts";
 import { llama2, llavaLlama2 } from "./llama_2.ts";
 import { plain } from "./plain.ts";
 import type { ConversationTemplate } from "./types.ts";
+import { v0 } from "./v0.ts";
 import { llavaV1, vicunaV1 } from "./vicuna_v1.ts";
 
 export type { ConversationTemplate, Message, RenderOptions, Role, TemplateStyle } from "./types.ts";
 
 const TEMPLATES: Record<string, ConversationTemplate> = {
   plain,
+  v0,
   v0_plain: plain,
   v1: vicunaV1,
   vicuna_v1: vicunaV1,

@@ -7,8 +7,9 @@ export interface Message {
   content: string | null;
 }
 
-/** How labels are masked: LLaVA's separator styles, or a tokenizer's Jinja chat template. */
-export type TemplateStyle = "plain" | "two" | "llama_2" | "chat_template";
+/** How labels are masked: LLaVA's separator styles, or a tokenizer's Jinja chat template. "single" (v0) has
+ * no masking here: it only renders evaluation prompts. */
+export type TemplateStyle = "plain" | "single" | "two" | "llama_2" | "chat_template";
 
 export interface RenderOptions {
   /**

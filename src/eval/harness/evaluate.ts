@@ -11,6 +11,7 @@ import { writeFileAtomic } from "../../io/atomic_write.ts";
 import { createProgress } from "../../io/progress.ts";
 import { type DecodingOptions, encodePrompt, generateAnswers } from "./answer_generator.ts";
 import { pairAnswers } from "./answered.ts";
+import { drawDemos, readDemoPool } from "./demos.ts";
 import { type EvalModelOptions, loadEvalModel } from "./eval_model.ts";
 import { loadBenchInput } from "./load_items.ts";
 import {
@@ -21,6 +22,7 @@ import {
   recordKey,
 } from "./predictions_file.ts";
 import { DEFAULT_CAPTION_PROMPT, renderPrompt } from "./prompts.ts";
+import { type Protocol, protocolSettings } from "./protocol.ts";
 import { checkRunSettings } from "./run_manifest.ts";
 import { scoreBench } from "./score_bench.ts";
 import type { Bench, EvalItem } from "./types.ts";
@@ -33,15 +35,19 @@ export interface EvaluateOptions extends EvalModelOptions {
   /** Image folder; for MME's benchmark directory it defaults to that directory. */
   images?: string;
   output: string;
-  /** Conversation template name (default vicuna_v1). */
+  /** "llava" (default) or "paper"; see protocol.ts. */
+  protocol?: Protocol;
+  /** Conversation template name (default: the protocol's; the paper protocol allows only v0). */
   template?: string;
+  /** The paper protocol's demo pool for VQAv2 and the captions; see demos.ts for the layouts. */
+  demos?: readonly string[];
   /** Caption instruction for COCO / Flickr30k (default DEFAULT_CAPTION_PROMPT). */
   prompt?: string;
   /** Evaluate only the first N items. */
   limit?: number;
   /** Prompts generated together, left padded (default 1, as LLaVA). */
   batchSize?: number;
-  /** Defaults: 128 new tokens, greedy; top-k 50 (HF's default) and top-p 1 when sampling, seed 42. */
+  /** Overrides the protocol's decoding defaults (undefined fields keep them). */
   decoding?: Partial<DecodingOptions>;
   /** Fail on a missing or undecodable image instead of skipping it. */
   strict?: boolean;
@@ -67,8 +73,6 @@ export interface EvaluateResult {
   output: string;
 }
 
-const DEFAULT_DECODING: DecodingOptions = { maxNewTokens: 128, temperature: 0, topK: 50, topP: 1, seed: 42 };
-
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -84,11 +88,27 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluateResult> {
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error("batch size must be a positive integer");
   if (opts.limit !== undefined && !(Number.isInteger(opts.limit) && opts.limit >= 0))
     throw new Error("limit must be a non-negative integer");
-  const decoding = { ...DEFAULT_DECODING, ...opts.decoding };
+  const protocol = opts.protocol ?? "llava";
+  const settings = protocolSettings(protocol, opts.bench);
+  const overrides = Object.entries(opts.decoding ?? {}).filter(([, v]) => v !== undefined);
+  const decoding: DecodingOptions = { ...settings.decoding, ...Object.fromEntries(overrides) };
   const images = opts.images ?? (opts.bench === "mme" && !data[0].endsWith(".jsonl") ? data[0] : undefined);
   if (images === undefined) throw new Error(`${opts.bench}: the image folder must be given`);
   const captionPrompt = opts.prompt ?? DEFAULT_CAPTION_PROMPT;
-  const templateName = opts.template ?? "vicuna_v1";
+  const templateName = opts.template ?? settings.template;
+  if (protocol === "paper" && templateName !== settings.template)
+    throw new Error(`the paper protocol uses template ${settings.template}, not ${templateName}`);
+  const demoFiles = (opts.demos ?? []).map((p) => resolve(p));
+  if (settings.demos === 0 && demoFiles.length > 0)
+    throw new Error(`${opts.bench} under the ${protocol} protocol takes no demos; drop --demos`);
+  if (settings.demos > 0 && demoFiles.length === 0)
+    throw new Error(
+      `${opts.bench} under the paper protocol needs --demos: ` +
+        (opts.bench === "vqav2"
+          ? "a VQAv2 questions and annotations file, or a question JSONL with answers"
+          : "a COCO-format caption file (e.g. the training split)"),
+    );
+  const demoPool = settings.demos > 0 ? readDemoPool(opts.bench, demoFiles, captionPrompt) : [];
 
   const input = loadBenchInput({
     bench: opts.bench,
@@ -96,6 +116,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluateResult> {
     annotations: opts.annotations,
     images,
     captionPrompt,
+    shortAnswer: settings.shortAnswer,
   });
   const items = opts.limit === undefined ? input.items : input.items.slice(0, opts.limit);
   const keys = new Set<string>();
@@ -121,6 +142,11 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluateResult> {
       top_p: decoding.temperature > 0 ? decoding.topP : null,
       seed: decoding.temperature > 0 ? decoding.seed : null,
       image_aspect_ratio: opts.imageAspectRatio ?? null,
+      // null for llava, as in run.json files written before protocols existed, so that those runs resume.
+      protocol: protocol === "llava" ? null : protocol,
+      demos: demoFiles.length > 0 ? demoFiles.join(", ") : null,
+      demo_count: settings.demos > 0 ? settings.demos : null,
+      demo_seed: settings.demos > 0 ? decoding.seed : null,
     },
     resuming,
   );
@@ -157,9 +183,12 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluateResult> {
         } else ready.push({ item, pixels: image.pixelValues });
       }
       if (ready.length > 0) {
-        const prompts = ready.map(({ item }) =>
-          encodePrompt(m, renderPrompt(template, item.text, m.model.llava.mmUseImStartEnd)),
-        );
+        const prompts = ready.map(({ item }) => {
+          // demos are drawn with the run's seed (42 by default).
+          const demos =
+            settings.demos > 0 ? drawDemos(demoPool, settings.demos, decoding.seed, itemKey(item)) : [];
+          return encodePrompt(m, renderPrompt(template, item.text, m.model.llava.mmUseImStartEnd, demos));
+        });
         const answers = generateAnswers(
           m,
           prompts,
@@ -171,7 +200,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluateResult> {
             ({ item }, i): AnswerRecord => ({
               question_id: item.questionId,
               prompt: item.text,
-              text: answers[i],
+              text: settings.postprocess ? settings.postprocess(answers[i]) : answers[i],
               answer_id: randomUUID(),
               model_id: m.modelId,
               metadata: item.category === undefined ? {} : { category: item.category },

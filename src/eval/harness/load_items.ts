@@ -16,12 +16,14 @@ export interface BenchFiles {
   images: string;
   /** The caption instruction. */
   captionPrompt: string;
+  /** Append LLaVA's short-answer instruction to the benchmarks' own questions (default true). */
+  shortAnswer?: boolean;
 }
 
 const isJsonl = (path: string) => path.endsWith(".jsonl");
 
 export function loadBenchInput(files: BenchFiles): BenchInput {
-  const { bench, data, annotations } = files;
+  const { bench, data, annotations, shortAnswer = true } = files;
   if (data.length === 0) throw new Error("no input files given");
   if (bench !== "pope" && data.length > 1) throw new Error(`${bench} reads one input, got ${data.length}`);
   const first = data[0];
@@ -40,7 +42,7 @@ export function loadBenchInput(files: BenchFiles): BenchInput {
   switch (bench) {
     case "vqav2":
       return {
-        items: readVqav2Questions(first),
+        items: readVqav2Questions(first, shortAnswer),
         groundTruth: annotations ? { bench, questions: first, annotations } : null,
       };
     case "coco":
@@ -51,9 +53,9 @@ export function loadBenchInput(files: BenchFiles): BenchInput {
       };
     case "pope": {
       const splits = popeSplitFiles(data);
-      return { items: readPopeSplits(splits), groundTruth: { bench, splits } };
+      return { items: readPopeSplits(splits, shortAnswer), groundTruth: { bench, splits } };
     }
     case "mme":
-      return { items: readMmeDir(first), groundTruth: { bench } };
+      return { items: readMmeDir(first, shortAnswer), groundTruth: { bench } };
   }
 }

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { pyStrip } from "../../data/py_string.ts";
 import { MME_SUBTASKS } from "../metrics/mme.ts";
 import { readText } from "../read_input.ts";
-import { SHORT_ANSWER_PROMPT, shortAnswerText } from "./prompts.ts";
+import { questionText, SHORT_ANSWER_PROMPT } from "./prompts.ts";
 import type { EvalItem } from "./types.ts";
 
 const IMAGE_EXTENSION = /\.(jpe?g|png|bmp|gif|webp)$/i;
@@ -71,11 +71,11 @@ function readMmeQuestions(root: string): MmeQuestion[] {
 
 /** Items of the benchmark directory; question_id "<subtask>/<image file>", shared by an image's two questions
  * as in LLaVA's llava_mme.jsonl. */
-export function readMmeDir(root: string): EvalItem[] {
+export function readMmeDir(root: string, shortAnswer = true): EvalItem[] {
   return readMmeQuestions(root).map((q) => ({
     questionId: `${q.subtask}/${q.imageName}`,
     image: q.image,
-    text: shortAnswerText(q.question),
+    text: questionText(q.question, shortAnswer),
     category: q.subtask,
     mme: { question: q.question, answer: q.answer, imageName: q.imageName },
   }));

@@ -4,7 +4,7 @@ import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fields, readJsonLines } from "../read_input.ts";
 import { popeSplitName } from "../score_pope_files.ts";
-import { shortAnswerText } from "./prompts.ts";
+import { questionText } from "./prompts.ts";
 import type { EvalItem } from "./types.ts";
 
 /** The split files named by `paths`; a directory stands for its *.json / *.jsonl files, sorted. */
@@ -21,7 +21,7 @@ export function popeSplitFiles(paths: readonly string[]): string[] {
 }
 
 /** Items of every split in order; each carries its split name, since the splits reuse question ids. */
-export function readPopeSplits(files: readonly string[]): EvalItem[] {
+export function readPopeSplits(files: readonly string[], shortAnswer = true): EvalItem[] {
   return files.flatMap((path) => {
     const category = popeSplitName(path);
     return readJsonLines(path).map((entry, i) => {
@@ -29,7 +29,7 @@ export function readPopeSplits(files: readonly string[]): EvalItem[] {
       return {
         questionId: f.id("question_id"),
         image: f.string("image"),
-        text: shortAnswerText(f.string("text")),
+        text: questionText(f.string("text"), shortAnswer),
         category,
       };
     });
