@@ -3,7 +3,7 @@
 
 import { LlavaDataset } from "../data/llava_dataset.ts";
 import { getTemplate } from "../data/templates/index.ts";
-import { loadClipImageProcessorConfig } from "../io/config/clip_preprocessor_config.ts";
+import { findClipImageProcessorConfig } from "../io/config/clip_preprocessor_config.ts";
 import { loadTokenizer } from "../io/tokenizer.ts";
 import { loadLlava } from "../models/load.ts";
 import { noGrad } from "../tensor/autograd.ts";
@@ -32,7 +32,7 @@ export async function layerSimilarityOf(o: SimilarityOptions): Promise<Similarit
     imageFolder: o.images,
     tokenizer,
     template: getTemplate(o.template ?? "vicuna_v1", tokenizer),
-    processor: loadClipImageProcessorConfig(o.visionTower ?? o.model, model.vision_model.config.image_size),
+    processor: findClipImageProcessorConfig([o.visionTower, o.model], model.vision_model.config.image_size),
     batchSize: 1,
     seed: o.seed ?? 0,
   });

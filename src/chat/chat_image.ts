@@ -1,13 +1,10 @@
 // An image file made into the pixel input of a LLaVA model, preprocessed as the checkpoint specifies.
 import { existsSync, statSync } from "node:fs";
-import { join } from "node:path";
 import { type ImageAspectRatio, processImage } from "../data/clip_preprocess.ts";
 import {
   type CLIPImageProcessorConfig,
-  loadClipImageProcessorConfig,
-  parseClipImageProcessorConfig,
+  findClipImageProcessorConfig,
 } from "../io/config/clip_preprocessor_config.ts";
-import { Fields } from "../io/config/fields.ts";
 import { decodeImage } from "../io/image.ts";
 import type { LlavaForConditionalGeneration } from "../models/llava/model.ts";
 
@@ -17,11 +14,7 @@ export function imageProcessorFor(
   model: LlavaForConditionalGeneration,
   dirs: readonly string[],
 ): CLIPImageProcessorConfig {
-  const S = model.vision_model.config.image_size;
-  const dir = dirs.find((d) => existsSync(join(d, "preprocessor_config.json")));
-  return dir
-    ? loadClipImageProcessorConfig(dir, S)
-    : parseClipImageProcessorConfig(new Fields("preprocessor_config.json", {}), S);
+  return findClipImageProcessorConfig(dirs, model.vision_model.config.image_size);
 }
 
 export interface ChatImageOptions {

@@ -8,11 +8,8 @@ import type { ImageAspectRatio } from "../data/clip_preprocess.ts";
 import { type DatasetBatch, LlavaDataset } from "../data/llava_dataset.ts";
 import { getTemplate } from "../data/templates/index.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
-import {
-  loadClipImageProcessorConfig,
-  parseClipImageProcessorConfig,
-} from "../io/config/clip_preprocessor_config.ts";
-import { Fields, readJsonObject } from "../io/config/fields.ts";
+import { findClipImageProcessorConfig } from "../io/config/clip_preprocessor_config.ts";
+import { readJsonObject } from "../io/config/fields.ts";
 import { writeSafetensors } from "../io/safetensors.ts";
 import { loadTokenizer } from "../io/tokenizer.ts";
 import { composeLlava } from "../models/compose.ts";
@@ -128,9 +125,7 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
   const processorDir = [o.vision, o.visionTower, o.model].find(
     (d) => d && existsSync(join(d, "preprocessor_config.json")),
   );
-  const processor = processorDir
-    ? loadClipImageProcessorConfig(processorDir, visionCfg.image_size)
-    : parseClipImageProcessorConfig(new Fields("(CLIP defaults)", {}), visionCfg.image_size);
+  const processor = findClipImageProcessorConfig([processorDir], visionCfg.image_size);
   // A model joined here from an LLM and a tower has no checkpoint of its own for the adapter to apply to:
   // write it (with the stage-1 connector) before a method changes anything.
   let base = o.model ?? "";

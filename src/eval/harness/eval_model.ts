@@ -3,12 +3,14 @@
 import { existsSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import type { ImageAspectRatio } from "../../data/clip_preprocess.ts";
-import type { CLIPImageProcessorConfig } from "../../io/config/clip_preprocessor_config.ts";
+import {
+  type CLIPImageProcessorConfig,
+  findClipImageProcessorConfig,
+} from "../../io/config/clip_preprocessor_config.ts";
 import { loadTokenizer, type Tokenizer } from "../../io/tokenizer.ts";
 import { LlavaForConditionalGeneration } from "../../models/llava/model.ts";
 import { loadModel } from "../../models/load.ts";
 import { loadAdapter } from "../../tuning/peft_adapter.ts";
-import { resolveImageProcessor } from "./image_processor.ts";
 
 export interface EvalModelOptions {
   model: string;
@@ -51,7 +53,7 @@ export function loadEvalModel(opts: EvalModelOptions): EvalModel {
   return {
     model,
     tokenizer: loadTokenizer(opts.tokenizer ?? opts.model),
-    processor: resolveImageProcessor([...towers, opts.model], model.llava.vision!.image_size),
+    processor: findClipImageProcessorConfig([...towers, opts.model], model.llava.vision!.image_size),
     aspectRatio: opts.imageAspectRatio ?? model.llava.imageAspectRatio,
     modelId: modelNameFromPath(opts.adapter ?? opts.model),
   };

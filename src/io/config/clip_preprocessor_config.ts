@@ -2,6 +2,7 @@
 // names and defaults).
 
 import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { Fields, readJsonObject, resolveConfigFile } from "./fields.ts";
 
 export type ImageSize = { shortest_edge: number } | { height: number; width: number };
@@ -79,4 +80,16 @@ export function loadClipImageProcessorConfig(dir: string, imageSize = 224): CLIP
   const file = resolveConfigFile(dir, "preprocessor_config.json");
   const json = existsSync(file) ? readJsonObject(file) : {};
   return parseClipImageProcessorConfig(new Fields(file, json), imageSize);
+}
+
+/** The first preprocessor_config.json among `dirs` (LLaVA reads its vision tower's; llava-hf checkpoints carry
+ * their own), else CLIPImageProcessor's defaults at the tower's image size. */
+export function findClipImageProcessorConfig(
+  dirs: ReadonlyArray<string | undefined>,
+  imageSize: number,
+): CLIPImageProcessorConfig {
+  const dir = dirs.find((d) => d !== undefined && existsSync(join(d, "preprocessor_config.json")));
+  return dir
+    ? loadClipImageProcessorConfig(dir, imageSize)
+    : parseClipImageProcessorConfig(new Fields("(CLIP defaults)", {}), imageSize);
 }
