@@ -17,23 +17,15 @@ import { applyMethod, type LoraOptions } from "../../src/tuning/apply.ts";
 import { mergeAdapter } from "../../src/tuning/merge.ts";
 import { type MethodName, methodSpec } from "../../src/tuning/methods.ts";
 import { loadAdapter, saveAdapter } from "../../src/tuning/peft_adapter.ts";
-import { FIXTURES, fixture, flatI32, flatU8 } from "../models/fixture.ts";
+import { FIXTURES, fixture, fixtureBatch } from "../models/fixture.ts";
 
 const LLAVA = fixture("llava_hf");
 const tmp = () => mkdtempSync(join(tmpdir(), "lntune-merge-"));
 const LORA: LoraOptions = { r: 4, alpha: 8, dropout: 0.05 };
 
-function llavaLogits(model: LlavaForConditionalGeneration): Float32Array {
-  const ids: number[][] = LLAVA.inputs.input_ids;
-  return model.forwardMultimodal({
-    inputIds: flatI32(ids),
-    batch: ids.length,
-    seqLen: ids[0].length,
-    attentionMask: flatU8(LLAVA.inputs.attention_mask),
-    pixelValues: LLAVA.tensor("inputs.pixel_values").data,
-    logits: "all",
-  }).logits!.values;
-}
+/** Logits of the fixture's batch (its labels too, so the splice matches training). */
+const llavaLogits = (model: LlavaForConditionalGeneration): Float32Array =>
+  model.forwardMultimodal({ ...fixtureBatch(LLAVA), logits: "all" }).logits!.values;
 
 function llamaLogits(model: LlamaForCausalLM): Float32Array {
   const ids = [1, 18, 46, 9, 34, 44, 42, 43];

@@ -18,23 +18,15 @@ import { applyMethod, type LoraOptions } from "../../src/tuning/apply.ts";
 import { methodSpec } from "../../src/tuning/methods.ts";
 import { loadAdapter, readAdapter, saveAdapter } from "../../src/tuning/peft_adapter.ts";
 import { parseAdapterConfig, targetMatches } from "../../src/tuning/peft_config.ts";
-import { fixture, flatI32, flatU8 } from "../models/fixture.ts";
+import { fixture, fixtureBatch } from "../models/fixture.ts";
 import { tinyLlamaConfig } from "../models/tiny_config.ts";
 
 const LLAVA = fixture("llava_hf");
 const tmp = () => mkdtempSync(join(tmpdir(), "lntune-adapter-"));
 
-function llavaLogits(model: LlavaForConditionalGeneration): Float32Array {
-  const ids: number[][] = LLAVA.inputs.input_ids;
-  return model.forwardMultimodal({
-    inputIds: flatI32(ids),
-    batch: ids.length,
-    seqLen: ids[0].length,
-    attentionMask: flatU8(LLAVA.inputs.attention_mask),
-    pixelValues: LLAVA.tensor("inputs.pixel_values").data,
-    logits: "all",
-  }).logits!.values;
-}
+/** Logits of the fixture's batch (its labels too, so the splice matches training). */
+const llavaLogits = (model: LlavaForConditionalGeneration): Float32Array =>
+  model.forwardMultimodal({ ...fixtureBatch(LLAVA), logits: "all" }).logits!.values;
 
 const tinyLlama = () => new LlamaForCausalLM(tinyLlamaConfig(), new Rng(7));
 function llamaLogits(model: LlamaForCausalLM): Float32Array {
