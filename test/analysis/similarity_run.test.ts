@@ -1,0 +1,75 @@
+// `lntune analyze similarity` on a saved sandbox LLaVA: the CLI prints what the library computes (the measure
+// itself is tested in layer_similarity.test.ts), and an adapter that moves the norms changes it.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { layerSimilarityOf } from "../../src/analysis/similarity_run.ts";
+import { composeLlava } from "../../src/models/compose.ts";
+import { copyTokenizerFiles, saveLlava } from "../../src/models/save.ts";
+import { makeSandboxData } from "../../src/sandbox/data.ts";
+import { LLAMA2_TOKENIZER, makeSandboxModels, SANDBOX_PREPROCESSOR } from "../../src/sandbox/models.ts";
+import { Rng } from "../../src/tensor/rng.ts";
+import { applyMethod } from "../../src/tuning/apply.ts";
+import { METHODS } from "../../src/tuning/methods.ts";
+import { saveAdapter } from "../../src/tuning/peft_adapter.ts";
+
+const CLI = join(import.meta.dirname, "..", "..", "bin", "lntune.js");
+
+test("analyze similarity: the CLI equals the library; an adapter changes the result", {
+  timeout: 60_000,
+}, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "lntune-sim-"));
+  const data = await makeSandboxData(join(dir, "data"), { train: 3, eval: 0, size: 32, seed: 5 });
+  const { llm, vision } = makeSandboxModels(join(dir, "models"), 5);
+  const base = join(dir, "base");
+  const model = composeLlava(llm, vision, { seed: 5 });
+  saveLlava(base, model, SANDBOX_PREPROCESSOR);
+  copyTokenizerFiles(LLAMA2_TOKENIZER, base);
+
+  const opts = { model: base, data: data.finetune, images: data.images, limit: 3 };
+  const lib = await layerSimilarityOf(opts);
+  assert.equal(lib.samples, 3);
+  assert.deepEqual(
+    lib.matrix.map((r) => r.length),
+    [2, 2],
+  );
+  assert.equal(lib.matrix[0][1], lib.matrix[1][0]);
+  assert.equal(lib.matrix[0][0], 1);
+  assert.ok(lib.pooled > -1 && lib.pooled < 1);
+
+  const cli = spawnSync(
+    process.execPath,
+    [
+      CLI,
+      "analyze",
+      "similarity",
+      "--model",
+      base,
+      "--data",
+      data.finetune,
+      "--images",
+      data.images,
+      "--limit",
+      "3",
+      "--json",
+    ],
+    { encoding: "utf8" },
+  );
+  assert.equal(cli.status, 0, cli.stderr);
+  assert.deepEqual(JSON.parse(cli.stdout), lib);
+
+  // An ln-simp adapter with moved norms gives different layer outputs.
+  applyMethod(model, METHODS["ln-simp"], {}, new Rng(1));
+  for (const p of model.parameters())
+    if (p.requiresGrad) for (let i = 0; i < p.size; i++) p.values[i] *= 1 + 0.5 * Math.sin(i);
+  saveAdapter(join(dir, "adapter"), model, {
+    method: "ln-simp",
+    layout: model.llava.layout,
+    baseModelNameOrPath: base,
+  });
+  const tuned = await layerSimilarityOf({ ...opts, adapter: join(dir, "adapter") });
+  assert.notEqual(tuned.pooled, lib.pooled);
+});
