@@ -1,7 +1,7 @@
 // Seeded epoch order and batching. With `groupByLength`, samples of similar length share a batch (less padding),
 // in the spirit of LLaVA's length-grouped sampler: shuffle, sort within mega-batches by length, cut into
 // batches, then shuffle the batches.
-import { DataRng } from "./rng.ts";
+import { Rng } from "../tensor/rng.ts";
 
 export interface BatchOptions {
   batchSize: number;
@@ -19,7 +19,7 @@ export interface BatchOptions {
 export function makeBatches(count: number, options: BatchOptions, epoch = 0): number[][] {
   const { batchSize } = options;
   if (!(batchSize > 0)) throw new Error("batchSize must be positive");
-  const rng = new DataRng((options.seed ^ Math.imul(epoch + 1, 0x9e3779b1)) >>> 0);
+  const rng = new Rng((options.seed ^ Math.imul(epoch + 1, 0x9e3779b1)) >>> 0);
   const order = Array.from({ length: count }, (_, i) => i);
   if (options.shuffle ?? true) rng.shuffle(order);
   let batches: number[][] = [];

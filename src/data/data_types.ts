@@ -4,7 +4,7 @@
 // llava_instruct_80k/150k files carry no type and their ids are COCO image ids shared across types, so mixed
 // files are labelled by looking (id, first question) up in the per-type files with `typeIndex`.
 import { basename } from "node:path";
-import { DataRng } from "./rng.ts";
+import { Rng } from "../tensor/rng.ts";
 import type { LlavaSample } from "./sample.ts";
 
 export const LLAVA_INSTRUCT_TYPES = ["conversation", "detail", "complex_reasoning"] as const;
@@ -35,7 +35,7 @@ export function inferDataType(sample: LlavaSample, sourcePath?: string, index?: 
 /** Picks `n` items at random (seeded), kept in their original order. */
 export function subsample<T>(items: readonly T[], n: number, seed: number): T[] {
   if (n >= items.length) return [...items];
-  const picked = new DataRng(seed).shuffle(items.map((_, i) => i)).slice(0, n);
+  const picked = new Rng(seed).shuffle(items.map((_, i) => i)).slice(0, n);
   return picked.sort((a, b) => a - b).map((i) => items[i]);
 }
 

@@ -46,6 +46,25 @@ export class Rng {
     return Math.floor(this.uniform() * n);
   }
 
+  /** Uniform integer in [0, n) without modulo bias (rejection sampling on 32-bit draws). */
+  intUnbiased(n: number): number {
+    if (!(n > 0 && n <= 2 ** 32)) throw new Error(`intUnbiased: bad range ${n}`);
+    const limit = 2 ** 32 - (2 ** 32 % n);
+    for (;;) {
+      const v = this.nextU32();
+      if (v < limit) return v % n;
+    }
+  }
+
+  /** Fisher–Yates shuffle, in place. */
+  shuffle<T>(items: T[]): T[] {
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = this.intUnbiased(i + 1);
+      [items[i], items[j]] = [items[j], items[i]];
+    }
+    return items;
+  }
+
   fillUniform(out: Float32Array, low = 0, high = 1): Float32Array {
     for (let i = 0; i < out.length; i++) out[i] = low + (high - low) * this.uniform();
     return out;

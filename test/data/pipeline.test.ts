@@ -4,7 +4,6 @@ import { makeBatches } from "../../src/data/batching.ts";
 import { collate } from "../../src/data/collate.ts";
 import { IGNORE_INDEX, IMAGE_TOKEN_INDEX } from "../../src/data/constants.ts";
 import { prefetch } from "../../src/data/prefetch.ts";
-import { DataRng } from "../../src/data/rng.ts";
 import type { TokenizedSample } from "../../src/data/tokenized_sample.ts";
 import { expandedLength, expandLabels, truncateSample } from "../../src/data/truncation.ts";
 
@@ -13,22 +12,6 @@ const sample = (inputIds: number[], labels: number[]): TokenizedSample => ({
   labels,
   numImages: inputIds.filter((i) => i === IMAGE_TOKEN_INDEX).length,
   mismatch: false,
-});
-
-test("DataRng is deterministic and roughly uniform", () => {
-  const a = new DataRng(42);
-  const b = new DataRng(42);
-  const xs = Array.from({ length: 1000 }, () => a.nextUint32());
-  assert.deepEqual(
-    xs,
-    Array.from({ length: 1000 }, () => b.nextUint32()),
-  );
-  const counts = new Array(10).fill(0);
-  for (let i = 0; i < 10000; i++) counts[a.nextInt(10)]++;
-  assert.ok(
-    counts.every((c) => c > 850 && c < 1150),
-    String(counts),
-  );
 });
 
 test("batches cover every sample once, per epoch order is seeded", () => {

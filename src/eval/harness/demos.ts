@@ -1,7 +1,7 @@
 // Text-only in-context demos: previous chat turns drawn from a separate pool. VQAv2 draws
 // question/answer pairs; the caption benchmarks pair the caption prompt with ground-truth captions.
 import { createHash } from "node:crypto";
-import { DataRng } from "../../data/rng.ts";
+import { Rng } from "../../tensor/rng.ts";
 import { arrayField, fields, readJson, readJsonLines } from "../read_input.ts";
 import type { Bench } from "./types.ts";
 
@@ -54,8 +54,8 @@ export function readDemoPool(bench: Bench, paths: readonly string[], captionProm
  */
 export function drawDemos(pool: readonly Demo[], n: number, seed: number, key: string): Demo[] {
   if (pool.length < n) throw new Error(`the demo pool holds ${pool.length} entries; ${n} are needed`);
-  const rng = new DataRng(createHash("sha256").update(`${seed}\0${key}`).digest().readUInt32LE(0));
+  const rng = new Rng(createHash("sha256").update(`${seed}\0${key}`).digest().readUInt32LE(0));
   const picked = new Set<number>();
-  while (picked.size < n) picked.add(rng.nextInt(pool.length));
+  while (picked.size < n) picked.add(rng.intUnbiased(pool.length));
   return [...picked].map((i) => pool[i]);
 }
