@@ -1,14 +1,12 @@
-// Sandbox evaluation: answer held-out questions about unseen images (greedy, short answers) and score exact
-// matches of the first word, case-insensitively.
+// Sandbox evaluation: answer held-out questions about unseen images (greedy, short answers, vicuna_v1 as in
+// training) and score exact matches of the first word, case-insensitively.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { answer } from "../chat/chat.ts";
 import { processImage } from "../data/clip_preprocess.ts";
-import { getTemplate } from "../data/templates/index.ts";
-import { tokenizerImageToken } from "../data/tokenizer_image_token.ts";
 import type { CLIPImageProcessorConfig } from "../io/config/clip_preprocessor_config.ts";
 import { decodeImage } from "../io/image.ts";
 import type { Tokenizer } from "../io/tokenizer.ts";
-import { generate } from "../models/generation.ts";
 import type { LlavaForConditionalGeneration } from "../models/llava/model.ts";
 
 interface Question {
@@ -37,34 +35,11 @@ export async function sandboxAccuracy(
     .filter(Boolean)
     .map((l) => JSON.parse(l) as Question);
   const answers = JSON.parse(readFileSync(answersFile, "utf8")) as Record<string, string>;
-  const template = getTemplate("vicuna_v1");
-  const wasTraining = model.training;
-  model.eval();
   let correct = 0;
   for (const q of questions) {
-    const prompt = template.render(
-      [
-        { role: "user", content: `<image>\n${q.text}` },
-        { role: "assistant", content: null },
-      ],
-      { image: true },
-    );
-    const ids = Int32Array.from(tokenizerImageToken(prompt, tokenizer));
-    const img = processImage(await decodeImage(join(images, q.image)), processor, "square");
-    const { embeds, plan } = model.embedMultimodal({
-      inputIds: ids,
-      batch: 1,
-      seqLen: ids.length,
-      pixelValues: img.pixelValues,
-    });
-    const [out] = generate(
-      model,
-      { batch: 1, seqLen: plan.seqLen, inputsEmbeds: embeds, attentionMask: plan.attentionMask },
-      { maxNewTokens: 4, eosTokenIds: [tokenizer.eosTokenId!] },
-    );
-    if (firstWord(tokenizer.decode(out, { skipSpecialTokens: true })) === firstWord(answers[q.question_id]))
-      correct++;
+    const image = processImage(await decodeImage(join(images, q.image)), processor, "square").pixelValues;
+    const { text } = answer(model, tokenizer, { prompt: q.text, image, maxNewTokens: 4 });
+    if (firstWord(text) === firstWord(answers[q.question_id])) correct++;
   }
-  model.train(wasTraining);
   return correct / questions.length;
 }
