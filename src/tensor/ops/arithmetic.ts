@@ -5,13 +5,7 @@ import { Tensor } from "../tensor.ts";
 
 type Combine = (x: number, y: number) => number;
 
-function binary(
-  op: string,
-  a: Tensor,
-  b: Tensor,
-  f: Combine,
-  grads: (ga: boolean, gb: boolean) => GradRule,
-): Tensor {
+function binary(op: string, a: Tensor, b: Tensor, f: Combine, rule: GradRule): Tensor {
   const shape = broadcastShapes(a.shape, b.shape);
   const ia = broadcastIndex(a.shape, shape);
   const ib = broadcastIndex(b.shape, shape);
@@ -20,14 +14,11 @@ function binary(
   const out = new Float32Array(ia ? ia.length : av.length);
   if (!ia && !ib) for (let k = 0; k < out.length; k++) out[k] = f(av[k], bv[k]);
   else for (let k = 0; k < out.length; k++) out[k] = f(av[ia ? ia[k] : k], bv[ib ? ib[k] : k]);
-  return record(op, new Tensor(out, shape), [a, b], () => {
-    const rule = grads(a.requiresGrad, b.requiresGrad);
-    return (g) => {
-      const ga = a.requiresGrad ? new Float32Array(g.length) : null;
-      const gb = b.requiresGrad ? new Float32Array(g.length) : null;
-      for (let k = 0; k < g.length; k++) rule(g[k], av[ia ? ia[k] : k], bv[ib ? ib[k] : k], k, ga, gb);
-      return [ga && reduceToShape(ga, ia, a.size), gb && reduceToShape(gb, ib, b.size)];
-    };
+  return record(op, new Tensor(out, shape), [a, b], () => (g) => {
+    const ga = a.requiresGrad ? new Float32Array(g.length) : null;
+    const gb = b.requiresGrad ? new Float32Array(g.length) : null;
+    for (let k = 0; k < g.length; k++) rule(g[k], av[ia ? ia[k] : k], bv[ib ? ib[k] : k], k, ga, gb);
+    return [ga && reduceToShape(ga, ia, a.size), gb && reduceToShape(gb, ib, b.size)];
   });
 }
 
@@ -46,7 +37,7 @@ export function add(a: Tensor, b: Tensor): Tensor {
     a,
     b,
     (x, y) => x + y,
-    () => (g, _x, _y, k, ga, gb) => {
+    (g, _x, _y, k, ga, gb) => {
       if (ga) ga[k] = g;
       if (gb) gb[k] = g;
     },
@@ -59,7 +50,7 @@ export function sub(a: Tensor, b: Tensor): Tensor {
     a,
     b,
     (x, y) => x - y,
-    () => (g, _x, _y, k, ga, gb) => {
+    (g, _x, _y, k, ga, gb) => {
       if (ga) ga[k] = g;
       if (gb) gb[k] = -g;
     },
@@ -72,7 +63,7 @@ export function mul(a: Tensor, b: Tensor): Tensor {
     a,
     b,
     (x, y) => x * y,
-    () => (g, x, y, k, ga, gb) => {
+    (g, x, y, k, ga, gb) => {
       if (ga) ga[k] = g * y;
       if (gb) gb[k] = g * x;
     },
@@ -85,7 +76,7 @@ export function div(a: Tensor, b: Tensor): Tensor {
     a,
     b,
     (x, y) => x / y,
-    () => (g, x, y, k, ga, gb) => {
+    (g, x, y, k, ga, gb) => {
       if (ga) ga[k] = g / y;
       if (gb) gb[k] = (-g * x) / (y * y);
     },
