@@ -35,12 +35,4 @@ export class StepLog<T extends { step: number } = StepMetrics> {
   append(m: T): void {
     appendFileSync(this.path, `${JSON.stringify(m)}\n`);
   }
-
-  read(): T[] {
-    if (!existsSync(this.path)) return [];
-    return readFileSync(this.path, "utf8")
-      .split("\n")
-      .filter((l) => l.trim())
-      .map((l) => JSON.parse(l) as T);
-  }
 }
