@@ -11,9 +11,13 @@ export function globalGradNorm(params: ReadonlyArray<readonly [string, Parameter
   return Math.sqrt(ss);
 }
 
-/** Scales all gradients so their global norm is at most maxNorm; returns the norm before clipping. */
-export function clipGradNorm(params: ReadonlyArray<readonly [string, Parameter]>, maxNorm: number): number {
-  const norm = globalGradNorm(params);
+/** Scales all gradients so their global norm is at most maxNorm; returns the norm before clipping (which the
+ * caller may pass in when it has it already). */
+export function clipGradNorm(
+  params: ReadonlyArray<readonly [string, Parameter]>,
+  maxNorm: number,
+  norm = globalGradNorm(params),
+): number {
   const coef = maxNorm / (norm + 1e-6);
   if (maxNorm > 0 && coef < 1)
     for (const [, p] of params) {

@@ -10,7 +10,7 @@ import { backward } from "../tensor/autograd.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { AdamW } from "./adamw.ts";
 import { latestCheckpoint, loadCheckpoint, saveCheckpoint, type TrainerState } from "./checkpoint.ts";
-import { clipGradNorm, nonFiniteGrads } from "./grad_norm.ts";
+import { clipGradNorm, globalGradNorm, nonFiniteGrads } from "./grad_norm.ts";
 import { arrayBufferBytes } from "./memory.ts";
 import { StepLog, type StepMetrics } from "./metrics_log.ts";
 import { cosineWithWarmup, warmupSteps } from "./schedule.ts";
@@ -143,12 +143,15 @@ export async function train<B>(
         if (r.loss.requiresGrad) backward(r.loss, Float32Array.of(1 / accum));
         state.index++;
       }
-      const bad = nonFiniteGrads(params);
-      if (bad.length)
+      // The global norm is finite exactly when every gradient is; only a bad one costs a second scan.
+      const gradNorm = globalGradNorm(params);
+      if (!Number.isFinite(gradNorm)) {
+        const bad = nonFiniteGrads(params);
         throw new NonFiniteError(
           `non-finite gradient at step ${state.step + 1} in ${bad.slice(0, 5).join(", ")}${bad.length > 5 ? ", …" : ""}; weights left unchanged`,
         );
-      const gradNorm = clipGradNorm(params, opts.maxGradNorm ?? 1.0);
+      }
+      clipGradNorm(params, opts.maxGradNorm ?? 1.0, gradNorm);
       const lr = opts.lr * cosineWithWarmup(state.step, totalSteps, warmup);
       opt.update(lr);
       opt.zeroGrad();
