@@ -1,37 +1,17 @@
 // Reading metric inputs: JSON and JSON-lines files, with errors that name the file and the problem.
-import { readFileSync } from "node:fs";
-
-export function readText(path: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (err) {
-    throw new Error(`${path}: cannot read file (${err instanceof Error ? err.message : String(err)})`);
-  }
-}
+import { parseJson, readTextFile } from "../io/text.ts";
 
 export function readJson(path: string): unknown {
-  const text = readText(path);
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new Error(`${path}: malformed JSON (${err instanceof Error ? err.message : String(err)})`);
-  }
+  return parseJson(readTextFile(path), path);
 }
 
 /** One JSON value per non-empty line (POPE question files are JSON lines despite ".json"). */
 export function readJsonLines(path: string): unknown[] {
   const values: unknown[] = [];
-  readText(path)
+  readTextFile(path)
     .split(/\r?\n/)
     .forEach((line, i) => {
-      if (line.trim() === "") return;
-      try {
-        values.push(JSON.parse(line));
-      } catch (err) {
-        throw new Error(
-          `${path}: line ${i + 1}: malformed JSON (${err instanceof Error ? err.message : String(err)})`,
-        );
-      }
+      if (line.trim() !== "") values.push(parseJson(line, path, i + 1));
     });
   return values;
 }

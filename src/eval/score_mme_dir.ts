@@ -2,8 +2,8 @@
 // `image \t question \t gt \t prediction`, as written for the official calculation script).
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { readTextFile } from "../io/text.ts";
 import { MME_SUBTASKS, type MmeScores, mmeScores } from "./metrics/mme.ts";
-import { readText } from "./read_input.ts";
 
 export function scoreMmeDir(dir: string): MmeScores {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`${dir}: not a directory`);
@@ -12,7 +12,7 @@ export function scoreMmeDir(dir: string): MmeScores {
     const path = join(dir, `${name}.txt`);
     if (!existsSync(path)) continue;
     // Python's readlines: universal newlines, and no extra line after a final newline.
-    const fileLines = readText(path).split(/\r\n|\r|\n/);
+    const fileLines = readTextFile(path).split(/\r\n|\r|\n/);
     if (fileLines[fileLines.length - 1] === "") fileLines.pop();
     lines.set(name, fileLines);
   }

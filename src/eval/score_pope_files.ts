@@ -39,6 +39,7 @@ export function scorePopeFiles(questionPaths: readonly string[], answersPath: st
       if (questions.has(id)) throw new Error(`${path}: duplicate question_id ${id}`);
       questions.set(id, { label: f.string("label") });
     });
+    if (questions.size === 0) throw new Error(`${path}: no questions`);
     splits.set(name, questions);
   }
 
@@ -79,6 +80,8 @@ export function scorePopeFiles(questionPaths: readonly string[], answersPath: st
     const pairs: PopePair[] = [];
     for (const q of questions.values())
       if (q.answer !== undefined) pairs.push({ label: q.label, answer: q.answer });
+    // Metrics over no answers would print as zeros, indistinguishable from a model that is always wrong.
+    if (pairs.length === 0) throw new Error(`${answersPath}: no answers to the questions of split "${name}"`);
     report.splits[name] = { ...popeMetrics(pairs), unanswered: questions.size - pairs.length };
   }
   return report;

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 
 const fx = "test/fixtures/eval";
@@ -68,6 +70,17 @@ test("without --json a table is printed", () => {
   const r = lntune("mme", "--results-dir", `${fx}/mme/results`);
   assert.equal(r.code, 0);
   assert.match(r.stdout, /^existence\s+125\.00\s+0\.7500\s+0\.5000\s+1$/m);
+});
+
+test("score mme names, outside --json too, lines it left out for lacking a prediction field", () => {
+  const dir = mkdtempSync(join(tmpdir(), "lntune-mme-"));
+  writeFileSync(join(dir, "color.txt"), "a.png\tIs it red?\tYes\tYes\na.png\tIs it blue?\tNo\n");
+  for (const args of [[], ["--json"]]) {
+    const r = lntune("mme", "--results-dir", dir, ...args);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^color\.txt: skipped 1 lines without 4 tab-separated fields$/m);
+  }
+  rmSync(dir, { recursive: true });
 });
 
 test("errors go to stderr with exit code 1", () => {

@@ -8,7 +8,7 @@ import {
   typeFromFileName,
   typeIndex,
 } from "../../src/data/data_types.ts";
-import { DataFormatError, readDataset } from "../../src/data/dataset_reader.ts";
+import { readDataset } from "../../src/data/dataset_reader.ts";
 import { resolveImagePath } from "../../src/data/image_path.ts";
 import { loadSamples } from "../../src/data/load_samples.ts";
 import { validateSample } from "../../src/data/sample.ts";
@@ -22,16 +22,12 @@ async function drain(path: string): Promise<unknown[]> {
   return out;
 }
 
-test("malformed JSONL names the file and line", async () => {
-  await assert.rejects(drain(data("broken.jsonl")), (err: Error) => {
-    assert.ok(err instanceof DataFormatError);
-    assert.match(err.message, /broken\.jsonl:2: /);
-    return true;
-  });
+test("malformed JSONL names the file, line and column where the JSON stops", async () => {
+  await assert.rejects(drain(data("broken.jsonl")), /broken\.jsonl:2:31: not valid JSON/);
 });
 
 test("malformed JSON names the file and line:column", async () => {
-  await assert.rejects(drain(data("broken.json")), /broken\.json:3:\d+: /);
+  await assert.rejects(drain(data("broken.json")), /broken\.json:3:14: not valid JSON/);
 });
 
 test("JSONL is streamed record by record, skipping blank lines", async () => {

@@ -53,6 +53,20 @@ test("VQAv2 questions: COCO image names from data_subtype, the short-answer suff
   assert.equal(groundTruth?.bench, "vqav2");
 });
 
+test("LLaVA's VQAv2/caption question JSONL with --annotations is refused: nothing could be scored", () => {
+  const dir = tempDir();
+  const jsonl = join(dir, "llava_vqav2.jsonl");
+  writeText(jsonl, '{"question_id": 1000, "image": "a.jpg", "text": "q?"}\n');
+  for (const bench of ["vqav2", "coco", "flickr30k"] as const) {
+    const input = { bench, data: [jsonl], images: dir, captionPrompt: DEFAULT_CAPTION_PROMPT };
+    assert.throws(
+      () => loadBenchInput({ ...input, annotations: join(EVAL_FIXTURES, "vqa", "annotations.json") }),
+      /llava_vqav2\.jsonl: LLaVA's question JSONL cannot be scored against --annotations/,
+    );
+    assert.equal(loadBenchInput(input).groundTruth, null);
+  }
+});
+
 test("POPE: a directory of split files gives every split's items, tagged with the split", () => {
   const dir = tempDir();
   const pope = join(EVAL_FIXTURES, "pope");
@@ -165,5 +179,5 @@ test("predictions file: a line cut short by a killed run is removed, other damag
   assert.equal(readPredictions(path).length, 1);
   assert.equal(readFileSync(path, "utf8"), `${line}\n`);
   writeText(path, `{"question_id"\n${line}\n`);
-  assert.throws(() => readPredictions(path), /line 1: malformed JSON/);
+  assert.throws(() => readPredictions(path), /:1:\d+: not valid JSON .*remove the line to resume/);
 });

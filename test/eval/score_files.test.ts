@@ -23,7 +23,7 @@ test("VQA: malformed, missing fields, unknown and duplicate ids", () => {
   const bad = write("bad.json", "[{");
   assert.throws(
     () => vqa(bad),
-    (e: Error) => e.message.startsWith(`${bad}: malformed JSON`),
+    (e: Error) => e.message.startsWith(`${bad}:1:3: not valid JSON`),
   );
   assert.throws(() => vqa(join(tmp, "absent.json")), /absent\.json: cannot read file/);
   assert.throws(() => vqa(write("obj.json", { a: 1 })), /obj\.json: expected a JSON array/);
@@ -117,11 +117,29 @@ test("POPE: unknown, ambiguous and repeated answers; unanswered questions are co
   );
   assert.throws(
     () => scorePopeFiles([random], write("a4.jsonl", "{oops\n")),
-    /a4\.jsonl: line 1: malformed JSON/,
+    /a4\.jsonl:1:\d+: not valid JSON/,
   );
   const r = scorePopeFiles([random], answers("a5.jsonl", [{ question_id: 2, answer: "No" }]));
   assert.deepEqual([r.splits.random.total, r.splits.random.unanswered, r.splits.random.accuracy], [1, 1, 1]);
   assert.equal(r.splits.random.precision, 0);
+});
+
+test("POPE: an empty answers file, a split nobody answered and an empty question file are errors, not zeros", () => {
+  const random = write("coco_pope_random.json", '{"question_id": 1, "label": "yes"}\n');
+  const popular = write("coco_pope_popular.json", '{"question_id": 7, "label": "no"}\n');
+  assert.throws(
+    () => scorePopeFiles([random], write("empty.jsonl", "")),
+    /empty\.jsonl: no answers to the questions of split "random"/,
+  );
+  const onlyRandom = write("r.jsonl", '{"question_id": 1, "text": "Yes", "category": "random"}\n');
+  assert.throws(
+    () => scorePopeFiles([random, popular], onlyRandom),
+    /r\.jsonl: no answers to the questions of split "popular"/,
+  );
+  assert.throws(
+    () => scorePopeFiles([write("coco_pope_adversarial.json", "\n")], onlyRandom),
+    /coco_pope_adversarial\.json: no questions/,
+  );
 });
 
 test("MME: missing directory, no subtask files, bad file named with its path", () => {

@@ -136,6 +136,10 @@ export function registerEval(program: Command): void {
         strict: flags.strict,
         progress: flags.quiet ? "quiet" : "auto",
       });
-      process.stdout.write(`${JSON.stringify(result.metrics, null, 2)}\n`);
+      if (result.metrics === null) {
+        process.stderr.write(
+          `no score: ${result.answered === 0 ? "no answers" : "no ground truth for this input"}; the answers are in ${result.output}\n`,
+        );
+      } else process.stdout.write(`${JSON.stringify(result.metrics, null, 2)}\n`);
     });
 }

@@ -100,6 +100,10 @@ export function registerScore(program: Command): void {
     .option("--json", "print one JSON object")
     .action((o: { resultsDir: string; json?: boolean }) => {
       const r = scoreMmeDir(o.resultsDir);
+      // The official script cannot read a line without four tab-separated fields; say which were left out.
+      for (const [name, s] of Object.entries({ ...r.perception.subtasks, ...r.cognition.subtasks }))
+        if (s.skipped > 0)
+          process.stderr.write(`${name}.txt: skipped ${s.skipped} lines without 4 tab-separated fields\n`);
       if (o.json) {
         printJson(r);
         return;

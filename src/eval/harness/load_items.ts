@@ -36,6 +36,12 @@ export function loadBenchInput(files: BenchFiles): BenchInput {
         return { items, groundTruth: annotations ? { bench, splits: popeSplitFiles([annotations]) } : null };
       default:
         // LLaVA's VQAv2 and caption question files carry no ground truth the scorers can match.
+        if (annotations !== undefined) {
+          throw new Error(
+            `${first}: LLaVA's question JSONL cannot be scored against --annotations for ${bench}; ` +
+              `give the benchmark's own question file instead, or leave out --annotations to only generate answers`,
+          );
+        }
         return { items, groundTruth: null };
     }
   }

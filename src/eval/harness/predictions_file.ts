@@ -2,6 +2,7 @@
 // line per answer, appended and flushed batch by batch so that an interrupted run can resume.
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, truncateSync } from "node:fs";
 import { writeAll } from "../../io/atomic_write.ts";
+import { decodeUtf8, parseJson } from "../../io/text.ts";
 import { fields, isRecord } from "../read_input.ts";
 
 export interface AnswerRecord {
@@ -31,17 +32,15 @@ export function readPredictions(path: string): AnswerRecord[] {
   const end = bytes.lastIndexOf(0x0a) + 1;
   if (end < bytes.length) truncateSync(path, end);
   const records: AnswerRecord[] = [];
-  bytes
-    .subarray(0, end)
-    .toString("utf8")
+  decodeUtf8(bytes.subarray(0, end), path)
     .split("\n")
     .forEach((line, i) => {
       if (line.trim() === "") return;
       let value: unknown;
       try {
-        value = JSON.parse(line);
-      } catch {
-        throw new Error(`${path}: line ${i + 1}: malformed JSON; remove the line to resume`);
+        value = parseJson(line, path, i + 1);
+      } catch (err) {
+        throw new Error(`${(err as Error).message}; remove the line to resume`);
       }
       const f = fields(path, `line ${i + 1}`, value);
       const metadata = (value as { metadata?: unknown }).metadata;

@@ -6,8 +6,8 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { pyStrip } from "../../data/py_string.ts";
+import { readTextFile } from "../../io/text.ts";
 import { MME_SUBTASKS } from "../metrics/mme.ts";
-import { readText } from "../read_input.ts";
 import { questionText, SHORT_ANSWER_PROMPT } from "./prompts.ts";
 import type { EvalItem } from "./types.ts";
 
@@ -49,7 +49,7 @@ function readSubtask(root: string, subtask: string): MmeQuestion[] {
     .sort()) {
     const path = join(qaDir, txtFile);
     const imageName = images.get(stem(txtFile)) ?? stem(txtFile);
-    readText(path)
+    readTextFile(path)
       .split(/\r\n|\r|\n/)
       .forEach((line, i) => {
         if (line.trim() === "") return;
