@@ -1,6 +1,8 @@
-// Dataset statistics for `lntune data stats`: sample and type counts, image presence, bad samples by reason
-// and, with a tokenizer, token lengths (image placeholders count as one token, before expansion).
+// Dataset statistics for `lntune data stats`: sample and type counts, images (found means decodable within
+// the pixel limit, as training will need them), bad samples by reason and, with a tokenizer, token lengths
+// (image placeholders count as one token, before expansion).
 import { stat } from "node:fs/promises";
+import { DEFAULT_MAX_PIXELS, decodeImage, ImageError } from "../io/image.ts";
 import type { Tokenizer } from "../io/tokenizer.ts";
 import { type SubsetOptions, selectSubset } from "./data_types.ts";
 import { resolveImagePath } from "./image_path.ts";
@@ -21,7 +23,7 @@ export interface DatasetStats {
   samples: number;
   withImage: number;
   types: Record<string, TypeStats>;
-  images: { found: number; missing: number };
+  images: { found: number; missing: number; undecodable: number; tooLarge: number };
   bad: Partial<Record<BadReason, number>>;
   /** Token-length histogram: counts[i] samples with edges[i] <= length < edges[i+1] (last bucket open). */
   lengths?: { edges: number[]; counts: number[]; min: number; max: number; mean: number };
@@ -33,6 +35,18 @@ export interface StatsOptions {
   template?: ConversationTemplate;
   typeIndex?: Map<string, string>;
   subset?: SubsetOptions;
+  maxPixels?: number;
+}
+
+/** Why an existing image file cannot be used in training, or null when it decodes within the limit. */
+async function imageProblem(file: string, maxPixels: number): Promise<BadReason | null> {
+  try {
+    await decodeImage(file, { maxPixels });
+    return null;
+  } catch (err) {
+    if (!(err instanceof ImageError)) throw err;
+    return err.kind === "too_large" ? "image_too_large" : "image_undecodable";
+  }
 }
 
 const EDGES = [0, 64, 128, 256, 512, 1024, 2048, 4096];
@@ -46,7 +60,8 @@ export async function datasetStats(path: string, options: StatsOptions): Promise
   });
   const bad = loaded.bad;
   const samples = options.subset ? selectSubset(loaded.samples, options.subset) : loaded.samples;
-  const stats: DatasetStats = { samples: 0, withImage: 0, types: {}, images: { found: 0, missing: 0 }, bad };
+  const images = { found: 0, missing: 0, undecodable: 0, tooLarge: 0 };
+  const stats: DatasetStats = { samples: 0, withImage: 0, types: {}, images, bad };
   const lengths: number[] = [];
   const count = (reason: BadReason) => {
     bad[reason] = (bad[reason] ?? 0) + 1;
@@ -56,11 +71,18 @@ export async function datasetStats(path: string, options: StatsOptions): Promise
       const file = resolveImagePath(options.imageFolder, sample.image) as string;
       const info = await stat(file).catch(() => null);
       if (!info?.isFile()) {
-        stats.images.missing++;
+        images.missing++;
         count("image_missing");
         continue;
       }
-      stats.images.found++;
+      const problem = await imageProblem(file, options.maxPixels ?? DEFAULT_MAX_PIXELS);
+      if (problem !== null) {
+        if (problem === "image_too_large") images.tooLarge++;
+        else images.undecodable++;
+        count(problem);
+        continue;
+      }
+      images.found++;
       stats.withImage++;
     }
     const entry = stats.types[type] ?? { samples: 0 };

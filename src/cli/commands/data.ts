@@ -38,13 +38,18 @@ export function registerData(program: Command): void {
       const template = getTemplate(flags.template, tokenizer);
       const subset = { types: flags.types?.split(","), subsample: flags.subsample, seed: flags.seed };
       const stats = await datasetStats(file, { imageFolder: flags.images, tokenizer, template, subset });
+      // A file that trains on nothing is an error to scripts, whatever the output format.
+      if (stats.samples === 0) {
+        process.stderr.write(`${file}: no usable samples\n`);
+        process.exitCode = 1;
+      }
       if (flags.json) {
         process.stdout.write(`${JSON.stringify(stats, null, 2)}\n`);
         return;
       }
       const lines = [
         `samples: ${stats.samples} (${stats.withImage} with an image)`,
-        `images: ${stats.images.found} found, ${stats.images.missing} missing`,
+        `images: ${stats.images.found} usable, ${stats.images.missing} missing, ${stats.images.undecodable} undecodable, ${stats.images.tooLarge} over the pixel limit`,
         "types:",
         ...Object.entries(stats.types).map(
           ([type, t]) =>
