@@ -2,7 +2,9 @@
 """Golden fixtures for lntune's model tests (LLaMA, CLIP vision, LLaVA).
 
 Usage:
-    /usr/bin/python3 tools/make_model_fixtures.py test/fixtures/models
+    /usr/bin/python3 tools/make_model_fixtures.py test/fixtures/models [CASE ...]
+
+With case names, only those cases are regenerated (the README is always rewritten).
 
 Needs only PyTorch (>= 1.13) and the standard library. Every model here is a small
 functional reference written against the semantics of Hugging Face transformers
@@ -41,11 +43,13 @@ F32_MIN = torch.finfo(torch.float32).min
 
 _ST_DTYPES = {
     torch.float32: ("F32", "<f4"),
+    torch.float16: ("F16", "<f2"),
     torch.bfloat16: ("BF16", None),
     torch.int64: ("I64", "<i8"),
     torch.int32: ("I32", "<i4"),
 }
-_ST_SIZES = {"F32": 4, "BF16": 2, "I64": 8, "I32": 4}
+_ST_SIZES = {"F32": 4, "F16": 2, "BF16": 2, "I64": 8, "I32": 4}
+HALF = (torch.float16, torch.bfloat16)
 
 
 def _tensor_bytes(t):
@@ -106,6 +110,8 @@ def read_safetensors(path):
         if info["dtype"] == "BF16":
             bits = torch.from_numpy(np.frombuffer(buf, dtype="<i2").copy()).to(torch.int32)
             t = ((bits & 0xFFFF) << 16).view(torch.float32)
+        elif info["dtype"] == "F16":
+            t = torch.from_numpy(np.frombuffer(buf, dtype="<f2").copy()).float()
         else:
             np_dtype = {"F32": "<f4", "I64": "<i8", "I32": "<i4"}[info["dtype"]]
             t = torch.from_numpy(np.frombuffer(buf, dtype=np_dtype).copy())
@@ -157,6 +163,19 @@ class Init:
 
 
 W_STD = 0.02 * 5  # N(0, 0.02*k) with k = 5: attention and logits are far from uniform
+
+
+def rounded(P, dtype):
+    """The values a checkpoint stored in `dtype` holds, as float32: what the engine computes with."""
+    return OrderedDict((k, v.to(dtype).float()) for k, v in P.items())
+
+
+def stored_as(P, dtype):
+    """Checkpoint tensors in `dtype` (exact when P was rounded to it)."""
+    out = OrderedDict((k, v.to(dtype)) for k, v in P.items())
+    for k, v in out.items():
+        assert torch.equal(v.float(), P[k]), f"{k} is not representable in {dtype}"
+    return out
 
 
 # --------------------------------------------------------------------------------------
@@ -791,7 +810,7 @@ def save_case(root, name, files, inputs, expected, expected_json):
             write_safetensors(path, obj)
             back = read_safetensors(path)
             for k, v in obj.items():
-                ref = v.float() if v.dtype == torch.bfloat16 else v
+                ref = v.float() if v.dtype in HALF else v
                 assert torch.equal(back[k].to(ref.dtype), ref), (path, k)
         else:
             write_json(path, obj)
@@ -819,10 +838,14 @@ def pick_seed(base, build, accept):
 
 
 def case_llama(root, name, cfg, seed, lens, prompt_lens, gen_prompts_lens, n_new, notes, greedy=True,
-               extra_checks=None, min_row_distinct=3):
+               extra_checks=None, min_row_distinct=3, stored=None):
+    """stored: a half dtype the checkpoint holds its weights in; the reference computes in float32 from the
+    rounded weights."""
     def build(s):
         init = Init(s)
         P = make_llama_params(cfg, init)
+        if stored is not None:
+            P = rounded(P, stored)
         ids, mask, labels = llama_case_batch(init, cfg["vocab_size"], lens, prompt_lens, cfg["pad_token_id"])
         prompts = [[1] + init.ints(3, cfg["vocab_size"], n - 1) for n in gen_prompts_lens]
         res = {"P": P, "ids": ids, "mask": mask, "labels": labels, "prompts": prompts}
@@ -851,7 +874,8 @@ def case_llama(root, name, cfg, seed, lens, prompt_lens, gen_prompts_lens, n_new
                   "(step k has seen the prompt plus k generated tokens).")
     ej["seed"] = seed
     ej["notes"] = COMMON_NOTES + " " + notes
-    files = {"config.json": cfg, "model.safetensors": checkpoint_tensors(P, cfg)}
+    weights = checkpoint_tensors(P, cfg)
+    files = {"config.json": cfg, "model.safetensors": stored_as(weights, stored) if stored else weights}
     save_case(root, name, files, inputs, exp, ej)
     return P, r, exp
 
@@ -991,6 +1015,17 @@ def case_llama_bf16_sharded(root):
     save_case(root, "llama_bf16_sharded", files, inputs, exp, ej)
 
 
+def case_llama_bf16_bias(root):
+    cfg = llama_config(torch_dtype="bfloat16", attention_bias=True, mlp_bias=True)
+    case_llama(
+        root, "llama_bf16_bias", cfg, 5100, lens=[9, 7], prompt_lens=[3, 4], gen_prompts_lens=[6, 4], n_new=6,
+        stored=torch.bfloat16,
+        notes="Weights and biases stored as BF16 (q/k/v/o and gate/up/down all have bias); the reference "
+        "computes in float32 from the bf16-rounded weights (bf16 storage, f32 compute). Greedy: 6 new tokens "
+        "per row, prompts left-padded, position ids cumsum(mask)-1 with padded slots set to 1, EOS ignored.",
+    )
+
+
 def check_clip_layer0(vc, VP, hs):
     """Layer 0 recomputed with torch's own multi-head attention and GELU-free MLP pieces."""
     D = vc["hidden_size"]
@@ -1096,7 +1131,12 @@ def llava_rows(init, V, specs, image_token, bos=1, eos=2, low=3, high=None):
     return rows, labels, prompts
 
 
-def case_llava(root, name, layout, seed):
+TORCH_DTYPE_NAMES = {torch.float16: "float16", torch.bfloat16: "bfloat16"}
+
+
+def case_llava(root, name, layout, seed, stored=None):
+    """stored: a half dtype the checkpoint holds every weight and bias in (LLM, tower and projector); the
+    reference computes in float32 from the rounded weights."""
     vc = clip_vision_config()
     if layout == "hf":
         V = 100
@@ -1120,6 +1160,8 @@ def case_llava(root, name, layout, seed):
         LP = make_llama_params(tcfg, init)
         VP = make_clip_params(vc, init)
         PP = make_projector(init, proj_kind, vc["hidden_size"], tcfg["hidden_size"])
+        if stored is not None:
+            LP, VP, PP = rounded(LP, stored), rounded(VP, stored), rounded(PP, stored)
         pixels = random_pixels(init, n_imgs, vc)
         high = 99 if layout == "hf" else V  # text ids never collide with the image token
         rows, labels, prompts = llava_rows(init, V, specs, image_token, high=high)
@@ -1135,6 +1177,12 @@ def case_llava(root, name, layout, seed):
                                         image_token, ids, mask, labels, r["pixels"])
     n_patch = (vc["image_size"] // vc["patch_size"]) ** 2
     files = OrderedDict()
+    on_disk = (lambda P: stored_as(P, stored)) if stored else (lambda P: P)
+    torch_dtype = TORCH_DTYPE_NAMES[stored] if stored else "float32"
+    dtype_note = (
+        f" Every weight and bias (LLM, CLIP tower, projector) is stored as {torch_dtype}; the reference "
+        "computes in float32 from the rounded weights." if stored else ""
+    )
     if layout == "hf":
         text_cfg = OrderedDict((k, v) for k, v in tcfg.items() if k not in ("architectures", "torch_dtype"))
         vis_cfg = OrderedDict((k, v) for k, v in vc.items() if k not in ("architectures", "torch_dtype"))
@@ -1142,7 +1190,7 @@ def case_llava(root, name, layout, seed):
             architectures=["LlavaForConditionalGeneration"], model_type="llava", ignore_index=IGNORE_INDEX,
             image_token_index=image_token, projector_hidden_act="gelu", vision_feature_layer=layer,
             vision_feature_select_strategy=strategy, pad_token_id=0, tie_word_embeddings=False,
-            text_config=text_cfg, vision_config=vis_cfg, torch_dtype="float32",
+            text_config=text_cfg, vision_config=vis_cfg, torch_dtype=torch_dtype,
         )
         W = OrderedDict()
         for k, v in r["LP"].items():
@@ -1152,7 +1200,7 @@ def case_llava(root, name, layout, seed):
         for k, v in r["PP"].items():
             W["multi_modal_projector." + k[len("projector."):]] = v
         files["config.json"] = cfg
-        files["model.safetensors"] = W
+        files["model.safetensors"] = on_disk(W)
         layout_note = (
             "llava-hf layout: language_model.model.*, language_model.lm_head.weight, "
             "vision_tower.vision_model.*, multi_modal_projector.linear_{1,2}.*; placeholder id 99 "
@@ -1163,6 +1211,7 @@ def case_llava(root, name, layout, seed):
         cfg = OrderedDict(tcfg)
         cfg["architectures"] = ["LlavaLlamaForCausalLM"]
         cfg["model_type"] = "llava_llama"
+        cfg["torch_dtype"] = torch_dtype
         cfg.update(
             mm_vision_tower="./clip", mm_hidden_size=vc["hidden_size"], mm_projector_type="linear",
             mm_vision_select_layer=layer, mm_vision_select_feature="patch", mm_use_im_start_end=False,
@@ -1174,9 +1223,9 @@ def case_llava(root, name, layout, seed):
         W["model.mm_projector.weight"] = r["PP"]["projector.linear_1.weight"]
         W["model.mm_projector.bias"] = r["PP"]["projector.linear_1.bias"]
         files["config.json"] = cfg
-        files["model.safetensors"] = W
+        files["model.safetensors"] = on_disk(W)
         files["clip/config.json"] = vc
-        files["clip/model.safetensors"] = r["VP"]
+        files["clip/model.safetensors"] = on_disk(r["VP"])
         files["clip/preprocessor_config.json"] = OrderedDict(
             crop_size={"height": 28, "width": 28}, do_center_crop=True, do_convert_rgb=True, do_normalize=True,
             do_rescale=True, do_resize=True, image_mean=[0.48145466, 0.4578275, 0.40821073],
@@ -1202,7 +1251,7 @@ def case_llava(root, name, layout, seed):
         greedy=[toks],
         greedy_min_margin=round(margin, 6),
         seed=seed,
-        notes=COMMON_NOTES + " " + layout_note + " Splice as LLaVA prepare_inputs_labels_for_multimodal: "
+        notes=COMMON_NOTES + " " + layout_note + dtype_note + " Splice as LLaVA prepare_inputs_labels_for_multimodal: "
         "rows un-padded with attention_mask, each placeholder replaced by the next image's projected "
         "features (images in order across the batch, image_index lists them per row), labels -100 on "
         "image positions, right re-padding with zero embeddings to the longest spliced row, attention "
@@ -1222,10 +1271,11 @@ README = """# Model fixtures
 
 Generated by
 
-    /usr/bin/python3 tools/make_model_fixtures.py test/fixtures/models
+    /usr/bin/python3 tools/make_model_fixtures.py test/fixtures/models [CASE ...]
 
-(PyTorch only; float32 functional references of Hugging Face `LlamaForCausalLM`, `CLIPVisionModel`,
-`LlavaForConditionalGeneration` and of LLaVA's `prepare_inputs_labels_for_multimodal`; fixed seeds).
+(case names regenerate only those cases; PyTorch only; float32 functional references of Hugging Face
+`LlamaForCausalLM`, `CLIPVisionModel`, `LlavaForConditionalGeneration` and of LLaVA's
+`prepare_inputs_labels_for_multimodal`; fixed seeds).
 
 Each case directory holds the checkpoint as on disk (`config.json`, `model.safetensors` or a sharded
 index + shards) and:
@@ -1246,10 +1296,12 @@ index + shards) and:
 | llama_rope_dynamic | dynamic NTK RoPE with sequences longer than max_position_embeddings (8) |
 | llama_rope_llama3 | llama3 RoPE with all three frequency bands (head_dim 16) |
 | llama_bf16_sharded | BF16 weights in two shards with `model.safetensors.index.json` |
+| llama_bf16_bias | BF16 weights and biases (attention and MLP biases), batched greedy |
 | clip_vision | standalone `clip_vision_model`: all hidden states + pooler output |
 | clip_full | full `clip` checkpoint; text/projection tensors and position_ids buffers must be skipped |
 | llava_hf | llava-hf layout, mlp2x_gelu projector, placeholder id 99; rows with 1, 2 and 0 images |
 | llava_original | original LLaVA layout, linear projector, placeholder -200, tower in `./clip` |
+| llava_hf_f16 | llava-hf layout in F16 as `llava-hf/llava-1.5-7b-hf` is stored: every weight and bias (CLIP, projector, LLM) |
 
 Conventions:
 
@@ -1260,35 +1312,46 @@ Conventions:
 - Loss: HF's, `logits[:, :-1]` against `labels[:, 1:]`, mean over labels != -100.
 - Logits at padded positions are included but meaningless; compare only positions whose (spliced)
   attention mask is 1.
-- Everything is computed in float32; the BF16 case computes in float32 from the bf16-rounded weights.
+- Everything is computed in float32; the BF16 and F16 cases compute in float32 from the rounded weights.
 - Greedy decoding never stops early (EOS ignored); the smallest top-1/top-2 logit gap is recorded as
   `greedy_min_margin`.
 """
 
 
-CASES = [
-    "llama_base", "llama_gqa_tied", "llama_rope_dynamic", "llama_rope_llama3", "llama_bf16_sharded",
-    "clip_vision", "clip_full", "llava_hf", "llava_original",
+# builder -> the case directories it writes
+BUILDERS = [
+    (case_llama_base, ["llama_base"]),
+    (case_llama_gqa_tied, ["llama_gqa_tied"]),
+    (case_llama_rope_dynamic, ["llama_rope_dynamic"]),
+    (case_llama_rope_llama3, ["llama_rope_llama3"]),
+    (case_llama_bf16_sharded, ["llama_bf16_sharded"]),
+    (case_llama_bf16_bias, ["llama_bf16_bias"]),
+    (case_clip_vision, ["clip_vision", "clip_full"]),
+    (lambda root: case_llava(root, "llava_hf", "hf", 7000), ["llava_hf"]),
+    (lambda root: case_llava(root, "llava_original", "original", 8000), ["llava_original"]),
+    (lambda root: case_llava(root, "llava_hf_f16", "hf", 9000, stored=torch.float16), ["llava_hf_f16"]),
 ]
+CASES = [c for _, cases in BUILDERS for c in cases]
 
 
 def main():
-    if len(sys.argv) != 2:
+    if len(sys.argv) < 2:
         print(__doc__)
         sys.exit(2)
     root = sys.argv[1]
+    wanted = sys.argv[2:] or CASES
+    unknown = [c for c in wanted if c not in CASES]
+    if unknown:
+        print(f"unknown cases {unknown}; known: {CASES}")
+        sys.exit(2)
     os.makedirs(root, exist_ok=True)
-    for case in CASES:  # only the directories this script owns are replaced
-        if os.path.isdir(os.path.join(root, case)):
-            shutil.rmtree(os.path.join(root, case))
-    case_llama_base(root)
-    case_llama_gqa_tied(root)
-    case_llama_rope_dynamic(root)
-    case_llama_rope_llama3(root)
-    case_llama_bf16_sharded(root)
-    case_clip_vision(root)
-    case_llava(root, "llava_hf", "hf", 7000)
-    case_llava(root, "llava_original", "original", 8000)
+    for build, cases in BUILDERS:
+        if not any(c in wanted for c in cases):
+            continue
+        for case in cases:  # only the directories this script owns are replaced
+            if os.path.isdir(os.path.join(root, case)):
+                shutil.rmtree(os.path.join(root, case))
+        build(root)
     with open(os.path.join(root, "README.md"), "w") as f:
         f.write(README)
     total = 0

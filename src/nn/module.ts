@@ -4,9 +4,14 @@ import { Tensor } from "../tensor/tensor.ts";
 
 /** A trainable tensor. Frozen parameters may hold bf16/f16 storage; trainable ones are f32. */
 export class Parameter extends Tensor {
+  /** The dtype its checkpoint stores it in: a half weight made trainable is widened to f32 for training and
+   * saved back in this dtype. */
+  checkpointDtype: Tensor["dtype"];
+
   constructor(data: Float32Array | Uint16Array, shape: readonly number[], dtype: Tensor["dtype"] = "f32") {
     super(data, shape, dtype);
     this.requiresGrad = dtype === "f32";
+    this.checkpointDtype = dtype;
   }
 }
 
@@ -82,6 +87,7 @@ export abstract class Module {
         throw new Error(`${name}: checkpoint shape [${t.shape}] does not match the model's [${p.shape}]`);
       p.data = t.data;
       p.dtype = t.dtype;
+      p.checkpointDtype = t.dtype;
       if (p.dtype !== "f32") p.requiresGrad = false;
     }
     return unexpected;

@@ -1,6 +1,7 @@
 // Tensor: a shape over a flat row-major buffer. Compute is f32; a tensor may store bf16/f16 bits instead
-// (frozen weights stay half-size in memory and are widened inside the kernels that read them).
-import { halfToF32 } from "../backend/half.ts";
+// (frozen weights stay half-size in memory and are widened inside the kernels that read them). Ops read
+// their inputs through toFloat32(), so every op takes every storage dtype.
+import { f32ToHalf, halfToF32 } from "../backend/half.ts";
 import type { StorageDtype } from "../backend/kernels.ts";
 import type { Node } from "./autograd.ts";
 
@@ -49,16 +50,23 @@ export class Tensor {
     return this.shape.length;
   }
 
-  /** The f32 buffer of an f32 tensor (ops that only take f32 call this). */
+  /** The f32 buffer of an f32 tensor, for writing in place (optimizer steps, restored checkpoints). */
   get values(): Float32Array {
     if (this.dtype !== "f32") throw new Error(`expected an f32 tensor, got ${this.dtype}`);
     return this.storage as Float32Array;
   }
 
-  /** The contents as f32 (a new buffer for half storage, the same buffer for f32). */
+  /** The contents as f32, whatever the storage: how ops read their inputs (a new buffer for half storage,
+   * the same buffer for f32, so never write into it). */
   toFloat32(): Float32Array {
     const data = this.storage;
     return this.dtype === "f32" ? (data as Float32Array) : halfToF32(data as Uint16Array, this.dtype);
+  }
+
+  /** The contents stored as `dtype`: this tensor's own storage when it already is, else converted. */
+  storageAs(dtype: StorageDtype): Float32Array | Uint16Array {
+    if (dtype === this.dtype) return this.storage;
+    return dtype === "f32" ? this.toFloat32() : f32ToHalf(this.toFloat32(), dtype);
   }
 
   /** A leaf copy that shares nothing with the graph. */

@@ -47,6 +47,16 @@ function compareGrads(model: LlamaForCausalLM, f: Fixture) {
   assert.ok(compared >= 3, `only ${compared} gradients compared`);
 }
 
+/** The parameters matching `re` (`count` of them) are frozen and still stored in `dtype`. */
+function assertFrozenHalf(model: LlamaForCausalLM, re: RegExp, dtype: "bf16" | "f16", count: number) {
+  const params = model.namedParameters().filter(([n]) => re.test(n));
+  assert.equal(params.length, count, `parameters matching ${re}`);
+  for (const [n, p] of params) {
+    assert.equal(p.dtype, dtype, n);
+    assert.equal(p.requiresGrad, false, n);
+  }
+}
+
 function checkGreedy(model: LlamaForCausalLM, f: Fixture) {
   const g = f.inputs.generate;
   const out = generate(model, leftPad(g.prompts, f.inputs.pad_token_id), {
@@ -62,13 +72,15 @@ for (const name of [
   "llama_rope_dynamic",
   "llama_rope_llama3",
   "llama_bf16_sharded",
+  "llama_bf16_bias",
 ])
   test(`LLaMA parity: ${name}`, () => {
     const f = fixture(name);
     const model = loadLlama(f.dir);
-    if (name === "llama_bf16_sharded")
+    if (name.startsWith("llama_bf16"))
       assert.equal(model.model.layers[0].self_attn.q_proj.weight.dtype, "bf16");
     trainableForGrads(model);
+    if (name === "llama_bf16_bias") assertFrozenHalf(model, /_proj\.bias$/, "bf16", 14);
     const batch = fixtureBatch(f);
     const out = model.forward({ ...batch, logits: "all" });
     compareLogits(out.logits!.values, f, batch.attentionMask);
@@ -103,11 +115,20 @@ for (const name of ["clip_vision", "clip_full"])
       );
   });
 
-for (const name of ["llava_hf", "llava_original"])
+for (const name of ["llava_hf", "llava_original", "llava_hf_f16"])
   test(`LLaVA parity: ${name} (splice, logits, loss, gradients, greedy)`, () => {
     const f = fixture(name);
     const model: LlavaForConditionalGeneration = loadLlava(f.dir);
     trainableForGrads(model);
+    if (name === "llava_hf_f16") {
+      // CLIP's linear and LayerNorm biases, patch and position embeddings, the LLM's projections: frozen F16.
+      assertFrozenHalf(model, /^vision_model\..*\.bias$/, "f16", 3 * 8 + 2);
+      assertFrozenHalf(model, /^vision_model\.embeddings\./, "f16", 3);
+      assertFrozenHalf(model, /^model\.layers\..*_proj\.weight$/, "f16", 2 * 7);
+      // The projector trains: widened to f32 from the F16 values the reference used.
+      assert.equal(model.projector.linear_1.bias!.dtype, "f32");
+      assert.equal(model.projector.linear_1.bias!.checkpointDtype, "f16");
+    }
     const pixels = f.tensor("inputs.pixel_values");
     const out = model.forwardMultimodal({ ...fixtureBatch(f), logits: "all" });
     assert.deepEqual(Array.from(out.plan.attentionMask), f.inputs.spliced_attention_mask.flat());

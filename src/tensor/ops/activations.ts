@@ -7,8 +7,8 @@ import { Tensor } from "../tensor.ts";
 export function swiglu(gate: Tensor, up: Tensor): Tensor {
   if (gate.shape.join() !== up.shape.join()) throw new Error(`swiglu: [${gate.shape}] vs [${up.shape}]`);
   const k = kernels();
-  const gv = gate.values;
-  const uv = up.values;
+  const gv = gate.toFloat32();
+  const uv = up.toFloat32();
   const out = new Float32Array(gv.length);
   k.swigluForward(gv, uv, out, gv.length);
   return record("swiglu", new Tensor(out, gate.shape), [gate, up], () => (g) => {
@@ -25,7 +25,7 @@ let onesCache = new Float32Array(0);
 export function silu(x: Tensor): Tensor {
   if (onesCache.length < x.size) onesCache = new Float32Array(x.size).fill(1);
   const k = kernels();
-  const xv = x.values;
+  const xv = x.toFloat32();
   const ones = onesCache.subarray(0, x.size);
   const out = new Float32Array(xv.length);
   k.swigluForward(xv, ones, out, xv.length);
@@ -38,7 +38,7 @@ export function silu(x: Tensor): Tensor {
 
 export function gelu(x: Tensor, kind: GeluKind = "erf"): Tensor {
   const k = kernels();
-  const xv = x.values;
+  const xv = x.toFloat32();
   const out = new Float32Array(xv.length);
   k.geluForward(xv, out, xv.length, kind);
   return record(`gelu_${kind}`, new Tensor(out, x.shape), [x], () => (g) => {

@@ -9,8 +9,8 @@ function binary(op: string, a: Tensor, b: Tensor, f: Combine, rule: GradRule): T
   const shape = broadcastShapes(a.shape, b.shape);
   const ia = broadcastIndex(a.shape, shape);
   const ib = broadcastIndex(b.shape, shape);
-  const av = a.values;
-  const bv = b.values;
+  const av = a.toFloat32();
+  const bv = b.toFloat32();
   const out = new Float32Array(ia ? ia.length : av.length);
   if (!ia && !ib) for (let k = 0; k < out.length; k++) out[k] = f(av[k], bv[k]);
   else for (let k = 0; k < out.length; k++) out[k] = f(av[ia ? ia[k] : k], bv[ib ? ib[k] : k]);
@@ -85,7 +85,7 @@ export function div(a: Tensor, b: Tensor): Tensor {
 
 /** a · c for a constant c. */
 export function scale(a: Tensor, c: number): Tensor {
-  const av = a.values;
+  const av = a.toFloat32();
   const out = new Float32Array(av.length);
   for (let k = 0; k < out.length; k++) out[k] = av[k] * c;
   return record("scale", new Tensor(out, a.shape), [a], () => (g) => {

@@ -43,9 +43,9 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOption
     keyMask: opts.keyMask ?? null,
   };
   const kern = kernels();
-  const qv = q.values;
-  const kv = k.values;
-  const vv = v.values;
+  const qv = q.toFloat32();
+  const kv = k.toFloat32();
+  const vv = v.toFloat32();
   const o = new Float32Array(qv.length);
   const lse = new Float32Array(B * Hq * Tq);
   kern.attentionForward(qv, kv, vv, o, lse, s);

@@ -6,7 +6,7 @@ import { Tensor } from "../tensor.ts";
 export function dropout(x: Tensor, p: number, rng: Rng, training = true): Tensor {
   if (!(p >= 0 && p < 1)) throw new Error(`dropout probability ${p} outside [0, 1)`);
   if (!training || p === 0) return x;
-  const xv = x.values;
+  const xv = x.toFloat32();
   const keep = 1 / (1 - p);
   const mask = new Float32Array(xv.length);
   const out = new Float32Array(xv.length);

@@ -25,7 +25,7 @@ export function linearCrossEntropy(
     throw new Error(`linearCrossEntropy: input [${x.shape}] and weight [${w.shape}]`);
   if (labels.length !== N) throw new Error(`linearCrossEntropy: ${labels.length} labels for ${N} rows`);
   const k = kernels();
-  const xv = x.values;
+  const xv = x.toFloat32();
   const wData = w.storage;
   // Gradients are formed here only when backward can follow.
   const wantX = isGradEnabled() && x.requiresGrad;

@@ -20,7 +20,7 @@ export function crossEntropy(logits: Tensor, labels: Int32Array, opts: CrossEntr
   if (labels.length !== rows) throw new Error(`crossEntropy: ${labels.length} labels for ${rows} rows`);
   const ignore = opts.ignoreIndex ?? IGNORE_INDEX;
   const k = kernels();
-  const lv = logits.values;
+  const lv = logits.toFloat32();
   const perRow = new Float32Array(rows);
   const lse = new Float32Array(rows);
   k.crossEntropyForward(lv, labels, perRow, lse, rows, V, ignore);

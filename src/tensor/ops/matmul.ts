@@ -17,8 +17,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (!shared && (b.ndim !== a.ndim || b.shape.slice(0, -2).some((d, i) => d !== batchShape[i])))
     throw new Error(`matmul batch dims differ: [${a.shape}] @ [${b.shape}]`);
   const k = kernels();
-  const av = a.values;
-  const bv = b.values;
+  const av = a.toFloat32();
+  const bv = b.toFloat32();
   const out = new Float32Array(batch * M * N);
   const aAt = (i: number) => av.subarray(i * M * K, (i + 1) * M * K);
   const bAt = (i: number) => (shared ? bv : bv.subarray(i * K * N, (i + 1) * K * N));
@@ -64,7 +64,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   }
 }
 
-/** y = x·Wᵀ + b over the last axis of x; W is [out, in] (HF nn.Linear layout) and may be stored bf16/f16. */
+/** y = x·Wᵀ + b over the last axis of x; W is [out, in] (HF nn.Linear layout). W and b may be stored
+ * bf16/f16. */
 export function linear(x: Tensor, w: Tensor, b: Tensor | null = null): Tensor {
   const inF = w.shape[1];
   const outF = w.shape[0];
@@ -74,10 +75,10 @@ export function linear(x: Tensor, w: Tensor, b: Tensor | null = null): Tensor {
     throw new Error(`linear: bias [${b.shape}] for ${outF} outputs`);
   const rows = x.size / inF;
   const k = kernels();
-  const xv = x.values;
+  const xv = x.toFloat32();
   const out = new Float32Array(rows * outF);
   if (b) {
-    const bv = b.values;
+    const bv = b.toFloat32();
     for (let r = 0; r < rows; r++) out.set(bv, r * outF);
   }
   k.sgemm(false, true, rows, outF, inF, 1, xv, inF, w.storage, inF, w.dtype, b ? 1 : 0, out, outF);

@@ -13,7 +13,7 @@ function rowsOf(x: Tensor, w: Tensor, op: string): [number, number] {
 export function rmsNorm(x: Tensor, w: Tensor, eps: number): Tensor {
   const [rows, cols] = rowsOf(x, w, "rmsNorm");
   const k = kernels();
-  const xv = x.values;
+  const xv = x.toFloat32();
   const wv = w.toFloat32();
   const y = new Float32Array(xv.length);
   const rstd = new Float32Array(rows);
@@ -31,7 +31,7 @@ export function layerNorm(x: Tensor, w: Tensor, b: Tensor, eps: number): Tensor 
   if (b.ndim !== 1 || b.shape[0] !== cols)
     throw new Error(`layerNorm: bias [${b.shape}] for input [${x.shape}]`);
   const k = kernels();
-  const xv = x.values;
+  const xv = x.toFloat32();
   const wv = w.toFloat32();
   const y = new Float32Array(xv.length);
   const mean = new Float32Array(rows);
@@ -52,7 +52,7 @@ export function softmax(x: Tensor): Tensor {
   const rows = x.size / cols;
   const k = kernels();
   const y = new Float32Array(x.size);
-  k.softmaxForward(x.values, y, rows, cols);
+  k.softmaxForward(x.toFloat32(), y, rows, cols);
   return record("softmax", new Tensor(y, x.shape), [x], () => (g) => {
     const gx = new Float32Array(g.length);
     k.softmaxBackward(g, y, gx, rows, cols);

@@ -19,7 +19,7 @@ export function mean(x: Tensor, axis?: number, keepDim = false): Tensor {
 }
 
 function reduce(op: string, x: Tensor, axis: number | undefined, keepDim: boolean, factor: number): Tensor {
-  const xv = x.values;
+  const xv = x.toFloat32();
   if (axis === undefined) {
     let s = 0;
     for (let k = 0; k < xv.length; k++) s += xv[k];

@@ -9,7 +9,7 @@ export function rope(x: Tensor, cos: Float32Array, sin: Float32Array): Tensor {
   if (x.ndim !== 4 || D % 2 !== 0 || cos.length !== B * T * (D / 2) || sin.length !== cos.length)
     throw new Error(`rope: input [${x.shape}] with tables of ${cos.length} entries`);
   const k = kernels();
-  const y = x.values.slice();
+  const y = x.toFloat32().slice();
   k.rope(y, cos, sin, B * T, H, D, false);
   return record("rope", new Tensor(y, x.shape), [x], () => (g) => {
     k.rope(g, cos, sin, B * T, H, D, true);

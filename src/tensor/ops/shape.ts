@@ -25,7 +25,7 @@ export function permute(x: Tensor, perm: readonly number[]): Tensor {
   const inStrides = stridesOf(x.shape);
   const srcStrides = perm.map((p) => inStrides[p]);
   const map = permutedIndex(shape, srcStrides);
-  const xv = x.values;
+  const xv = x.toFloat32();
   const out = new Float32Array(xv.length);
   for (let k = 0; k < out.length; k++) out[k] = xv[map[k]];
   return record("permute", new Tensor(out, shape), [x], () => (g) => {
@@ -94,7 +94,7 @@ export function concat(xs: Tensor[], axis: number): Tensor {
   for (const t of xs) {
     offsets.push(offset);
     const n = t.shape[a] * inner;
-    const tv = t.values;
+    const tv = t.toFloat32();
     for (let o = 0; o < outer; o++)
       out.set(tv.subarray(o * n, (o + 1) * n), o * total * inner + offset * inner);
     offset += t.shape[a];
@@ -125,7 +125,7 @@ export function slice(x: Tensor, axis: number, start: number, end: number): Tens
     throw new Error(`slice [${start}, ${end}) out of range 0..${n}`);
   const len = end - start;
   const shape = x.shape.map((d, i) => (i === a ? len : d));
-  const xv = x.values;
+  const xv = x.toFloat32();
   const out = new Float32Array(outer * len * inner);
   for (let o = 0; o < outer; o++)
     out.set(xv.subarray((o * n + start) * inner, (o * n + end) * inner), o * len * inner);
@@ -145,7 +145,7 @@ export function indexSelect(x: Tensor, axis: number, indices: ArrayLike<number>)
   for (let i = 0; i < m; i++)
     if (!(indices[i] >= 0 && indices[i] < n)) throw new Error(`index ${indices[i]} out of range 0..${n - 1}`);
   const shape = x.shape.map((d, i) => (i === a ? m : d));
-  const xv = x.values;
+  const xv = x.toFloat32();
   const out = new Float32Array(outer * m * inner);
   for (let o = 0; o < outer; o++)
     for (let i = 0; i < m; i++) {
