@@ -1,6 +1,7 @@
 // Writing models as Hugging Face checkpoint directories: a LLaMA (config.json + model.safetensors), a CLIP
 // vision tower, and a LLaVA in the original layout (llava_llama config, model.* / model.mm_projector.*
-// weights, the tower in ./vision_tower referenced by a relative mm_vision_tower). Weights keep their dtype.
+// weights, the tower in ./vision_tower referenced by a relative mm_vision_tower). Weights are written in
+// their checkpoint's dtype, trained ones included.
 import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../io/atomic_write.ts";
@@ -9,12 +10,20 @@ import type { LlamaConfig } from "../io/config/llama_config.ts";
 import type { Dtype, Tensor as StoredTensor } from "../io/dtype.ts";
 import { writeSafetensors } from "../io/safetensors.ts";
 import { toDiskName, type WeightLayout } from "../io/weights/layouts.ts";
-import type { Module } from "../nn/module.ts";
+import { type Module, Parameter } from "../nn/module.ts";
+import type { Tensor } from "../tensor/tensor.ts";
 import type { CLIPVisionModel } from "./clip/vision_model.ts";
 import type { LlamaForCausalLM } from "./llama/model.ts";
 import type { LlavaForConditionalGeneration } from "./llava/model.ts";
 
-const DTYPE: Record<string, Dtype> = { f32: "F32", bf16: "BF16", f16: "F16" };
+const DTYPE: Record<Tensor["dtype"], Dtype> = { f32: "F32", bf16: "BF16", f16: "F16" };
+
+/** A tensor as a checkpoint stores it: a parameter in its checkpoint's dtype (a trainable half weight, widened
+ * to f32 for training, goes back to half), any other tensor as it is. */
+export function checkpointTensor(t: Tensor): StoredTensor {
+  const dtype = t instanceof Parameter ? t.checkpointDtype : t.dtype;
+  return { dtype: DTYPE[dtype], shape: [...t.shape], data: t.storageAs(dtype) };
+}
 
 function writeJson(path: string, value: unknown) {
   writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
@@ -31,11 +40,7 @@ function writeWeights(
   for (const [name, p] of module.namedParameters()) {
     // LoRA branches belong in adapters, not in a base checkpoint.
     if (!keep(name) || /\.lora_[AB]\./.test(name)) continue;
-    tensors[toDiskName(layout, name, projectorType)] = {
-      dtype: DTYPE[p.dtype],
-      shape: [...p.shape],
-      data: p.storage,
-    };
+    tensors[toDiskName(layout, name, projectorType)] = checkpointTensor(p);
   }
   writeSafetensors(file, tensors, { format: "pt" });
 }

@@ -2,7 +2,6 @@
 // into the parameters (PEFT's LN tuning and modules_to_save hold whole copies, so applying one is a swap,
 // like LNTuningLayer.merge) and adds LoRA branches; the replaced storage is kept, never written to, and
 // put back on deactivation, so the base comes back bit for bit.
-import { f32ToHalf } from "../backend/half.ts";
 import type { Linear } from "../nn/layers.ts";
 import type { Module, Parameter } from "../nn/module.ts";
 import { Rng } from "../tensor/rng.ts";
@@ -70,13 +69,6 @@ function resolve(model: Module, adapter: Adapter): { params: Parameter[]; linear
   return { params, linears };
 }
 
-/** Storage of `t` in `dtype`: shared when it already is, else converted (torch's load_state_dict copies
- * into the parameter's dtype). */
-function storageAs(t: Tensor, dtype: Parameter["dtype"]): Parameter["data"] {
-  if (t.dtype === dtype) return t.data;
-  return dtype === "f32" ? t.toFloat32() : f32ToHalf(t.toFloat32(), dtype);
-}
-
 /** Makes `adapter` the model's only active adapter (deactivating any other first). Whole tensors take
  * the dtype of the parameter they replace and LoRA factors are f32 (PEFT's autocast_adapter_dtype); f32
  * tensors become the live parameter storage, frozen; call setTrainable to continue training them. */
@@ -87,7 +79,8 @@ export function activateAdapter(model: Module, adapter: Adapter): void {
   [...adapter.tensors.values()].forEach((t, i) => {
     const p = params[i];
     saved.push({ param: p, data: p.data, dtype: p.dtype, requiresGrad: p.requiresGrad });
-    p.data = storageAs(t, p.dtype);
+    // torch's load_state_dict copies into the parameter's dtype.
+    p.data = t.storageAs(p.dtype);
     p.requiresGrad = false;
   });
   const lora = adapter.config.lora;
@@ -99,7 +92,7 @@ export function activateAdapter(model: Module, adapter: Adapter): void {
       [m.lora_A!.weight, A],
       [m.lora_B!.weight, B],
     ] as const) {
-      p.data = storageAs(t, "f32");
+      p.data = t.storageAs("f32");
       p.requiresGrad = false;
     }
   });

@@ -20,6 +20,7 @@ import { detectLayout, toCanonical, toDiskName, type WeightLayout } from "../io/
 import { LlavaForConditionalGeneration } from "../models/llava/model.ts";
 import { toEngineTensor } from "../models/load.ts";
 import { groupOf } from "../models/param_groups.ts";
+import { checkpointTensor } from "../models/save.ts";
 import { Linear } from "../nn/layers.ts";
 import type { Module } from "../nn/module.ts";
 import type { Tensor } from "../tensor/tensor.ts";
@@ -149,7 +150,8 @@ export interface SaveAdapterOptions {
   embeddingBaseLayers?: boolean;
 }
 
-/** Writes `dir`/adapter_config.json and `dir`/adapter_model.safetensors (f32, metadata {"format": "pt"}).
+/** Writes `dir`/adapter_config.json and `dir`/adapter_model.safetensors (metadata {"format": "pt"}; every
+ * tensor in its checkpoint's dtype, LoRA factors f32 as PEFT's autocast_adapter_dtype keeps them).
  * LoRA methods become LORA adapters with the other trained modules in modules_to_save; every other
  * method becomes LN_TUNING over the modules holding its trained parameters (the connector whole). */
 export function saveAdapter(
@@ -173,7 +175,7 @@ export function saveAdapter(
 
   const tensors: Record<string, StoredTensor> = {};
   const put = (key: string, t: Tensor) => {
-    tensors[PREFIX + key] = { dtype: "F32", shape: [...t.shape], data: t.toFloat32() };
+    tensors[PREFIX + key] = checkpointTensor(t);
   };
   let config: AdapterConfig;
   const base = { baseModelNameOrPath: opts.baseModelNameOrPath ?? null, taskType: "CAUSAL_LM" };
