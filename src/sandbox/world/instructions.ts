@@ -16,8 +16,8 @@ import {
   POSITION_PHRASE,
   pick,
   shapesIn,
-  thereAre,
   theObject,
+  thereAre,
   theShape,
   withArticle,
 } from "./words.ts";
