@@ -5,6 +5,7 @@ import { LlavaDataset } from "../data/llava_dataset.ts";
 import { getTemplate } from "../data/templates/index.ts";
 import { findClipImageProcessorConfig } from "../io/config/clip_preprocessor_config.ts";
 import { loadTokenizer } from "../io/tokenizer.ts";
+import { toModelImageToken } from "../models/llava/image_token.ts";
 import { loadLlava } from "../models/load.ts";
 import { noGrad } from "../tensor/autograd.ts";
 import { loadAdapter } from "../tuning/peft_adapter.ts";
@@ -45,7 +46,7 @@ export async function layerSimilarityOf(o: SimilarityOptions): Promise<Similarit
     if (b.batchSize === 0) continue;
     const out = noGrad(() =>
       model.forwardMultimodal({
-        inputIds: b.inputIds,
+        inputIds: toModelImageToken(b.inputIds, model.llava),
         batch: 1,
         seqLen: b.seqLen,
         attentionMask: b.attentionMask,

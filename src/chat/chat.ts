@@ -1,12 +1,13 @@
 // One question, one streamed answer, prompted as LLaVA's evaluation does: the question (after "<image>\n"
 // when an image comes with it) as a user turn, rendered with the conversation template and an empty
 // assistant turn, then tokenised with the image placeholder in place.
-import { DEFAULT_IMAGE_TOKEN, IMAGE_TOKEN_INDEX } from "../data/constants.ts";
+import { DEFAULT_IMAGE_TOKEN } from "../data/constants.ts";
 import { type ConversationTemplate, getTemplate } from "../data/templates/index.ts";
 import { tokenizerImageToken } from "../data/tokenizer_image_token.ts";
 import type { Tokenizer } from "../io/tokenizer.ts";
 import { generate, leftPad, type PromptBatch } from "../models/generation.ts";
 import type { LlamaForCausalLM } from "../models/llama/model.ts";
+import { toModelImageToken } from "../models/llava/image_token.ts";
 import { LlavaForConditionalGeneration } from "../models/llava/model.ts";
 import type { SamplingOptions } from "../models/sampling.ts";
 import { noGrad } from "../tensor/autograd.ts";
@@ -72,9 +73,7 @@ export function answer(
   );
   // Without an image, "<image>" in the question is plain text.
   const promptIds = req.image
-    ? tokenizerImageToken(text, tokenizer).map((id) =>
-        id === IMAGE_TOKEN_INDEX ? llava!.llava.imageTokenIndex : id,
-      )
+    ? toModelImageToken(tokenizerImageToken(text, tokenizer), llava!.llava)
     : tokenizer.encode(text);
   const eos = new Set([
     ...model.config.eos_token_id,

@@ -13,6 +13,7 @@ import { readJsonObject } from "../io/config/fields.ts";
 import { writeSafetensors } from "../io/safetensors.ts";
 import { loadTokenizer } from "../io/tokenizer.ts";
 import { composeLlava } from "../models/compose.ts";
+import { toModelImageToken } from "../models/llava/image_token.ts";
 import type { LlavaForConditionalGeneration } from "../models/llava/model.ts";
 import { loadConnector, loadLlava } from "../models/load.ts";
 import { copyTokenizerFiles, saveLlava } from "../models/save.ts";
@@ -184,7 +185,7 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
 
   const forwardLoss = (b: DatasetBatch) =>
     model.forwardMultimodal({
-      inputIds: b.inputIds,
+      inputIds: toModelImageToken(b.inputIds, model.llava),
       batch: b.batchSize,
       seqLen: b.seqLen,
       attentionMask: b.attentionMask,

@@ -1,5 +1,6 @@
 // `lntune analyze similarity` on a saved sandbox LLaVA: the CLI prints what the library computes (the measure
-// itself is tested in layer_similarity.test.ts), and an adapter that moves the norms changes it.
+// itself is tested in layer_similarity.test.ts), and an adapter that moves the norms changes it; on an F16
+// llava-hf checkpoint, whose image token is not LLaVA's −200.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
@@ -7,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { layerSimilarityOf } from "../../src/analysis/similarity_run.ts";
+import { loadLlavaConfig } from "../../src/io/config/llava_config.ts";
 import { composeLlava } from "../../src/models/compose.ts";
 import { copyTokenizerFiles, saveLlava } from "../../src/models/save.ts";
 import { makeSandboxData } from "../../src/sandbox/data.ts";
@@ -15,6 +17,7 @@ import { Rng } from "../../src/tensor/rng.ts";
 import { applyMethod } from "../../src/tuning/apply.ts";
 import { METHODS } from "../../src/tuning/methods.ts";
 import { saveAdapter } from "../../src/tuning/peft_adapter.ts";
+import { modelDir } from "../eval/harness_setup.ts";
 
 const CLI = join(import.meta.dirname, "..", "..", "bin", "lntune.js");
 
@@ -72,4 +75,18 @@ test("analyze similarity: the CLI equals the library; an adapter changes the res
   });
   const tuned = await layerSimilarityOf({ ...opts, adapter: join(dir, "adapter") });
   assert.notEqual(tuned.pooled, lib.pooled);
+});
+
+test("analyze similarity on an F16 llava-hf checkpoint maps LLaVA's −200 to its image token 99", {
+  timeout: 60_000,
+}, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "lntune-sim-hf-"));
+  const data = await makeSandboxData(join(dir, "data"), { train: 3, eval: 0, size: 32, seed: 6 });
+  const model = modelDir(dir, "llava_hf_f16");
+  // LLaVA's data pipeline marks images with −200; this checkpoint's splice looks for image_token_index 99.
+  assert.equal(loadLlavaConfig(model).imageTokenIndex, 99);
+  const r = await layerSimilarityOf({ model, data: data.finetune, images: data.images, limit: 3 });
+  assert.equal(r.samples, 3);
+  assert.equal(r.matrix[0][0], 1);
+  assert.ok(r.pooled > -1 && r.pooled < 1);
 });

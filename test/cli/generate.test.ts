@@ -10,13 +10,13 @@ import sharp from "sharp";
 import { answer, chatPrompt } from "../../src/chat/chat.ts";
 import { TextStream } from "../../src/chat/text_stream.ts";
 import { processImage } from "../../src/data/clip_preprocess.ts";
-import { IMAGE_TOKEN_INDEX } from "../../src/data/constants.ts";
 import { getTemplate } from "../../src/data/templates/index.ts";
 import { tokenizerImageToken } from "../../src/data/tokenizer_image_token.ts";
 import { loadClipImageProcessorConfig } from "../../src/io/config/clip_preprocessor_config.ts";
 import { decodeImage } from "../../src/io/image.ts";
 import { createTokenizer, loadTokenizer, type Tokenizer } from "../../src/io/tokenizer.ts";
 import { generate, leftPad } from "../../src/models/generation.ts";
+import { toModelImageToken } from "../../src/models/llava/image_token.ts";
 import { loadLlama, loadLlava } from "../../src/models/load.ts";
 import { noGrad } from "../../src/tensor/autograd.ts";
 import { Rng } from "../../src/tensor/rng.ts";
@@ -143,8 +143,9 @@ test("generate streams greedy generate()'s answer to a text-only prompt", () => 
 test("generate answers about an image on LLaVA as embedMultimodal + generate() do", async () => {
   const tok = loadTokenizer(llavaDir);
   const model = loadLlava(llavaDir).eval();
-  const ids = tokenizerImageToken(chatPrompt(getTemplate("vicuna_v1"), PROMPT, true), tok).map((id) =>
-    id === IMAGE_TOKEN_INDEX ? model.llava.imageTokenIndex : id,
+  const ids = toModelImageToken(
+    tokenizerImageToken(chatPrompt(getTemplate("vicuna_v1"), PROMPT, true), tok),
+    model.llava,
   );
   // llava_hf has no preprocessor_config.json: CLIP's defaults at the tower's 28 pixels, no padding.
   const processor = loadClipImageProcessorConfig(join(tmp, "none"), 28);

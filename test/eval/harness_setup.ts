@@ -18,7 +18,7 @@ export function tempDir(): string {
 }
 
 /** A copy of a tiny test checkpoint with the test tokenizer beside it. */
-export function modelDir(root: string, fixture: "llava_original" | "llava_hf"): string {
+export function modelDir(root: string, fixture: "llava_original" | "llava_hf" | "llava_hf_f16"): string {
   const dir = join(root, fixture);
   cpSync(join(ROOT, "models", fixture), dir, { recursive: true });
   for (const f of ["expected.json", "expected.safetensors", "inputs.json"])

@@ -1,9 +1,9 @@
 // Prompt encoding and batched answer generation for a LLaVA model: left-padded prompts, the image features
 // spliced in, decoding until EOS, answers decoded without special tokens and stripped (model_vqa_loader.py).
-import { IMAGE_TOKEN_INDEX } from "../../data/constants.ts";
 import { pyStrip } from "../../data/py_string.ts";
 import { tokenizerImageToken } from "../../data/tokenizer_image_token.ts";
 import { generate, leftPad } from "../../models/generation.ts";
+import { toModelImageToken } from "../../models/llava/image_token.ts";
 import type { EvalModel } from "./eval_model.ts";
 
 export interface DecodingOptions {
@@ -18,14 +18,13 @@ export interface DecodingOptions {
 /** Token ids of a rendered prompt, with the model's own image placeholder id. */
 export function encodePrompt(m: EvalModel, prompt: string): number[] {
   const vocab = m.model.config.vocab_size;
+  const ids = toModelImageToken(tokenizerImageToken(prompt, m.tokenizer), m.model.llava);
   const placeholder = m.model.llava.imageTokenIndex;
-  return tokenizerImageToken(prompt, m.tokenizer).map((id) => {
-    if (id === IMAGE_TOKEN_INDEX) return placeholder;
-    // A tokenizer of another model would index outside the embedding table.
-    if (id < 0 || id >= vocab)
-      throw new Error(`token id ${id} is outside the model's vocabulary (${vocab}); wrong tokenizer?`);
-    return id;
-  });
+  // A tokenizer of another model would index outside the embedding table.
+  const bad = ids.find((id) => id !== placeholder && (id < 0 || id >= vocab));
+  if (bad !== undefined)
+    throw new Error(`token id ${bad} is outside the model's vocabulary (${vocab}); wrong tokenizer?`);
+  return ids;
 }
 
 /** One answer per prompt; `pixels[i]` is prompt i's preprocessed image [3, S, S]. */

@@ -1,6 +1,7 @@
 // LLaVA's splice (prepare_inputs_labels_for_multimodal): every image placeholder in input_ids is replaced by
 // that image's projected patch features; labels there become −100; rows are re-padded and the attention
 // mask and position ids rebuilt. Images are consumed in order of their placeholders across the batch.
+import { LLAVA_IMAGE_TOKEN_INDEX } from "../../io/config/llava_config.ts";
 import { IGNORE_INDEX } from "../../tensor/ops/loss.ts";
 
 export interface SpliceInputs {
@@ -49,6 +50,10 @@ export function planSplice(inp: SpliceInputs): SplicePlan {
         continue;
       }
       const id = inp.inputIds[at];
+      if (id === LLAVA_IMAGE_TOKEN_INDEX && id !== imageTokenIndex)
+        throw new Error(
+          `input ids hold LLaVA's image placeholder ${id}, but this checkpoint's image token is ${imageTokenIndex} (map the ids with toModelImageToken)`,
+        );
       if (id === imageTokenIndex) {
         // A pre-expanded run of Np placeholders (newer llava-hf processors) stands for one image too.
         let run = 1;
