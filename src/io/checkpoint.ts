@@ -1,29 +1,42 @@
 // A checkpoint directory seen as one name → tensor map, whether it holds a single model.safetensors,
-// a model.safetensors.index.json with its shards, or just some *.safetensors files.
+// a model.safetensors.index.json with its shards, PyTorch's pytorch_model.bin or its sharded
+// pytorch_model.bin.index.json, or just some *.safetensors files.
 
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
-import { openSafetensors, type SafetensorsFile, type TensorInfo, type TensorSource } from "./safetensors.ts";
+import type { TensorMeta, TensorSource } from "./safetensors.ts";
 import { SafetensorsError } from "./safetensors_error.ts";
+import { openWeightsFile, type WeightsFile } from "./weights_file.ts";
 
 export const SINGLE_FILE = "model.safetensors";
 export const INDEX_FILE = "model.safetensors.index.json";
+export const TORCH_SINGLE_FILE = "pytorch_model.bin";
+export const TORCH_INDEX_FILE = "pytorch_model.bin.index.json";
 
 export interface Checkpoint extends TensorSource {
   readonly dir: string;
-  /** The safetensors files opened, in the order they were read. */
+  /** The weight files opened, in the order they were read. */
   readonly files: readonly string[];
   /** The index's "metadata" for a sharded checkpoint, otherwise the merged __metadata__ of the files. */
   readonly metadata: Record<string, unknown>;
 }
 
-/** Opens `path`: a checkpoint directory or a single .safetensors file. Like transformers, a directory's
- * model.safetensors wins over an index; without either, every *.safetensors file in it is merged. */
+/** Opens `path`: a checkpoint directory or a single weights file (.safetensors, or a torch .bin/.pt/.pth).
+ * A directory is searched as transformers does: model.safetensors, its index, pytorch_model.bin, its
+ * index, the first found wins (so safetensors are preferred); without any, every *.safetensors file in it
+ * is merged. */
 export function openCheckpoint(path: string): Checkpoint {
   if (!existsSync(path)) throw new SafetensorsError("not_found", path, null, "no such file or directory");
   if (!statSync(path).isDirectory()) return fromFiles(path, [path]);
-  if (existsSync(join(path, SINGLE_FILE))) return fromFiles(path, [join(path, SINGLE_FILE)]);
-  if (existsSync(join(path, INDEX_FILE))) return fromIndex(path, join(path, INDEX_FILE));
+  for (const [name, sharded] of [
+    [SINGLE_FILE, false],
+    [INDEX_FILE, true],
+    [TORCH_SINGLE_FILE, false],
+    [TORCH_INDEX_FILE, true],
+  ] as const) {
+    const file = join(path, name);
+    if (existsSync(file)) return sharded ? fromIndex(path, file) : fromFiles(path, [file]);
+  }
   const files = readdirSync(path)
     .filter((f) => f.endsWith(".safetensors"))
     .sort()
@@ -33,16 +46,16 @@ export function openCheckpoint(path: string): Checkpoint {
       "not_found",
       path,
       null,
-      `no ${SINGLE_FILE}, ${INDEX_FILE} or *.safetensors file`,
+      `no ${SINGLE_FILE}, ${INDEX_FILE}, ${TORCH_SINGLE_FILE}, ${TORCH_INDEX_FILE} or *.safetensors file`,
     );
   }
   return fromFiles(path, files);
 }
 
-function openAll(paths: string[]): SafetensorsFile[] {
-  const opened: SafetensorsFile[] = [];
+function openAll(paths: string[]): WeightsFile[] {
+  const opened: WeightsFile[] = [];
   try {
-    for (const p of paths) opened.push(openSafetensors(p));
+    for (const p of paths) opened.push(openWeightsFile(p));
   } catch (e) {
     for (const f of opened) f.close();
     throw e;
@@ -52,17 +65,17 @@ function openAll(paths: string[]): SafetensorsFile[] {
 
 function fromFiles(dir: string, paths: string[]): Checkpoint {
   const files = openAll(paths);
-  const where = new Map<string, SafetensorsFile>();
+  const where = new Map<string, WeightsFile>();
   const metadata: Record<string, unknown> = {};
   for (const f of files) {
     Object.assign(metadata, f.metadata ?? {});
-    for (const t of f.tensors) {
-      const other = where.get(t.name);
+    for (const name of f.names()) {
+      const other = where.get(name);
       if (other) {
         for (const g of files) g.close();
-        throw new SafetensorsError("duplicate", f.path, t.name, `also present in ${other.path}`);
+        throw new SafetensorsError("duplicate", f.path, name, `also present in ${other.path}`);
       }
-      where.set(t.name, f);
+      where.set(name, f);
     }
   }
   return makeCheckpoint(dir, files, where, metadata);
@@ -97,7 +110,7 @@ function fromIndex(dir: string, indexPath: string): Checkpoint {
   const shards = [...shardNames].sort();
   const files = openAll(shards.map((s) => join(dir, s)));
   const byShard = new Map(shards.map((s, i) => [s, files[i]]));
-  const where = new Map<string, SafetensorsFile>();
+  const where = new Map<string, WeightsFile>();
   const missing: string[] = [];
   for (const [name, shard] of Object.entries(weightMap as Record<string, string>)) {
     const f = byShard.get(shard)!;
@@ -116,11 +129,11 @@ function fromIndex(dir: string, indexPath: string): Checkpoint {
 
 function makeCheckpoint(
   dir: string,
-  files: SafetensorsFile[],
-  where: Map<string, SafetensorsFile>,
+  files: WeightsFile[],
+  where: Map<string, WeightsFile>,
   metadata: Record<string, unknown>,
 ): Checkpoint {
-  const fileOf = (name: string): SafetensorsFile => {
+  const fileOf = (name: string): WeightsFile => {
     const f = where.get(name);
     if (!f) throw new SafetensorsError("not_found", dir, name, "no such tensor in the checkpoint");
     return f;
@@ -131,7 +144,7 @@ function makeCheckpoint(
     metadata,
     names: () => [...where.keys()].sort(),
     has: (name) => where.has(name),
-    info: (name): TensorInfo => fileOf(name).info(name),
+    info: (name): TensorMeta => fileOf(name).info(name),
     read: (name) => fileOf(name).read(name),
     close() {
       for (const f of files) f.close();

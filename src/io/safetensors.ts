@@ -2,15 +2,16 @@
 // read on demand with positional reads into a freshly allocated (hence aligned) buffer, so a
 // many-gigabyte checkpoint is never held in memory as a whole.
 
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, openSync } from "node:fs";
 import { endianness } from "node:os";
 import { type Tensor, viewAs } from "./dtype.ts";
+import { readAt } from "./read_at.ts";
 import { SafetensorsError } from "./safetensors_error.ts";
-import { headerLength, parseHeader, type TensorInfo } from "./safetensors_header.ts";
+import { headerLength, parseHeader, type TensorInfo, type TensorMeta } from "./safetensors_header.ts";
 
 export type { Dtype, Tensor, TensorData } from "./dtype.ts";
 export { SafetensorsError } from "./safetensors_error.ts";
-export type { TensorInfo } from "./safetensors_header.ts";
+export type { TensorInfo, TensorMeta } from "./safetensors_header.ts";
 export { writeSafetensors } from "./safetensors_write.ts";
 export { toFloat32 } from "./to_float32.ts";
 
@@ -20,7 +21,7 @@ export interface TensorSource {
   names(): string[];
   has(name: string): boolean;
   /** Throws a "not_found" SafetensorsError for an unknown name. */
-  info(name: string): TensorInfo;
+  info(name: string): TensorMeta;
   /** Reads the tensor into new memory; every call reads again. */
   read(name: string): Tensor;
   close(): void;
@@ -31,10 +32,8 @@ export interface SafetensorsFile extends TensorSource {
   readonly metadata: Record<string, string> | null;
   /** Tensors in header order. */
   readonly tensors: readonly TensorInfo[];
+  info(name: string): TensorInfo;
 }
-
-/** readSync moves at most 2 GiB per call; larger tensors (embeddings of big vocabularies) take several. */
-const READ_CHUNK = 1 << 30;
 
 function readExactly(
   fd: number,
@@ -43,18 +42,8 @@ function readExactly(
   target: Uint8Array,
   position: number,
 ): void {
-  let done = 0;
-  while (done < target.length) {
-    const n = readSync(fd, target, done, Math.min(READ_CHUNK, target.length - done), position + done);
-    if (n === 0) {
-      throw new SafetensorsError(
-        "truncated",
-        file,
-        tensor,
-        "file ended early (changed since it was opened?)",
-      );
-    }
-    done += n;
+  if (readAt(fd, target, position) < target.length) {
+    throw new SafetensorsError("truncated", file, tensor, "file ended early (changed since it was opened?)");
   }
 }
 

@@ -8,12 +8,16 @@ import { SafetensorsError } from "./safetensors_error.ts";
 /** The reference implementation's cap; a larger header is hostile or corrupt. */
 const MAX_HEADER_BYTES = 100_000_000;
 
-export interface TensorInfo {
+/** What any weights file tells about a tensor before reading it. */
+export interface TensorMeta {
   name: string;
   dtype: Dtype;
   shape: number[];
   /** The file holding the tensor. */
   file: string;
+}
+
+export interface TensorInfo extends TensorMeta {
   /** Absolute byte range [begin, end) in the file (not relative to the data section). */
   begin: number;
   end: number;

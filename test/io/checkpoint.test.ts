@@ -129,7 +129,7 @@ test("model.safetensors, a lone file path, and loose *.safetensors files", () =>
   expectError(
     empty,
     "not_found",
-    /no model.safetensors, model.safetensors.index.json or \*.safetensors file/,
+    /no model.safetensors, model.safetensors.index.json, pytorch_model.bin, pytorch_model.bin.index.json or \*.safetensors file/,
     empty,
   );
   expectError(join(root, "absent"), "not_found", /no such file or directory/, join(root, "absent"));
