@@ -5,6 +5,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { Tokenizer as HfTokenizer } from "@huggingface/tokenizers";
+import { decodeUtf8, parseJson } from "./text.ts";
+import { validateTokenizerJson } from "./tokenizer_json.ts";
 
 export interface EncodeOptions {
   /** Add BOS/EOS as the tokenizer is configured to (HF `add_special_tokens`); default true. */
@@ -119,12 +121,10 @@ export function createTokenizer(tokenizerJson: object, config: Record<string, un
 
 function readJson(path: string): Record<string, unknown> {
   const bytes = readFileSync(path);
-  const text = path.endsWith(".gz") ? gunzipSync(bytes).toString("utf8") : bytes.toString("utf8");
-  try {
-    return JSON.parse(text) as Record<string, unknown>;
-  } catch (err) {
-    throw new Error(`${path}: ${(err as Error).message}`);
-  }
+  const json = parseJson(decodeUtf8(path.endsWith(".gz") ? gunzipSync(bytes) : bytes, path), path);
+  if (typeof json !== "object" || json === null || Array.isArray(json))
+    throw new Error(`${path}: not a JSON object`);
+  return json as Record<string, unknown>;
 }
 
 /** Loads `tokenizer.json` (or a gzipped `tokenizer.json.gz`) and, if present, `tokenizer_config.json` from `dir`. */
@@ -132,6 +132,14 @@ export function loadTokenizer(dir: string): Tokenizer {
   const plain = join(dir, "tokenizer.json");
   const path = existsSync(plain) ? plain : `${plain}.gz`;
   if (!existsSync(path)) throw new Error(`${dir}: no tokenizer.json`);
+  const json = readJson(path);
+  validateTokenizerJson(json, path);
   const configPath = join(dir, "tokenizer_config.json");
-  return createTokenizer(readJson(path), existsSync(configPath) ? readJson(configPath) : {});
+  const config = existsSync(configPath) ? readJson(configPath) : {};
+  try {
+    return createTokenizer(json, config);
+  } catch (err) {
+    // What validation does not cover (an unknown component type, a bad special token) the library reports.
+    throw new Error(`${path}: cannot build the tokenizer (${(err as Error).message})`);
+  }
 }
