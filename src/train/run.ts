@@ -28,7 +28,7 @@ import {
 } from "../tuning/apply.ts";
 import { FINETUNE_LR, PRETRAIN_LR } from "../tuning/learning_rates.ts";
 import { type MethodName, methodSpec } from "../tuning/methods.ts";
-import { saveAdapter } from "../tuning/peft_adapter.ts";
+import { planAdapter, type SaveAdapterOptions, saveAdapter } from "../tuning/peft_adapter.ts";
 import { peakRssBytes, staticMemory } from "./memory.ts";
 import { type TrainerOptions, type TrainSummary, train } from "./trainer.ts";
 
@@ -142,6 +142,17 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
   const methodName: MethodName = o.stage === "pretrain" ? "connector" : (o.method ?? "ln");
   const spec = methodSpec(methodName);
   const trainable = applyMethod(model, spec, o.tuning ?? {}, new Rng(seed));
+  // The adapter holds exactly the trained set (--trainable / --freeze included); one it cannot hold is
+  // refused now rather than after training.
+  const adapter: SaveAdapterOptions = {
+    method: spec,
+    layout: model.llava.layout,
+    trainable: trainable.names,
+    lora: spec.lora ? (o.tuning?.lora ?? DEFAULT_LORA) : undefined,
+    baseModelNameOrPath: base,
+    embeddingBaseLayers: o.model !== undefined,
+  };
+  if (o.stage === "finetune") planAdapter(model, adapter);
   model.model.recompute = o.recompute ?? false;
   model.train();
   const lrDefault = o.stage === "pretrain" ? PRETRAIN_LR : FINETUNE_LR[methodName];
@@ -244,14 +255,7 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
   };
   writeFileAtomic(join(o.output, "run.json"), `${JSON.stringify(final, null, 2)}\n`);
   if (o.stage === "finetune") {
-    saveAdapter(join(o.output, "adapter"), model, {
-      method: spec,
-      layout: model.llava.layout,
-      includeFinalNorm: o.tuning?.includeFinalNorm,
-      lora: spec.lora ? (o.tuning?.lora ?? DEFAULT_LORA) : undefined,
-      baseModelNameOrPath: base,
-      embeddingBaseLayers: o.model !== undefined,
-    });
+    saveAdapter(join(o.output, "adapter"), model, adapter);
     log(`adapter written to ${join(o.output, "adapter")} (base: ${base})`);
   }
   if (o.stage === "pretrain") {

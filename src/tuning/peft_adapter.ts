@@ -1,16 +1,19 @@
 // PEFT adapter directories (adapter_config.json + adapter_model.safetensors) with the tensor names
 // PeftModel.save_pretrained writes for the equivalent PEFT model. A module's PEFT path is its on-disk
 // module path (toDiskName) and every key starts with "base_model.model." (PeftModel → tuner → base model).
-// Rules, from src/peft/utils/save_and_load.py::get_peft_model_state_dict and the adapter name removed by
-// tuners_utils._remove_adapter_name_from_state_dict_key:
+// Rules, from src/peft/utils/save_and_load.py::get_peft_model_state_dict, with the adapter name removed as
+// peft_keys.ts describes:
 //   LN_TUNING  each targeted module is wrapped whole (ln_tuning/layer.py: ln_tuning_layers[name] =
 //              deepcopy(module)), so every parameter under it is saved as
-//              <module>.ln_tuning_layers.<path inside the module>
+//              <module>.ln_tuning_layers.<param> for a module's own parameter and
+//              <module>.ln_tuning_layers.default.<sub-module>.<param> below it (the connector)
 //   LORA       <module>.lora_A.weight [r, in], <module>.lora_B.weight [out, r] (lora/layer.py)
 //   modules_to_save  ModulesToSaveWrapper.adapter_state_dict (utils/other.py) saves the copy under the
 //              module's own name: <module>.<param>, exactly the base model's key
 //   embeddings when embed_tokens / lm_head are targets (save_embedding_layers="auto"), the wrapped base
 //              layers are saved too, untouched: <module>.base_layer.weight
+// An adapter holds exactly the parameters that were trained: PEFT copies whole modules, so a module that
+// was only partly trained (or a LoRA branch with one factor trained) is refused rather than misrepresented.
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../io/atomic_write.ts";
@@ -25,7 +28,7 @@ import { Linear } from "../nn/layers.ts";
 import type { Module } from "../nn/module.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { type Adapter, activateAdapter, type LoraFactors } from "./adapter_switch.ts";
-import { isSelected, type LoraOptions } from "./apply.ts";
+import type { LoraOptions } from "./apply.ts";
 import { type MethodName, type MethodSpec, methodSpec } from "./methods.ts";
 import {
   type AdapterConfig,
@@ -37,10 +40,9 @@ import {
   targetMatches,
   WEIGHTS_NAME,
 } from "./peft_config.ts";
+import { ADAPTER_NAME, lnTuningInnerPath, PREFIX, savedKey } from "./peft_keys.ts";
 
 export type AdapterLayout = Exclude<WeightLayout, "clip">;
-
-const PREFIX = "base_model.model.";
 
 /** The connector as one module, the unit PEFT's `llava` LN-tuning default ("multi_modal_projector") copies. */
 const CONNECTOR: Record<AdapterLayout, string | null> = {
@@ -140,14 +142,117 @@ function readBaseWeight(baseDir: string | null | undefined, canonical: string): 
 export interface SaveAdapterOptions {
   method: MethodSpec | MethodName;
   layout: AdapterLayout;
-  /** As in TuningOptions: model.norm was trained too. */
-  includeFinalNorm?: boolean;
+  /** Canonical names of the parameters that were trained (applyMethod's TrainableSet.names, which include
+   * the --trainable / --freeze adjustments); default: the parameters that require a gradient now. */
+  trainable?: readonly string[];
   /** The settings the LoRA branches were added with (required for LoRA methods). */
   lora?: LoraOptions;
   /** Written to the config; for LN tuning of embed_tokens / lm_head also read for their base copies. */
   baseModelNameOrPath?: string | null;
   /** Write the "…base_layer.weight" base copies PEFT adds for targeted embeddings (default true). */
   embeddingBaseLayers?: boolean;
+}
+
+/** What an adapter of a trained set holds. Keys are PEFT's saved keys without PREFIX. */
+export interface AdapterPlan {
+  config: AdapterConfig;
+  /** Saved key → canonical name of the trained parameter it holds: one entry per trained parameter. */
+  trained: Map<string, string>;
+  /** Saved key → canonical name of a base weight PEFT saves along (LN-tuned embeddings' base_layer). */
+  baseLayers: Map<string, string>;
+}
+
+/** The adapter for the trained parameters: LoRA methods give a LORA adapter over the Linears whose LoRA
+ * branch was trained, with the other trained modules in modules_to_save; every other method gives an
+ * LN_TUNING adapter over the modules holding trained parameters (the connector as one module when all of
+ * it was trained, as PEFT's llava default names it). Throws, naming each parameter, when the trained set
+ * has no such adapter; call it before training to fail early. */
+export function planAdapter(model: Module, opts: SaveAdapterOptions): AdapterPlan {
+  const spec = typeof opts.method === "string" ? methodSpec(opts.method) : opts.method;
+  const projectorType =
+    model instanceof LlavaForConditionalGeneration ? model.projector.config.type : undefined;
+  const disk = (canonical: string) => toDiskName(opts.layout, canonical, projectorType);
+  const all = model.namedParameters().map(([n]) => n);
+  const trained = new Set(
+    opts.trainable ??
+      model
+        .namedParameters()
+        .filter(([, p]) => p.requiresGrad)
+        .map(([n]) => n),
+  );
+  const known = new Set(all);
+  const problems = [...trained]
+    .filter((n) => !known.has(n))
+    .map((n) => `${n}: the model has no such parameter`);
+  const params = all.filter((n) => groupOf(n) !== "lora");
+  const modules = modulePaths(params.map(disk));
+  const connector = params.filter((n) => groupOf(n) === "connector");
+  const wholeConnector = CONNECTOR[opts.layout] !== null && connector.every((n) => trained.has(n));
+  /** The module PEFT copies (LN tuning) or wraps (modules_to_save) to hold a parameter. */
+  const unit = (n: string) =>
+    groupOf(n) === "connector" && wholeConnector ? CONNECTOR[opts.layout]! : parentPath(disk(n));
+  const units = new Set(params.filter((n) => trained.has(n)).map(unit));
+  for (const n of params)
+    if (!trained.has(n) && units.has(unit(n)))
+      problems.push(`${n}: frozen, but the rest of ${unit(n)} was trained and PEFT saves modules whole`);
+
+  /** PEFT module path → canonical path of the Linear whose LoRA branch was trained. */
+  const branches = new Map<string, string>();
+  const linears = new Map<string, Linear>();
+  for (const [path, m] of model.namedModules()) {
+    if (!(m instanceof Linear) || !m.lora_A || !m.lora_B) continue;
+    const factors = [`${path}.lora_A.weight`, `${path}.lora_B.weight`].filter((n) => trained.has(n));
+    if (factors.length === 1) problems.push(`${factors[0]}: trained without the other LoRA factor`);
+    if (factors.length < 2) continue;
+    const target = parentPath(disk(`${path}.weight`));
+    if (units.has(target)) problems.push(`${path}: both its LoRA branch and the module itself were trained`);
+    branches.set(target, path);
+    linears.set(path, m);
+  }
+  const lora = opts.lora;
+  if (spec.lora && !lora)
+    throw new Error(`saving a ${spec.name} adapter needs the LoRA settings (r, alpha, dropout)`);
+  if (spec.lora && lora) {
+    if (branches.size === 0) problems.push(`method ${spec.name}: no LoRA branch was trained`);
+    const scaling = lora.useRslora ? lora.alpha / Math.sqrt(lora.r) : lora.alpha / lora.r;
+    for (const [path, m] of linears)
+      if (m.lora_A!.outFeatures !== lora.r || m.loraScaling !== scaling)
+        problems.push(`${path}: its LoRA branch was not made with r=${lora.r}, alpha=${lora.alpha}`);
+  } else if (branches.size) problems.push(`method ${spec.name}: LoRA branches were trained`);
+  if (problems.length)
+    throw new Error(
+      `no ${spec.name} adapter holds exactly the trained parameters:\n  ${problems.join("\n  ")}`,
+    );
+
+  const config: AdapterConfig = {
+    baseModelNameOrPath: opts.baseModelNameOrPath ?? null,
+    taskType: "CAUSAL_LM",
+    peftType: "LN_TUNING",
+    targetModules: describeTargets(units, modules, opts.layout),
+    modulesToSave: null,
+  };
+  const saved = new Map<string, string>();
+  const baseLayers = new Map<string, string>();
+  if (spec.lora && lora) {
+    config.peftType = "LORA";
+    config.targetModules = describeTargets(new Set(branches.keys()), modules, opts.layout);
+    config.modulesToSave = units.size ? describeSaved(units, modules) : null;
+    config.lora = { r: lora.r, alpha: lora.alpha, dropout: lora.dropout, useRslora: lora.useRslora ?? false };
+    for (const [target, path] of branches)
+      for (const factor of ["lora_A", "lora_B"])
+        saved.set(savedKey(`${target}.${factor}.${ADAPTER_NAME}.weight`), `${path}.${factor}.weight`);
+    for (const n of params) if (trained.has(n)) saved.set(savedKey(disk(n)), n);
+  } else {
+    for (const n of params) {
+      if (!trained.has(n)) continue;
+      const u = unit(n);
+      saved.set(savedKey(`${u}.ln_tuning_layers.${ADAPTER_NAME}.${disk(n).slice(u.length + 1)}`), n);
+    }
+    if ((opts.embeddingBaseLayers ?? true) && embeddingTargeted(config.targetModules!, modules))
+      for (const c of ["model.embed_tokens.weight", "lm_head.weight"])
+        if (trained.has(c)) baseLayers.set(`${unit(c)}.base_layer.weight`, c);
+  }
+  return { config, trained: saved, baseLayers };
 }
 
 /** Writes `dir`/adapter_config.json and `dir`/adapter_model.safetensors (metadata {"format": "pt"}; every
@@ -159,64 +264,14 @@ export function saveAdapter(
   model: Module,
   opts: SaveAdapterOptions,
 ): { config: AdapterConfig; keys: string[] } {
-  const spec = typeof opts.method === "string" ? methodSpec(opts.method) : opts.method;
-  const projectorType =
-    model instanceof LlavaForConditionalGeneration ? model.projector.config.type : undefined;
-  const disk = (canonical: string) => toDiskName(opts.layout, canonical, projectorType);
-  const params = model.namedParameters().filter(([n]) => groupOf(n) !== "lora");
-  const modules = modulePaths(params.map(([n]) => disk(n)));
-  const selected = params.filter(([n]) => isSelected(n, spec, { includeFinalNorm: opts.includeFinalNorm }));
-  const owner = (canonical: string) =>
-    groupOf(canonical) === "connector" ? CONNECTOR[opts.layout]! : parentPath(disk(canonical));
-  const owners = new Set(selected.map(([n]) => owner(n)));
-  /** The outermost module of `set` that holds the parameter at `path`. */
-  const holder = (set: Set<string>, path: string) =>
-    [...set].filter((m) => path.startsWith(`${m}.`)).sort((a, b) => a.length - b.length)[0];
-
+  const { config, trained, baseLayers } = planAdapter(model, opts);
+  const params = model.stateDict();
   const tensors: Record<string, StoredTensor> = {};
   const put = (key: string, t: Tensor) => {
     tensors[PREFIX + key] = checkpointTensor(t);
   };
-  let config: AdapterConfig;
-  const base = { baseModelNameOrPath: opts.baseModelNameOrPath ?? null, taskType: "CAUSAL_LM" };
-
-  if (spec.lora) {
-    const lora = opts.lora;
-    if (!lora) throw new Error(`saving a ${spec.name} adapter needs the LoRA settings (r, alpha, dropout)`);
-    const targets = new Set<string>();
-    for (const [path, m] of model.namedModules()) {
-      if (!(m instanceof Linear) || !m.lora_A || !m.lora_B) continue;
-      const scaling = lora.useRslora ? lora.alpha / Math.sqrt(lora.r) : lora.alpha / lora.r;
-      if (m.lora_A.outFeatures !== lora.r || m.loraScaling !== scaling)
-        throw new Error(`${path}: its LoRA branch was not made with r=${lora.r}, alpha=${lora.alpha}`);
-      const target = parentPath(disk(`${path}.weight`));
-      targets.add(target);
-      put(`${target}.lora_A.weight`, m.lora_A.weight);
-      put(`${target}.lora_B.weight`, m.lora_B.weight);
-    }
-    if (targets.size === 0) throw new Error(`method ${spec.name}: the model has no LoRA branch to save`);
-    for (const [n, p] of params) if (holder(owners, disk(n))) put(disk(n), p);
-    config = {
-      ...base,
-      peftType: "LORA",
-      targetModules: describeTargets(targets, modules, opts.layout),
-      modulesToSave: owners.size ? describeSaved(owners, modules) : null,
-      lora: { r: lora.r, alpha: lora.alpha, dropout: lora.dropout, useRslora: lora.useRslora ?? false },
-    };
-  } else {
-    for (const [n, p] of params) {
-      const path = disk(n);
-      const m = holder(owners, path);
-      if (m) put(`${m}.ln_tuning_layers.${path.slice(m.length + 1)}`, p);
-    }
-    const targetModules = describeTargets(owners, modules, opts.layout);
-    config = { ...base, peftType: "LN_TUNING", targetModules, modulesToSave: null };
-    if ((opts.embeddingBaseLayers ?? true) && embeddingTargeted(targetModules, modules))
-      for (const c of ["model.embed_tokens.weight", "lm_head.weight"]) {
-        if (!params.some(([n]) => n === c) || !owners.has(owner(c))) continue;
-        put(`${owner(c)}.base_layer.weight`, readBaseWeight(opts.baseModelNameOrPath, c));
-      }
-  }
+  for (const [key, name] of trained) put(key, params.get(name)!);
+  for (const [key, name] of baseLayers) put(key, readBaseWeight(opts.baseModelNameOrPath, name));
   mkdirSync(dir, { recursive: true });
   writeSafetensors(join(dir, WEIGHTS_NAME), tensors, { format: "pt" });
   writeFileAtomic(join(dir, CONFIG_NAME), adapterConfigJson(config));
@@ -238,7 +293,7 @@ function classify(key: string, config: AdapterConfig, layout: AdapterLayout): En
   };
   const ln = path.split(".ln_tuning_layers.");
   if (config.peftType === "LN_TUNING" && ln.length === 2) {
-    const name = canonical(ln.join("."));
+    const name = canonical(`${ln[0]}.${lnTuningInnerPath(ln[1])}`);
     return name ? { kind: "whole", name, target: ln[0] } : null;
   }
   const lora = /^(.+)\.lora_(A|B)\.weight$/.exec(path);

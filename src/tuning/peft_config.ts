@@ -60,8 +60,11 @@ function sortedJson(value: unknown): string {
   return JSON.stringify(sort(value), null, 2);
 }
 
-/** The file's text. PeftModel.save_pretrained forces inference_mode to true and leaves auto_mapping null
- * when a task type is set; missing fields are filled with the dataclass defaults when PEFT reads it. */
+/** The file's text: every field of the config dataclass, as PeftConfigMixin.to_dict (dataclasses.asdict)
+ * gives them in PEFT 0.20.0 — PeftConfigMixin / PeftConfig (src/peft/config.py), then LNTuningConfig
+ * (tuners/ln_tuning/config.py) or LoraConfig less runtime_config, which its to_dict drops
+ * (tuners/lora/config.py). PeftModel.save_pretrained forces inference_mode to true and leaves auto_mapping
+ * null when a task type is set. */
 export function adapterConfigJson(cfg: AdapterConfig): string {
   const common = {
     auto_mapping: null,
@@ -79,19 +82,36 @@ export function adapterConfigJson(cfg: AdapterConfig): string {
   const l = cfg.lora!;
   return sortedJson({
     ...common,
+    alora_invocation_tokens: null,
     alpha_pattern: {},
+    arrow_config: null,
     bias: "none",
+    corda_config: null,
+    ensure_weight_tying: false,
+    eva_config: null,
     fan_in_fan_out: false,
     init_lora_weights: true,
+    layer_replication: null,
     layers_pattern: null,
     layers_to_transform: null,
+    loftq_config: {},
     lora_alpha: l.alpha,
     lora_bias: false,
     lora_dropout: l.dropout,
+    lora_ga_config: null,
+    megatron_config: null,
+    megatron_core: "megatron.core",
+    monteclora_config: null,
+    qalora_group_size: 16,
     r: l.r,
     rank_pattern: {},
+    target_parameters: null,
+    trainable_token_indices: null,
+    use_bdlora: null,
     use_dora: false,
+    use_qalora: false,
     use_rslora: l.useRslora,
+    velora_config: null,
   });
 }
 
@@ -148,6 +168,11 @@ export function parseAdapterConfig(json: unknown, file: string): AdapterConfig {
   unsupported("alpha_pattern", empty);
   unsupported("trainable_token_indices", () => false);
   unsupported("layer_replication", () => false);
+  // LoRA variants whose weights or forward differ from plain LoRA (VeLoRA changes only the backward).
+  unsupported("use_qalora", (v) => v === false);
+  unsupported("alora_invocation_tokens", () => false);
+  unsupported("target_parameters", (v) => Array.isArray(v) && v.length === 0);
+  for (const key of ["use_bdlora", "arrow_config", "monteclora_config"]) unsupported(key, () => false);
   const useRslora = o.use_rslora ?? false;
   if (typeof useRslora !== "boolean") throw fail("use_rslora", "a boolean");
   // Defaults as in LoraConfig: r = 8, lora_alpha = 8, lora_dropout = 0.0.

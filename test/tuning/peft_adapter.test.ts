@@ -16,7 +16,7 @@ import { Rng } from "../../src/tensor/rng.ts";
 import { activateAdapter, activeAdapter, deactivate } from "../../src/tuning/adapter_switch.ts";
 import { applyMethod, type LoraOptions } from "../../src/tuning/apply.ts";
 import { methodSpec } from "../../src/tuning/methods.ts";
-import { loadAdapter, readAdapter, saveAdapter } from "../../src/tuning/peft_adapter.ts";
+import { loadAdapter, planAdapter, readAdapter, saveAdapter } from "../../src/tuning/peft_adapter.ts";
 import { parseAdapterConfig, targetMatches } from "../../src/tuning/peft_config.ts";
 import { fixture, fixtureBatch } from "../models/fixture.ts";
 import { tinyLlamaConfig } from "../models/tiny_config.ts";
@@ -64,15 +64,17 @@ const keysOf = (dir: string) => {
 const configOf = (dir: string) => JSON.parse(readFileSync(join(dir, "adapter_config.json"), "utf8"));
 const layers = (f: (i: number) => string[]) => [0, 1].flatMap(f);
 
-// Expected names, derived by hand from PEFT's source:
+// Expected names, derived by hand from PEFT 0.20.0's source:
 // - prefix "base_model.model." = PeftModel.base_model (tuner) .model (the transformers model), state_dict
-//   keys in save_and_load.py::get_peft_model_state_dict;
-// - ".ln_tuning_layers.<param>": ln_tuning/layer.py keeps ModuleDict ln_tuning_layers{adapter: deepcopy},
-//   tuners_utils._remove_adapter_name_from_state_dict_key drops ".default";
-// - multi_modal_projector is copied whole (constants.py llava mapping), so its Linears sit inside the copy;
+//   keys in utils/save_and_load.py::get_peft_model_state_dict;
+// - ln_tuning/layer.py keeps ModuleDict ln_tuning_layers{"default": deepcopy(module)}, and
+//   get_peft_model_state_dict's remove_adapter_name drops "default" only as the last or second-to-last
+//   segment: a norm's copy is ".ln_tuning_layers.weight", the projector's (a module with sub-modules,
+//   copied whole: constants.py llava mapping) ".ln_tuning_layers.default.linear_1.weight";
 // - ".base_layer.weight" for embed_tokens / lm_head: get_peft_model_state_dict, save_embedding_layers="auto"
 //   with EMBEDDING_LAYER_NAMES in target_modules and has_valid_embedding_base_layer → base layer saved;
-// - LoRA ".lora_A.weight" / ".lora_B.weight": lora/layer.py ModuleDicts lora_A / lora_B, same removal;
+// - LoRA ".lora_A.weight" / ".lora_B.weight": lora/layer.py ModuleDicts lora_A / lora_B, "default" second
+//   to last, removed;
 // - modules_to_save: other.py ModulesToSaveWrapper.adapter_state_dict returns the copy's own state dict,
 //   saved under the wrapper's name, i.e. the base model key.
 const LLAVA_LN_KEYS = [
@@ -85,10 +87,29 @@ const LLAVA_LN_KEYS = [
     `base_model.model.language_model.model.layers.${i}.post_attention_layernorm.ln_tuning_layers.weight`,
   ]),
   "base_model.model.language_model.model.norm.ln_tuning_layers.weight",
-  "base_model.model.multi_modal_projector.ln_tuning_layers.linear_1.bias",
-  "base_model.model.multi_modal_projector.ln_tuning_layers.linear_1.weight",
-  "base_model.model.multi_modal_projector.ln_tuning_layers.linear_2.bias",
-  "base_model.model.multi_modal_projector.ln_tuning_layers.linear_2.weight",
+  "base_model.model.multi_modal_projector.ln_tuning_layers.default.linear_1.bias",
+  "base_model.model.multi_modal_projector.ln_tuning_layers.default.linear_1.weight",
+  "base_model.model.multi_modal_projector.ln_tuning_layers.default.linear_2.bias",
+  "base_model.model.multi_modal_projector.ln_tuning_layers.default.linear_2.weight",
+].sort();
+
+/** The same adapter as PEFT writes it on transformers ≥ 4.52, whose LlavaForConditionalGeneration holds
+ * model.language_model (no inner "model."), model.multi_modal_projector and lm_head: the module paths
+ * change, the rules above do not. */
+const LLAVA_LN_KEYS_CURRENT_NAMING = [
+  "base_model.model.lm_head.base_layer.weight",
+  "base_model.model.lm_head.ln_tuning_layers.weight",
+  "base_model.model.model.language_model.embed_tokens.base_layer.weight",
+  "base_model.model.model.language_model.embed_tokens.ln_tuning_layers.weight",
+  ...layers((i) => [
+    `base_model.model.model.language_model.layers.${i}.input_layernorm.ln_tuning_layers.weight`,
+    `base_model.model.model.language_model.layers.${i}.post_attention_layernorm.ln_tuning_layers.weight`,
+  ]),
+  "base_model.model.model.language_model.norm.ln_tuning_layers.weight",
+  "base_model.model.model.multi_modal_projector.ln_tuning_layers.default.linear_1.bias",
+  "base_model.model.model.multi_modal_projector.ln_tuning_layers.default.linear_1.weight",
+  "base_model.model.model.multi_modal_projector.ln_tuning_layers.default.linear_2.bias",
+  "base_model.model.model.multi_modal_projector.ln_tuning_layers.default.linear_2.weight",
 ].sort();
 
 const PROJ = [
@@ -105,40 +126,45 @@ const loraKeys = (prefix: string) =>
     PROJ.flatMap((p) => ["A", "B"].map((h) => `base_model.model.${prefix}layers.${i}.${p}.lora_${h}.weight`)),
   );
 
-test("LN tuning with PEFT's llava recipe: keys, config and an identical reload", () => {
+test("LN tuning with PEFT's llava recipe (ln + final norm): keys, config and an identical reload", () => {
   const model = loadLlava(LLAVA.dir);
   const base = llavaLogits(model);
   tune(model, "ln", 1, { includeFinalNorm: true });
   const tuned = llavaLogits(model);
   assert.ok(tuned.some((v, i) => v !== base[i]));
   const dir = tmp();
-  saveAdapter(dir, model, {
-    method: "ln",
-    includeFinalNorm: true,
-    layout: "llava-hf",
-    baseModelNameOrPath: LLAVA.dir,
-  });
+  saveAdapter(dir, model, { method: "ln", layout: "llava-hf", baseModelNameOrPath: LLAVA.dir });
 
   const file = keysOf(dir);
   assert.deepEqual(file.names, LLAVA_LN_KEYS);
   assert.deepEqual(file.metadata, { format: "pt" });
   assert.deepEqual([...file.dtypes], ["F32"]);
-  const cfg = configOf(dir);
-  // PEFT's llava default (constants.py TRANSFORMERS_MODELS_TO_LNTUNING_TARGET_MODULES_MAPPING), as a sorted list.
-  assert.deepEqual(cfg.target_modules, [
-    "embed_tokens",
-    "input_layernorm",
-    "lm_head",
-    "multi_modal_projector",
-    "norm",
-    "post_attention_layernorm",
-  ]);
-  assert.equal(cfg.peft_type, "LN_TUNING");
-  assert.equal(cfg.task_type, "CAUSAL_LM");
-  assert.equal(cfg.inference_mode, true);
-  assert.equal(cfg.base_model_name_or_path, LLAVA.dir);
-  assert.equal(cfg.modules_to_save, null);
-  assert.deepEqual(Object.keys(cfg), Object.keys(cfg).sort());
+  // Every field of LNTuningConfig as dataclasses.asdict gives it in PEFT 0.20.0 (config.py PeftConfigMixin,
+  // PeftConfig; ln_tuning/config.py), json.dumps(indent=2, sort_keys=True) by PeftConfigMixin.save_pretrained,
+  // inference_mode forced true by PeftModel.save_pretrained, peft_version auto-filled with __version__.
+  // target_modules: PEFT's llava default (constants.py TRANSFORMERS_MODELS_TO_LNTUNING_TARGET_MODULES_MAPPING),
+  // sorted (PEFT keeps it as a set, so its order is arbitrary).
+  assert.deepEqual(configOf(dir), {
+    auto_mapping: null,
+    base_model_name_or_path: LLAVA.dir,
+    exclude_modules: null,
+    inference_mode: true,
+    modules_to_save: null,
+    peft_type: "LN_TUNING",
+    peft_version: "0.20.0",
+    revision: null,
+    target_modules: [
+      "embed_tokens",
+      "input_layernorm",
+      "lm_head",
+      "multi_modal_projector",
+      "norm",
+      "post_attention_layernorm",
+    ],
+    task_type: "CAUSAL_LM",
+  });
+  const text = readFileSync(join(dir, "adapter_config.json"), "utf8");
+  assert.equal(text, JSON.stringify(JSON.parse(text), Object.keys(JSON.parse(text)).sort(), 2));
 
   // The base_layer copies hold the untouched base weights.
   const st = openSafetensors(join(dir, "adapter_model.safetensors"));
@@ -161,12 +187,7 @@ test("LN-simp on LLaMA: per-block norms only, optionally the final norm", () => 
     tune(model, "ln-simp", 2, { includeFinalNorm });
     const tuned = llamaLogits(model);
     const dir = tmp();
-    saveAdapter(dir, model, {
-      method: "ln-simp",
-      includeFinalNorm,
-      layout: "llama",
-      baseModelNameOrPath: "tiny",
-    });
+    saveAdapter(dir, model, { method: "ln-simp", layout: "llama", baseModelNameOrPath: "tiny" });
     const expected = layers((i) => [
       `base_model.model.model.layers.${i}.input_layernorm.ln_tuning_layers.weight`,
       `base_model.model.model.layers.${i}.post_attention_layernorm.ln_tuning_layers.weight`,
@@ -200,15 +221,51 @@ test("LoRA on LLaVA: LLM-only regex targets, modules_to_save for connector, embe
   ].sort();
   assert.deepEqual(keysOf(dir).names, expected);
   const cfg = configOf(dir);
-  assert.equal(cfg.peft_type, "LORA");
-  assert.equal(cfg.r, 4);
-  assert.equal(cfg.lora_alpha, 8);
-  assert.equal(cfg.lora_dropout, 0.05);
-  assert.equal(cfg.use_rslora, false);
-  assert.equal(cfg.fan_in_fan_out, false);
-  assert.equal(cfg.bias, "none");
-  assert.equal(cfg.init_lora_weights, true);
-  assert.deepEqual(cfg.modules_to_save, ["embed_tokens", "lm_head", "multi_modal_projector"]);
+  // Every field of LoraConfig in PEFT 0.20.0 (tuners/lora/config.py, defaults except r / lora_alpha /
+  // lora_dropout / target_modules / modules_to_save) plus PeftConfigMixin / PeftConfig's (config.py);
+  // LoraConfig.to_dict drops runtime_config.
+  assert.deepEqual(cfg, {
+    alora_invocation_tokens: null,
+    alpha_pattern: {},
+    arrow_config: null,
+    auto_mapping: null,
+    base_model_name_or_path: LLAVA.dir,
+    bias: "none",
+    corda_config: null,
+    ensure_weight_tying: false,
+    eva_config: null,
+    exclude_modules: null,
+    fan_in_fan_out: false,
+    inference_mode: true,
+    init_lora_weights: true,
+    layer_replication: null,
+    layers_pattern: null,
+    layers_to_transform: null,
+    loftq_config: {},
+    lora_alpha: 8,
+    lora_bias: false,
+    lora_dropout: 0.05,
+    lora_ga_config: null,
+    megatron_config: null,
+    megatron_core: "megatron.core",
+    modules_to_save: ["embed_tokens", "lm_head", "multi_modal_projector"],
+    monteclora_config: null,
+    peft_type: "LORA",
+    peft_version: "0.20.0",
+    qalora_group_size: 16,
+    r: 4,
+    rank_pattern: {},
+    revision: null,
+    target_modules: cfg.target_modules,
+    target_parameters: null,
+    task_type: "CAUSAL_LM",
+    trainable_token_indices: null,
+    use_bdlora: null,
+    use_dora: false,
+    use_qalora: false,
+    use_rslora: false,
+    velora_config: null,
+  });
   // Short names would also wrap the CLIP tower's q/k/v_proj, so the targets are a regex over the LLM,
   // valid for both transformers namings and never for the tower.
   assert.equal(typeof cfg.target_modules, "string");
@@ -263,34 +320,50 @@ test("LoRA on LLaMA with rsLoRA: short-name targets and alpha/sqrt(r) scaling", 
   same(llamaLogits(fresh), tuned);
 });
 
-test("reads a file in the newer transformers naming with half-precision tensors and extra config fields", () => {
-  const model = loadLlava(LLAVA.dir);
-  tune(model, "ln", 5);
-  const ours = tmp();
-  saveAdapter(ours, model, { method: "ln", layout: "llava-hf", baseModelNameOrPath: LLAVA.dir });
-  // Rename as transformers ≥ 4.52 module paths give them and store F16, as a PEFT save of an f16 model would.
-  const renamed = (k: string) =>
-    k
-      .replace("base_model.model.language_model.model.", "base_model.model.model.language_model.")
-      .replace("base_model.model.language_model.lm_head.", "base_model.model.lm_head.")
-      .replace("base_model.model.multi_modal_projector.", "base_model.model.model.multi_modal_projector.");
-  const st = openSafetensors(join(ours, "adapter_model.safetensors"));
+/** Keys as transformers ≥ 4.52 module paths give them. */
+const toCurrentNaming = (k: string) =>
+  k
+    .replace("base_model.model.language_model.model.", "base_model.model.model.language_model.")
+    .replace("base_model.model.language_model.lm_head.", "base_model.model.lm_head.")
+    .replace("base_model.model.multi_modal_projector.", "base_model.model.model.multi_modal_projector.");
+
+/** A copy of an adapter directory with renamed keys, optionally half-precision tensors and config changes. */
+function rewritten(
+  dir: string,
+  rename: (key: string) => string,
+  opts: { f16?: boolean; config?: Record<string, unknown> } = {},
+): string {
+  const st = openSafetensors(join(dir, "adapter_model.safetensors"));
   const tensors = Object.fromEntries(
     st.names().map((k) => {
       const t = st.read(k);
+      const data = t.data as Float32Array;
       return [
-        renamed(k),
-        { dtype: "F16" as const, shape: t.shape, data: f32ToHalf(t.data as Float32Array, "f16") },
+        rename(k),
+        opts.f16
+          ? { dtype: "F16" as const, shape: t.shape, data: f32ToHalf(data, "f16") }
+          : { dtype: "F32" as const, shape: t.shape, data },
       ];
     }),
   );
   st.close();
-  const theirs = tmp();
-  writeSafetensors(join(theirs, "adapter_model.safetensors"), tensors, { format: "pt" });
-  writeFileSync(
-    join(theirs, "adapter_config.json"),
-    JSON.stringify({ ...configOf(ours), peft_version: "0.17.1", layer_replication: null, new_field: 1 }),
-  );
+  const out = tmp();
+  writeSafetensors(join(out, "adapter_model.safetensors"), tensors, { format: "pt" });
+  writeFileSync(join(out, "adapter_config.json"), JSON.stringify({ ...configOf(dir), ...opts.config }));
+  return out;
+}
+
+test("reads LN_TUNING in the newer transformers naming, PEFT's keys, half precision, extra config fields", () => {
+  const model = loadLlava(LLAVA.dir);
+  tune(model, "ln", 5, { includeFinalNorm: true });
+  const ours = tmp();
+  saveAdapter(ours, model, { method: "ln", layout: "llava-hf", baseModelNameOrPath: LLAVA.dir });
+  // Stored F16, as a PEFT save of an f16 model would be.
+  const theirs = rewritten(ours, toCurrentNaming, {
+    f16: true,
+    config: { peft_version: "0.17.1", layer_replication: null, new_field: 1 },
+  });
+  assert.deepEqual(keysOf(theirs).names, LLAVA_LN_KEYS_CURRENT_NAMING);
   const a = readAdapter(theirs, "llava-hf");
   assert.deepEqual([...a.tensors.keys()].sort(), [...readAdapter(ours, "llava-hf").tensors.keys()].sort());
   assert.equal(a.tensors.get("projector.linear_2.weight")!.dtype, "f16");
@@ -301,6 +374,184 @@ test("reads a file in the newer transformers naming with half-precision tensors 
   assert.equal(norm.dtype, "f32");
   same(norm.values, a.tensors.get("model.layers.1.input_layernorm.weight")!.toFloat32(), "norm");
   assert.ok(llavaLogits(fresh).every(Number.isFinite));
+});
+
+test("reads PEFT ≤ 0.17's LN_TUNING keys (every '.default' removed), in both transformers namings", () => {
+  const model = loadLlava(LLAVA.dir);
+  tune(model, "ln", 6, { includeFinalNorm: true });
+  const tuned = llavaLogits(model);
+  const ours = tmp();
+  saveAdapter(ours, model, { method: "ln", layout: "llava-hf", baseModelNameOrPath: LLAVA.dir });
+  // save_and_load.py in PEFT 0.17.1: to_return = {k.replace(f".{adapter_name}", ""): v ...}
+  const older = (k: string) => k.replace(".ln_tuning_layers.default.", ".ln_tuning_layers.");
+  for (const rename of [older, (k: string) => older(toCurrentNaming(k))]) {
+    const dir = rewritten(ours, rename);
+    const names = keysOf(dir).names;
+    assert.ok(names.every((k) => !k.includes(".default.")));
+    assert.ok(names.some((k) => k.endsWith("multi_modal_projector.ln_tuning_layers.linear_1.weight")));
+    const fresh = loadLlava(LLAVA.dir);
+    loadAdapter(dir, fresh, "llava-hf");
+    same(llavaLogits(fresh), tuned);
+  }
+});
+
+test("reads LORA in the newer transformers naming: same factors and modules_to_save, same logits", () => {
+  const lora = { r: 4, alpha: 8, dropout: 0 };
+  const model = loadLlava(LLAVA.dir);
+  tune(model, "lora", 7, { lora });
+  const tuned = llavaLogits(model);
+  const ours = tmp();
+  saveAdapter(ours, model, { method: "lora", layout: "llava-hf", lora, baseModelNameOrPath: LLAVA.dir });
+  const theirs = rewritten(ours, toCurrentNaming);
+  assert.deepEqual(
+    keysOf(theirs).names,
+    [
+      ...loraKeys("model.language_model."),
+      "base_model.model.lm_head.weight",
+      "base_model.model.model.language_model.embed_tokens.weight",
+      "base_model.model.model.multi_modal_projector.linear_1.bias",
+      "base_model.model.model.multi_modal_projector.linear_1.weight",
+      "base_model.model.model.multi_modal_projector.linear_2.bias",
+      "base_model.model.model.multi_modal_projector.linear_2.weight",
+    ].sort(),
+  );
+  const fresh = loadLlava(LLAVA.dir);
+  loadAdapter(theirs, fresh, "llava-hf");
+  same(llavaLogits(fresh), tuned);
+});
+
+test("plain ln (no final norm) does not claim norm: PEFT's llava default less the one module it did not train", () => {
+  const model = loadLlava(LLAVA.dir);
+  tune(model, "ln", 8);
+  const dir = tmp();
+  saveAdapter(dir, model, { method: "ln", layout: "llava-hf", baseModelNameOrPath: LLAVA.dir });
+  assert.deepEqual(
+    keysOf(dir).names,
+    LLAVA_LN_KEYS.filter((k) => k !== "base_model.model.language_model.model.norm.ln_tuning_layers.weight"),
+  );
+  assert.deepEqual(configOf(dir).target_modules, [
+    "embed_tokens",
+    "input_layernorm",
+    "lm_head",
+    "multi_modal_projector",
+    "post_attention_layernorm",
+  ]);
+});
+
+/** The PEFT module path of a canonical llava-hf name in the older transformers naming, by hand. */
+const hfPath = (c: string) =>
+  c.startsWith("projector.")
+    ? `multi_modal_projector.${c.slice(10)}`
+    : c.startsWith("vision_model.")
+      ? `vision_tower.${c}`
+      : `language_model.${c}`;
+const splitLast = (path: string) => [
+  path.slice(0, path.lastIndexOf(".")),
+  path.slice(path.lastIndexOf(".") + 1),
+];
+
+test("--trainable / --freeze: an LN_TUNING adapter holds exactly the trained parameters", () => {
+  const model = loadLlava(LLAVA.dir);
+  const rng = new Rng(9);
+  const trainable = applyMethod(
+    model,
+    methodSpec("ln"),
+    // Adds one attention projection; removes a block norm and the projector's second Linear.
+    {
+      trainable: /^model\.layers\.1\.self_attn\.q_proj\.weight$/,
+      freeze: /layers\.0\.input_layernorm|^projector\.linear_2\./,
+    },
+    rng,
+  );
+  const dir = tmp();
+  saveAdapter(dir, model, {
+    method: "ln",
+    layout: "llava-hf",
+    trainable: trainable.names,
+    baseModelNameOrPath: LLAVA.dir,
+  });
+  // Each trained parameter is its module's own ("<module>.ln_tuning_layers.<param>"): with linear_2 frozen,
+  // the connector is no longer one unit and linear_1 is copied alone.
+  const expected = trainable.names.map((n) => {
+    const [module, param] = splitLast(hfPath(n));
+    return `base_model.model.${module}.ln_tuning_layers.${param}`;
+  });
+  const names = keysOf(dir).names;
+  assert.deepEqual(names.filter((k) => !k.includes(".base_layer.")).sort(), expected.sort());
+  assert.deepEqual(expected.sort(), [
+    "base_model.model.language_model.lm_head.ln_tuning_layers.weight",
+    "base_model.model.language_model.model.embed_tokens.ln_tuning_layers.weight",
+    "base_model.model.language_model.model.layers.0.post_attention_layernorm.ln_tuning_layers.weight",
+    "base_model.model.language_model.model.layers.1.input_layernorm.ln_tuning_layers.weight",
+    "base_model.model.language_model.model.layers.1.post_attention_layernorm.ln_tuning_layers.weight",
+    "base_model.model.language_model.model.layers.1.self_attn.q_proj.ln_tuning_layers.weight",
+    "base_model.model.multi_modal_projector.linear_1.ln_tuning_layers.bias",
+    "base_model.model.multi_modal_projector.linear_1.ln_tuning_layers.weight",
+  ]);
+  // The targets select exactly those modules (a short name would also hit layer 0's input_layernorm).
+  const targets = configOf(dir).target_modules;
+  const modules = new Set(expected.map((k) => k.slice(17, k.indexOf(".ln_tuning_layers."))));
+  for (const [path] of loadLlava(LLAVA.dir).namedModules()) {
+    if (!path) continue;
+    const m = hfPath(path);
+    assert.equal(targetMatches(targets, m), modules.has(m), m);
+  }
+});
+
+test("--trainable / --freeze: a LORA adapter holds exactly the trained branches and modules", () => {
+  const lora = { r: 2, alpha: 4, dropout: 0 };
+  const model = tinyLlama();
+  const trainable = applyMethod(
+    model,
+    methodSpec("lora"),
+    {
+      lora,
+      trainable: /^model\.layers\.1\.input_layernorm\./,
+      freeze: /^model\.layers\.0\.self_attn\.|^lm_head\./,
+    },
+    new Rng(10),
+  );
+  const tuned = llamaLogits(model);
+  const dir = tmp();
+  saveAdapter(dir, model, { method: "lora", layout: "llama", lora, trainable: trainable.names });
+  // LoRA factors keep their canonical name; modules_to_save copies are saved under the base key.
+  assert.deepEqual(keysOf(dir).names, trainable.names.map((n) => `base_model.model.${n}`).sort());
+  assert.ok(
+    !trainable.names.some((n) => n.startsWith("model.layers.0.self_attn.") || n.startsWith("lm_head.")),
+  );
+  const cfg = configOf(dir);
+  assert.deepEqual(cfg.modules_to_save, ["embed_tokens", "model.layers.1.input_layernorm"]);
+  assert.ok(!targetMatches(cfg.target_modules, "model.layers.0.self_attn.q_proj"));
+  assert.ok(targetMatches(cfg.target_modules, "model.layers.0.mlp.up_proj"));
+  assert.ok(targetMatches(cfg.target_modules, "model.layers.1.self_attn.q_proj"));
+  const fresh = tinyLlama();
+  loadAdapter(dir, fresh, "llama");
+  same(llamaLogits(fresh), tuned);
+});
+
+test("a partly trained module or LoRA branch has no PEFT adapter: refused, naming the parameter", () => {
+  const model = loadLlava(LLAVA.dir);
+  const t = applyMethod(model, methodSpec("ln"), { freeze: /^projector\.linear_1\.bias$/ }, new Rng(11));
+  assert.throws(
+    () => planAdapter(model, { method: "ln", layout: "llava-hf", trainable: t.names }),
+    /projector\.linear_1\.bias: frozen, but the rest of multi_modal_projector\.linear_1 was trained/,
+  );
+  const llama = tinyLlama();
+  const lora = { r: 2, alpha: 4, dropout: 0 };
+  const l = applyMethod(
+    llama,
+    methodSpec("lora"),
+    { lora, freeze: /layers\.1\.mlp\.up_proj\.lora_A/ },
+    new Rng(12),
+  );
+  assert.throws(
+    () => saveAdapter(tmp(), llama, { method: "lora", layout: "llama", lora, trainable: l.names }),
+    /model\.layers\.1\.mlp\.up_proj\.lora_B\.weight: trained without the other LoRA factor/,
+  );
+  assert.throws(
+    () => planAdapter(llama, { method: "lora", layout: "llama", lora, trainable: ["model.nope.weight"] }),
+    /model\.nope\.weight: the model has no such parameter/,
+  );
 });
 
 test("switching adapters over one base restores the base bit for bit", () => {
