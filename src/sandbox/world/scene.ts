@@ -47,6 +47,28 @@ export const POSITION_CELL: Record<Position, readonly [number, number]> = {
   bottom: [1, 2],
 };
 
+/** Each shape's usual colour, which objects take more often than any other, and shapes that tend to appear
+ * together: the world's objects have frequencies and co-occurrences, as objects in photographs do, which is
+ * what POPE's popular and adversarial negatives probe (and what a model may hallucinate from). */
+const USUAL_COLOR: Record<Shape, Color> = {
+  square: "blue",
+  circle: "red",
+  triangle: "green",
+  diamond: "purple",
+  star: "yellow",
+  cross: "orange",
+};
+const COMPANION: Record<Shape, Shape> = {
+  square: "circle",
+  circle: "square",
+  triangle: "diamond",
+  diamond: "triangle",
+  star: "cross",
+  cross: "star",
+};
+const P_USUAL_COLOR = 0.35;
+const P_COMPANION = 0.3;
+
 export const MAX_OBJECTS = 4;
 export const MIN_SCENE_SIZE = 48;
 export const MAX_SCENE_SIZE = 512;
@@ -94,23 +116,31 @@ function checkSize(size: number): void {
     );
 }
 
-/** A random scene: 1–MAX_OBJECTS objects in distinct positions, each attribute uniform over its vocabulary. */
+/**
+ * A random scene: 1–MAX_OBJECTS objects (uniform) in distinct positions (uniform), a uniform background and
+ * size class. A shape is, with probability P_COMPANION, the companion of an earlier object's shape, else
+ * uniform; a colour is, with probability P_USUAL_COLOR, the shape's usual colour, else uniform.
+ */
 export function sampleScene(rng: Rng, size: number): Scene {
   checkSize(size);
   const count = 1 + rng.int(MAX_OBJECTS);
   const positions = rng.shuffle([...POSITIONS]).slice(0, count);
   positions.sort((a, b) => POSITIONS.indexOf(a) - POSITIONS.indexOf(b));
   const background = BACKGROUNDS[rng.int(BACKGROUNDS.length)];
-  const objects = positions.map((position): SceneObject => {
-    const shape = SHAPES[rng.int(SHAPES.length)];
-    const color = COLORS[rng.int(COLORS.length)];
+  const objects: SceneObject[] = [];
+  for (const position of positions) {
+    const shape =
+      objects.length > 0 && rng.uniform() < P_COMPANION
+        ? COMPANION[objects[rng.int(objects.length)].shape]
+        : SHAPES[rng.int(SHAPES.length)];
+    const color = rng.uniform() < P_USUAL_COLOR ? USUAL_COLOR[shape] : COLORS[rng.int(COLORS.length)];
     const sz = SIZES[rng.int(SIZES.length)];
     const radius = shapeRadius(sz, size);
     const [col, row] = POSITION_CELL[position];
     const cx = placeInSpan(rng, cellSpan(col, size), radius);
     const cy = placeInSpan(rng, cellSpan(row, size), radius);
-    return { shape, color, size: sz, position, cx, cy, radius };
-  });
+    objects.push({ shape, color, size: sz, position, cx, cy, radius });
+  }
   return { size, background, objects };
 }
 
@@ -146,6 +176,13 @@ export function scenePng(scene: Scene): Promise<Buffer> {
 
 export async function writeScenePng(path: string, scene: Scene): Promise<void> {
   writeFileAtomic(path, await scenePng(scene));
+}
+
+/** The scene as JPEG bytes, for data sets whose formats name .jpg files (COCO's). Quality 95 without chroma
+ * subsampling keeps every pixel within a few levels of renderScene's. */
+export function sceneJpeg(scene: Scene): Promise<Buffer> {
+  const raw = { width: scene.size, height: scene.size, channels: 3 as const };
+  return sharp(renderScene(scene), { raw }).jpeg({ quality: 95, chromaSubsampling: "4:4:4" }).toBuffer();
 }
 
 /**
