@@ -1,6 +1,7 @@
 // The `lntune` command line: one file per sub-command under ./commands, registered here.
 import { Command } from "commander";
 import { registerAnalyze } from "./commands/analyze.ts";
+import { registerConvert } from "./commands/convert.ts";
 import { registerData } from "./commands/data.ts";
 import { registerDemo } from "./commands/demo.ts";
 import { registerEval } from "./commands/eval.ts";
@@ -18,6 +19,7 @@ export async function main(argv: string[]): Promise<void> {
   // Sub-commands register themselves on `program`; keep this list sorted.
   const commands: Array<(p: Command) => void> = [
     registerAnalyze,
+    registerConvert,
     registerData,
     registerDemo,
     registerEval,

@@ -21,6 +21,25 @@ export interface Checkpoint extends TensorSource {
   readonly metadata: Record<string, unknown>;
 }
 
+/** What a directory is searched for, in order, and whether it is an index of shards. */
+const SEARCHED = [
+  [SINGLE_FILE, false],
+  [INDEX_FILE, true],
+  [TORCH_SINGLE_FILE, false],
+  [TORCH_INDEX_FILE, true],
+] as const;
+
+const looseSafetensors = (dir: string) =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith(".safetensors"))
+    .sort()
+    .map((f) => join(dir, f));
+
+/** Whether openCheckpoint would find weights in the directory `dir`. */
+export function hasCheckpoint(dir: string): boolean {
+  return SEARCHED.some(([name]) => existsSync(join(dir, name))) || looseSafetensors(dir).length > 0;
+}
+
 /** Opens `path`: a checkpoint directory or a single weights file (.safetensors, or a torch .bin/.pt/.pth).
  * A directory is searched as transformers does: model.safetensors, its index, pytorch_model.bin, its
  * index, the first found wins (so safetensors are preferred); without any, every *.safetensors file in it
@@ -28,19 +47,11 @@ export interface Checkpoint extends TensorSource {
 export function openCheckpoint(path: string): Checkpoint {
   if (!existsSync(path)) throw new SafetensorsError("not_found", path, null, "no such file or directory");
   if (!statSync(path).isDirectory()) return fromFiles(path, [path]);
-  for (const [name, sharded] of [
-    [SINGLE_FILE, false],
-    [INDEX_FILE, true],
-    [TORCH_SINGLE_FILE, false],
-    [TORCH_INDEX_FILE, true],
-  ] as const) {
+  for (const [name, sharded] of SEARCHED) {
     const file = join(path, name);
     if (existsSync(file)) return sharded ? fromIndex(path, file) : fromFiles(path, [file]);
   }
-  const files = readdirSync(path)
-    .filter((f) => f.endsWith(".safetensors"))
-    .sort()
-    .map((f) => join(path, f));
+  const files = looseSafetensors(path);
   if (files.length === 0) {
     throw new SafetensorsError(
       "not_found",

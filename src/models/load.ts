@@ -10,7 +10,6 @@ import { readJsonObject, resolveConfigFile } from "../io/config/fields.ts";
 import { loadLlamaConfig } from "../io/config/llama_config.ts";
 import { type LlavaLoadOptions, loadLlavaConfig } from "../io/config/llava_config.ts";
 import type { Tensor as StoredTensor } from "../io/dtype.ts";
-import { openSafetensors } from "../io/safetensors.ts";
 import {
   clipVisionWeights,
   type ExpectedWeight,
@@ -19,6 +18,7 @@ import {
 } from "../io/weights/expected.ts";
 import { toCanonical, type WeightLayout } from "../io/weights/layouts.ts";
 import { requireWeights, type WeightPlacement } from "../io/weights/placement.ts";
+import { openWeightsFile } from "../io/weights_file.ts";
 import type { Module } from "../nn/module.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { CLIPVisionModel } from "./clip/vision_model.ts";
@@ -127,20 +127,47 @@ export function loadModel(
   return { kind: "llama", model: loadLlama(dir, report), report };
 }
 
-/** Loads a stage-1 connector file into a LLaVA's projector: canonical names (projector.*, as
- * `lntune pretrain` writes them) or the original layout's model.mm_projector.* (LLaVA's mm_projector). */
+/** The projector parameter (linear_k.weight/bias) a connector file's tensor name stands for: canonical
+ * (projector.*, as `lntune pretrain` writes it), LLaVA's model.mm_projector.* (its stage-1 mm_projector.bin)
+ * or llava-hf's multi_modal_projector.*; null for anything else. */
+function connectorParameter(name: string): string | null {
+  if (name.startsWith("projector.")) return name.slice("projector.".length);
+  for (const layout of ["llava", "llava-hf"] as const) {
+    const m = toCanonical(layout, name);
+    if (m.kind === "weight" && m.name.startsWith("projector.")) return m.name.slice("projector.".length);
+  }
+  return null;
+}
+
+/** Loads a stage-1 connector file (safetensors, or a torch .bin such as LLaVA's mm_projector.bin) into a
+ * LLaVA's projector. Every problem (a foreign tensor, a missing or misshapen layer) is listed in one error. */
 export function loadConnector(model: LlavaForConditionalGeneration, file: string): void {
-  const st = openSafetensors(file);
+  const st = openWeightsFile(file);
   try {
+    const params = model.projector.stateDict();
+    const kind = model.projector.config.type === "linear" ? "linear" : `mlp${model.projector.depth}x_gelu`;
     const tensors = new Map<string, Tensor>();
+    const problems: string[] = [];
+    const seen = new Set<string>();
     for (const name of st.names()) {
-      const m = name.startsWith("projector.")
-        ? { kind: "weight" as const, name }
-        : toCanonical("llava", name);
-      if (m.kind !== "weight" || !m.name.startsWith("projector."))
-        throw new Error(`${file}: tensor "${name}" is not a connector weight`);
-      tensors.set(m.name.slice("projector.".length), toEngineTensor(st.read(name), `${file}: ${name}`));
+      const param = connectorParameter(name);
+      const p = param === null ? undefined : params.get(param);
+      if (param === null || !p) {
+        problems.push(`"${name}" is ${param === null ? "not a connector weight" : "not in this projector"}`);
+        continue;
+      }
+      seen.add(param);
+      const shape = st.info(name).shape;
+      if (shape.join() !== p.shape.join()) {
+        problems.push(`"${name}" has shape [${shape}] but the model's projector.${param} is [${p.shape}]`);
+        continue;
+      }
+      tensors.set(param, toEngineTensor(st.read(name), `${file}: ${name}`));
     }
+    for (const param of params.keys())
+      if (!seen.has(param)) problems.push(`no tensor for projector.${param}`);
+    if (problems.length)
+      throw new Error(`${file}: does not fit the model's ${kind} connector: ${problems.join("; ")}`);
     model.projector.loadStateDict(tensors);
   } finally {
     st.close();

@@ -42,7 +42,7 @@ export interface StageOptions {
   /** The tower directory of an original-layout LLaVA whose mm_vision_tower is not a local path. */
   visionTower?: string;
   projector?: "linear" | "mlp2x_gelu";
-  /** Stage-1 connector (connector.safetensors of a pretrain run) to start stage 2 from. */
+  /** Connector weights to start from: a pretrain run's connector.safetensors, or LLaVA's mm_projector.bin. */
   connector?: string;
   tokenizer?: string;
   data: string;

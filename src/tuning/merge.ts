@@ -2,20 +2,16 @@
 // modules_to_save replace the base tensors (LNTuningLayer.merge swaps modules, no arithmetic); LoRA adds
 // scaling · B·A to W (lora/layer.py get_delta_weight), computed in f32 and stored in W's dtype.
 // The output is one model.safetensors in the input's layout and tensor names, plus the input's other files.
-import { copyFileSync, cpSync, mkdirSync, readdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { f32ToHalf } from "../backend/half.ts";
 import { openCheckpoint, SINGLE_FILE } from "../io/checkpoint.ts";
+import { copyCheckpointExtras } from "../io/checkpoint_extras.ts";
 import { type Tensor as StoredTensor, toFloat32, writeSafetensors } from "../io/safetensors.ts";
 import { detectLayout, toCanonical } from "../io/weights/layouts.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import type { LoraFactors } from "./adapter_switch.ts";
 import { readAdapter } from "./peft_adapter.ts";
-
-/** Weight files are rewritten, never copied; everything else at the top level (config.json, tokenizer and
- * preprocessor files, generation config, chat template) is copied as it is, and so are sub-directories
- * (the original layout's frozen vision tower lives in one, referenced by a relative mm_vision_tower). */
-const WEIGHT_FILE = /\.(safetensors|bin|pt|pth|ckpt)$|\.index\.json$/;
 
 function stored(
   values: Float32Array,
@@ -87,11 +83,8 @@ export function mergeAdapter(modelDir: string, adapterDir: string, outDir: strin
     if (pending.size)
       throw new Error(`${modelDir}: the checkpoint lacks adapted weights ${[...pending].join(", ")}`);
     mkdirSync(outDir, { recursive: true });
-    for (const f of readdirSync(modelDir, { withFileTypes: true })) {
-      const from = join(modelDir, f.name);
-      if (f.isDirectory()) cpSync(from, join(outDir, f.name), { recursive: true });
-      else if (f.isFile() && !WEIGHT_FILE.test(f.name)) copyFileSync(from, join(outDir, f.name));
-    }
+    // Sub-directories go along whole: the original layout's frozen tower lives in one.
+    copyCheckpointExtras(modelDir, outDir);
     const file = join(outDir, SINGLE_FILE);
     writeSafetensors(file, out, { format: "pt" });
     const merged = [...adapter.tensors.keys(), ...[...adapter.lora.keys()].map((p) => `${p}.weight`)].sort();

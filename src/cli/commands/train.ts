@@ -26,6 +26,10 @@ function common(cmd: Command): Command {
         .choices(["linear", "mlp2x_gelu"])
         .default("linear"),
     )
+    .option(
+      "--connector <file>",
+      "connector to start from: a pretrain run's connector.safetensors, or LLaVA's mm_projector.bin",
+    )
     .option("--tokenizer <dir>", "tokenizer directory (default: the model or LLM directory)")
     .requiredOption("--data <file>", "LLaVA-format JSON or JSONL")
     .requiredOption("--images <dir>", "image folder the data's paths are relative to")
@@ -128,7 +132,6 @@ export function registerTrain(program: Command): void {
         .choices(Object.keys(METHODS))
         .default("ln" satisfies MethodName),
     )
-    .option("--connector <file>", "stage-1 connector.safetensors to start from")
     .option("--include-final-norm", "also train model.norm (PEFT's LN-tuning default)")
     .option("--trainable <regex>", "also train parameters whose canonical name matches", regex)
     .option("--freeze <regex>", "freeze parameters whose canonical name matches (applied last)", regex)
