@@ -6,6 +6,7 @@
 
 #include "cpu.h"
 #include "gemm.h"
+#include "interrupt.h"
 #include "kernels.h"
 #include "thread_pool.h"
 
@@ -241,6 +242,16 @@ void AdamW(const Napi::CallbackInfo& info) {
   if (a.ok()) adamw(param, grad, m, v, n, lr, beta1, beta2, eps, wd, step);
 }
 
+Napi::Value InterruptGuard(const Napi::CallbackInfo& info) {
+  if (info[0].IsBoolean()) {
+    if (info[0].ToBoolean().Value())
+      arm_interrupt_guard();
+    else
+      disarm_interrupt_guard();
+  }
+  return Napi::Number::New(info.Env(), interrupts_received());
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   const auto fn = [&](const char* name, auto f) { exports.Set(name, Napi::Function::New(env, f, name)); };
   fn("isa", Isa);
@@ -263,6 +274,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   fn("crossEntropyForward", CrossEntropyForward);
   fn("crossEntropyBackward", CrossEntropyBackward);
   fn("adamw", AdamW);
+  fn("interruptGuard", InterruptGuard);
   return exports;
 }
 

@@ -1,7 +1,7 @@
 // Backend selection. The native addon is used when it loads; otherwise the TypeScript kernels, with a
 // one-line warning. LNTUNE_BACKEND=ts|native forces one (native then fails loudly if it cannot load).
 import type { Kernels } from "./kernels.ts";
-import { loadNativeKernels } from "./native.ts";
+import { loadNativeKernels, nativeInterruptGuard } from "./native.ts";
 import { tsKernels } from "./ts/index.ts";
 
 export type { AttentionShape, F32, GeluKind, Kernels, StorageDtype } from "./kernels.ts";
@@ -49,4 +49,20 @@ export function useBackend(k: Kernels): Kernels {
   const previous = kernels();
   active = k;
   return previous;
+}
+
+/**
+ * While armed, a second SIGINT/SIGTERM ends the process with status 130 even inside a long synchronous step
+ * (JavaScript handlers only run between steps, and after callbacks already queued). Needs the addon, whichever
+ * kernels are active; returns whether the guard is available.
+ */
+export function interruptGuard(armed: boolean): boolean {
+  if (nativeKernels() instanceof Error) return false;
+  nativeInterruptGuard(armed);
+  return true;
+}
+
+/** SIGINT/SIGTERM signals the armed guard has counted (0 without the addon). */
+export function interruptsReceived(): number {
+  return nativeKernels() instanceof Error ? 0 : nativeInterruptGuard();
 }

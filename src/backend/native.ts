@@ -10,6 +10,7 @@ type Half = Uint16Array;
 /** The raw addon exports (positional arguments, see native/addon.cc). */
 interface Addon {
   isa(): string;
+  interruptGuard(armed?: boolean): number;
   threads(): number;
   setThreads(n: number): void;
   sgemm(
@@ -103,6 +104,12 @@ function loadAddon(): Addon {
     const reason = err instanceof Error ? err.message.split("\n")[0] : String(err);
     throw new Error(`cannot load ${ADDON_PATH} (run \`npx node-gyp rebuild\`): ${reason}`);
   }
+}
+
+/** Arms or disarms (or, without an argument, only reads) the addon's signal guard; returns the signals it
+ * counted since it was armed. While armed, a second SIGINT/SIGTERM exits with 130 at once. */
+export function nativeInterruptGuard(armed?: boolean): number {
+  return loadAddon().interruptGuard(armed);
 }
 
 /** The native ISA the addon picked ("avx512", "avx2" or "scalar"). */
