@@ -12,10 +12,10 @@ import {
   POSITIONS,
   renderScene,
   type Scene,
+  SHAPES,
   sampleScene,
   sceneAttributes,
   sceneJpeg,
-  SHAPES,
   writeScenePng,
 } from "../../../src/sandbox/world/scene.ts";
 import { insideShape } from "../../../src/sandbox/world/shapes.ts";
