@@ -1,11 +1,12 @@
-// Reads LLaVA data files: a JSON list, or JSONL (one sample per line) read as a stream so large files never sit
+// Reads LLaVA data files: a JSON list or JSONL (one sample per line), both streamed so large files never sit
 // in memory whole. Parse errors name the file, line and column; text that is not UTF-8 is refused.
-import { parseJson, readTextFile, readTextLines } from "../io/text.ts";
+import { streamJsonArray } from "../io/json_array_stream.ts";
+import { parseJson, readTextLines } from "../io/text.ts";
 
 export interface RawRecord {
   /** 0-based position in the file. */
   index: number;
-  /** 1-based line for JSONL records. */
+  /** 1-based line where the record starts. */
   line?: number;
   value: unknown;
 }
@@ -18,10 +19,8 @@ export async function* readJsonl(path: string): AsyncGenerator<RawRecord> {
   }
 }
 
-export async function* readJsonList(path: string): AsyncGenerator<RawRecord> {
-  const data = parseJson(readTextFile(path), path);
-  if (!Array.isArray(data)) throw new Error(`${path}: expected a JSON list of samples`);
-  for (let index = 0; index < data.length; index++) yield { index, value: data[index] };
+export function readJsonList(path: string): AsyncGenerator<RawRecord> {
+  return streamJsonArray(path, "a JSON list of samples");
 }
 
 /** JSONL for `.jsonl` files, a JSON list otherwise. */
