@@ -72,8 +72,9 @@ export function unpickle(bytes: Uint8Array, hooks: PickleHooks, fail: (detail: s
     return s;
   };
   const text = (n: number) => {
+    const raw = take(n);
     try {
-      return utf8.decode(take(n));
+      return utf8.decode(raw);
     } catch {
       throw error("a string is not valid UTF-8");
     }

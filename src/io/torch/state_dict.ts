@@ -129,7 +129,12 @@ export function readStateDict(pickle: Uint8Array, file: string): Map<string, Ten
 
   const root = unpickle(pickle, { findGlobal, persistentLoad }, bad);
   if (!(root instanceof PickleDict))
-    throw new TorchFileError("not_state_dict", file, null, `holds ${describe(root)}, not a dict of tensors`);
+    throw new TorchFileError(
+      "not_state_dict",
+      file,
+      null,
+      `holds ${root instanceof TensorRef ? "a single tensor" : describe(root)}, not a dict of tensors`,
+    );
   const tensors = new Map<string, TensorRef>();
   for (const [name, value] of root.items) {
     if (typeof name !== "string")

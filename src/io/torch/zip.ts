@@ -21,6 +21,7 @@ const MAX_DIRECTORY_BYTES = 1 << 30;
 
 export interface ZipEntry {
   name: string;
+  crc: number;
   method: number;
   flags: number;
   compressedSize: number;
@@ -30,9 +31,10 @@ export interface ZipEntry {
 
 export interface ZipArchive {
   entries: Map<string, ZipEntry>;
-  /** The entry's whole (uncompressed) content, in new memory. */
+  /** The entry's whole (uncompressed) content, in new memory, checked against its CRC-32. */
   read(entry: ZipEntry): Uint8Array;
-  /** Bytes [start, start + target.length) of the entry's content, read straight into `target`. */
+  /** Bytes [start, start + target.length) of the entry's content, read straight into `target` (not
+   * checked: the CRC covers a whole entry, and tensor data would have to be read twice). */
   readInto(entry: ZipEntry, start: number, target: Uint8Array): void;
 }
 
@@ -66,6 +68,7 @@ export function readZip(file: string, fd: number, size: number): ZipArchive {
     const name = new TextDecoder().decode(new Uint8Array(dir.buffer, p + 46, nameLength));
     const entry: ZipEntry = {
       name,
+      crc: dir.getUint32(p + 16, true),
       flags: dir.getUint16(p + 8, true),
       method: dir.getUint16(p + 10, true),
       compressedSize: dir.getUint32(p + 20, true),
@@ -128,6 +131,8 @@ export function readZip(file: string, fd: number, size: number): ZipArchive {
       if (e.size > MAX_DIRECTORY_BYTES) throw fail(`entry "${e.name}" of ${e.size} bytes is too large`);
       const out = new Uint8Array(e.size);
       readInto(e, 0, out);
+      if (crc32(out) !== e.crc)
+        throw fail(`entry "${e.name}" does not match its CRC-32: the file is corrupt`);
       return out;
     },
     readInto,
@@ -215,4 +220,17 @@ function readZip64Extra(e: ZipEntry, extra: DataView, fail: (detail: string) => 
     p += 4 + length;
   }
   throw fail(`entry "${e.name}" has 4 GB markers but no ZIP64 extra field`);
+}
+
+const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c;
+});
+
+/** The zip format's CRC-32 (IEEE 802.3, reflected). */
+function crc32(bytes: Uint8Array): number {
+  let c = 0xffffffff;
+  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
 }
