@@ -141,9 +141,13 @@ export function parseJson(text: string, where: string, firstLine = 1): unknown {
   }
 }
 
+/** A line longer than this is refused rather than buffered (a bound on memory, not on the file). */
+export const MAX_LINE_BYTES = 64 * 2 ** 20;
+
 /** Lines of a text file (1-based numbers), streamed, each decoded strictly as UTF-8; a final "\r" is dropped. */
 export async function* readTextLines(path: string): AsyncGenerator<{ line: number; text: string }> {
   let pending: Buffer[] = [];
+  let pendingBytes = 0;
   let line = 0;
   const emit = (bytes: Buffer) => {
     line++;
@@ -156,9 +160,15 @@ export async function* readTextLines(path: string): AsyncGenerator<{ line: numbe
       pending.push(chunk.subarray(start, nl));
       yield emit(Buffer.concat(pending));
       pending = [];
+      pendingBytes = 0;
       start = nl + 1;
     }
-    if (start < chunk.length) pending.push(chunk.subarray(start));
+    if (start < chunk.length) {
+      pending.push(chunk.subarray(start));
+      pendingBytes += chunk.length - start;
+      if (pendingBytes > MAX_LINE_BYTES)
+        throw new Error(`${path}:${line + 1}: a line longer than ${MAX_LINE_BYTES} bytes`);
+    }
   }
   if (pending.length > 0) yield emit(Buffer.concat(pending));
 }
