@@ -10,6 +10,10 @@ export interface AdamWOptions {
   weightDecay?: number;
 }
 
+/** torch.optim.AdamW's defaults. */
+export const DEFAULT_BETAS: [number, number] = [0.9, 0.999];
+export const DEFAULT_EPS = 1e-8;
+
 /** HF Trainer's rule: decay everything except LayerNorm/RMSNorm weights and biases. */
 export function decays(name: string): boolean {
   return !/norm\d*\.weight$/.test(name) && !name.endsWith(".bias");
@@ -30,8 +34,8 @@ export class AdamW {
     opts: AdamWOptions,
   ) {
     this.lr = opts.lr;
-    [this.beta1, this.beta2] = opts.betas ?? [0.9, 0.999];
-    this.eps = opts.eps ?? 1e-8;
+    [this.beta1, this.beta2] = opts.betas ?? DEFAULT_BETAS;
+    this.eps = opts.eps ?? DEFAULT_EPS;
     this.weightDecay = opts.weightDecay ?? 0;
     for (const [name, p] of params) {
       if (p.dtype !== "f32") throw new Error(`${name}: trainable parameters must be f32`);

@@ -1,12 +1,15 @@
-// Training checkpoints: trainable weights, AdamW state and the trainer state, written into a temporary
-// directory that is renamed into place, then `latest` (a one-line file) is replaced atomically. A run killed
-// at any moment leaves `latest` pointing at a complete checkpoint.
+// Training checkpoints: trainable weights, AdamW state, the trainer state and the options the run's result
+// depends on (options.json, see run_options.ts), written into a temporary directory that is renamed into
+// place, then `latest` (a one-line file) is replaced atomically. A run killed at any moment leaves `latest`
+// pointing at a complete checkpoint.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../io/atomic_write.ts";
+import { readJsonObject } from "../io/config/fields.ts";
 import { openSafetensors, writeSafetensors } from "../io/safetensors.ts";
 import type { Parameter } from "../nn/module.ts";
 import type { AdamW } from "./adamw.ts";
+import type { RunOptions } from "./run_options.ts";
 
 export interface TrainerState {
   /** Completed optimizer updates. */
@@ -19,12 +22,14 @@ export interface TrainerState {
 }
 
 const CHECKPOINTS = "checkpoints";
+const OPTIONS = "options.json";
 
 export function saveCheckpoint(
   outputDir: string,
   params: ReadonlyArray<readonly [string, Parameter]>,
   opt: AdamW,
   state: TrainerState,
+  options: RunOptions,
   keep = 2,
 ): string {
   const root = join(outputDir, CHECKPOINTS);
@@ -49,6 +54,7 @@ export function saveCheckpoint(
   }
   writeSafetensors(join(tmp, "optimizer.safetensors"), moments, { step: String(opt.step) });
   writeFileAtomic(join(tmp, "state.json"), `${JSON.stringify(state, null, 2)}\n`);
+  writeFileAtomic(join(tmp, OPTIONS), `${JSON.stringify(options, null, 2)}\n`);
   const final = join(root, name);
   rmSync(final, { recursive: true, force: true });
   renameSync(tmp, final);
@@ -92,4 +98,11 @@ export function loadCheckpoint(
     moments.close();
   }
   return JSON.parse(readFileSync(join(dir, "state.json"), "utf8")) as TrainerState;
+}
+
+/** The options recorded with a checkpoint; null for one written before lntune recorded them. */
+export function readCheckpointOptions(dir: string): RunOptions | null {
+  const file = join(dir, OPTIONS);
+  if (!existsSync(file)) return null;
+  return readJsonObject(file) as RunOptions;
 }

@@ -29,8 +29,11 @@ import {
 import { FINETUNE_LR, PRETRAIN_LR } from "../tuning/learning_rates.ts";
 import { type MethodName, methodSpec } from "../tuning/methods.ts";
 import { planAdapter, type SaveAdapterOptions, saveAdapter } from "../tuning/peft_adapter.ts";
+import { latestCheckpoint } from "./checkpoint.ts";
 import { peakRssBytes, staticMemory } from "./memory.ts";
-import { type TrainerOptions, type TrainSummary, train } from "./trainer.ts";
+import { refuseChangedRun } from "./run_options.ts";
+import { stageRunOptions } from "./stage_options.ts";
+import { type TrainerOptions, type TrainSummary, train, trainerRunOptions } from "./trainer.ts";
 
 export interface StageOptions {
   stage: "pretrain" | "finetune";
@@ -114,6 +117,37 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
   // Cheap checks first: a wrong path should not cost a model load.
   if (!existsSync(o.data)) throw new Error(`data file not found: ${o.data}`);
   if (!existsSync(o.images)) throw new Error(`image folder not found: ${o.images}`);
+  const methodName: MethodName = o.stage === "pretrain" ? "connector" : (o.method ?? "ln");
+  const spec = methodSpec(methodName);
+  const lrDefault = o.stage === "pretrain" ? PRETRAIN_LR : FINETUNE_LR[methodName];
+  const lr = o.lr ?? lrDefault.lr;
+  const templateName = o.template ?? (o.stage === "pretrain" ? "plain" : "vicuna_v1");
+  const batchSize = o.batchSize ?? 4;
+  const trainerOptions: TrainerOptions = {
+    outputDir: o.output,
+    lr,
+    epochs: o.epochs,
+    maxSteps: o.maxSteps,
+    gradAccum: o.gradAccum,
+    warmupRatio: o.warmupRatio,
+    weightDecay: o.weightDecay,
+    maxGradNorm: o.maxGradNorm,
+    betas: o.betas,
+    eps: o.eps,
+    seed,
+    saveEvery: o.saveEvery,
+    resume: o.resume,
+    progress: o.progress,
+    stopAfter: o.stopAfter,
+    runOptions: stageRunOptions(o, { method: methodName, template: templateName, batchSize }),
+  };
+  // --resume continues only the run that wrote the checkpoint: a changed option is refused before anything
+  // in the run directory is written (the trainer checks the step count, known once the data is read).
+  const resumeFrom = o.resume ? latestCheckpoint(o.output) : null;
+  if (resumeFrom) {
+    const now = { ...trainerRunOptions(trainerOptions), ...trainerOptions.runOptions };
+    refuseChangedRun(resumeFrom, now, Object.keys(now));
+  }
   mkdirSync(o.output, { recursive: true });
   const model = buildModel(o);
   if (o.connector) loadConnector(model, o.connector);
@@ -121,7 +155,7 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
   if (o.maxLength !== undefined) model.llava.tokenizerModelMaxLength = o.maxLength;
   const tokenizerDir = o.tokenizer ?? o.model ?? o.llm!;
   const tokenizer = loadTokenizer(tokenizerDir);
-  const template = getTemplate(o.template ?? (o.stage === "pretrain" ? "plain" : "vicuna_v1"), tokenizer);
+  const template = getTemplate(templateName, tokenizer);
   const visionCfg = model.vision_model.config;
   const processorDir = [o.vision, o.visionTower, o.model].find(
     (d) => d && existsSync(join(d, "preprocessor_config.json")),
@@ -139,8 +173,6 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
     );
     copyTokenizerFiles(tokenizerDir, base);
   }
-  const methodName: MethodName = o.stage === "pretrain" ? "connector" : (o.method ?? "ln");
-  const spec = methodSpec(methodName);
   const trainable = applyMethod(model, spec, o.tuning ?? {}, new Rng(seed));
   // The adapter holds exactly the trained set (--trainable / --freeze included); one it cannot hold is
   // refused now rather than after training.
@@ -155,8 +187,6 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
   if (o.stage === "finetune") planAdapter(model, adapter);
   model.model.recompute = o.recompute ?? false;
   model.train();
-  const lrDefault = o.stage === "pretrain" ? PRETRAIN_LR : FINETUNE_LR[methodName];
-  const lr = o.lr ?? lrDefault.lr;
   log(describeTrainable(trainable, lr, o.lr ? "given" : lrDefault.source));
 
   const data = await LlavaDataset.open({
@@ -166,7 +196,7 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
     template,
     processor,
     aspectRatio: o.aspectRatio ?? model.llava.imageAspectRatio,
-    batchSize: o.batchSize ?? 4,
+    batchSize,
     seed,
     maxLength: o.maxLength,
     groupByLength: o.groupByLength,
@@ -227,24 +257,7 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
       const out = forwardLoss(b);
       return { loss: out.loss!, tokens: b.attentionMask.reduce((n, m) => n + m, 0) };
     },
-    {
-      outputDir: o.output,
-      lr,
-      epochs: o.epochs,
-      maxSteps: o.maxSteps,
-      gradAccum: o.gradAccum,
-      warmupRatio: o.warmupRatio,
-      weightDecay: o.weightDecay,
-      maxGradNorm: o.maxGradNorm,
-      betas: o.betas,
-      eps: o.eps,
-      seed,
-      saveEvery: o.saveEvery,
-      resume: o.resume,
-      progress: o.progress,
-      stopAfter: o.stopAfter,
-      probe,
-    },
+    { ...trainerOptions, probe },
   );
   const final = {
     ...run,

@@ -4,15 +4,17 @@
 // resumed run replays the same stream as an uninterrupted one.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { interruptGuard, interruptsReceived } from "../backend/index.ts";
 import { createProgress } from "../io/progress.ts";
 import type { Module, Parameter } from "../nn/module.ts";
 import { backward } from "../tensor/autograd.ts";
 import type { Tensor } from "../tensor/tensor.ts";
-import { AdamW } from "./adamw.ts";
+import { AdamW, DEFAULT_BETAS, DEFAULT_EPS } from "./adamw.ts";
 import { latestCheckpoint, loadCheckpoint, saveCheckpoint, type TrainerState } from "./checkpoint.ts";
 import { clipGradNorm, globalGradNorm, nonFiniteGrads } from "./grad_norm.ts";
 import { arrayBufferBytes } from "./memory.ts";
 import { StepLog, type StepMetrics } from "./metrics_log.ts";
+import { type RunOptions, refuseChangedRun } from "./run_options.ts";
 import { cosineWithWarmup, warmupSteps } from "./schedule.ts";
 
 /** Deterministic micro-batches: batch(epoch, index) always returns the same data. */
@@ -39,6 +41,10 @@ export interface TrainerOptions {
   progress?: "auto" | "quiet";
   /** Stop after this many updates in this process (tests use it to simulate an interruption). */
   stopAfter?: number;
+  /** The caller's options that change the result (data, model, method, …), recorded with every
+   * checkpoint next to the trainer's own (trainerRunOptions); --resume refuses a checkpoint whose options
+   * differ from these. */
+  runOptions?: RunOptions;
   /** A measurement taken before training and every `every` updates, appended to `file` in the output
    * directory (the gradient-variance analysis uses it). It must not change the run. */
   probe?: { every: number; file: string; run: () => Record<string, number> };
@@ -63,38 +69,67 @@ export interface TrainSummary {
   peakActivationBytes: number;
 }
 
+/** The trainer's defaults. */
+function withDefaults(opts: TrainerOptions) {
+  return {
+    epochs: opts.epochs ?? 1,
+    gradAccum: opts.gradAccum ?? 1,
+    warmupRatio: opts.warmupRatio ?? 0.03,
+    weightDecay: opts.weightDecay ?? 0,
+    maxGradNorm: opts.maxGradNorm ?? 1.0,
+    seed: opts.seed ?? 42,
+  };
+}
+
+/** The trainer's options that change its result, defaults filled in (the step count, known once the data
+ * is, is added by train). Saving cadence, progress display and the stop point are not among them. */
+export function trainerRunOptions(opts: TrainerOptions): RunOptions {
+  const d = withDefaults(opts);
+  return {
+    lr: opts.lr,
+    epochs: opts.maxSteps === undefined ? d.epochs : null,
+    maxSteps: opts.maxSteps ?? null,
+    gradAccum: d.gradAccum,
+    warmupRatio: d.warmupRatio,
+    weightDecay: d.weightDecay,
+    maxGradNorm: d.maxGradNorm,
+    betas: opts.betas ?? DEFAULT_BETAS,
+    eps: opts.eps ?? DEFAULT_EPS,
+    seed: d.seed,
+  };
+}
+
 export async function train<B>(
   model: Module,
   source: BatchSource<B>,
   step: (batch: B, microIndex: number) => StepResult,
   opts: TrainerOptions,
 ): Promise<TrainSummary> {
-  const accum = opts.gradAccum ?? 1;
-  const seed = opts.seed ?? 42;
+  const d = withDefaults(opts);
+  const accum = d.gradAccum;
+  const seed = d.seed;
   const params: Array<readonly [string, Parameter]> = model
     .namedParameters()
     .filter(([, p]) => p.requiresGrad);
   if (params.length === 0) throw new Error("nothing to train: no parameter requires a gradient");
-  const totalSteps = opts.maxSteps ?? Math.ceil(((opts.epochs ?? 1) * source.batchesPerEpoch) / accum);
+  const totalSteps = opts.maxSteps ?? Math.ceil((d.epochs * source.batchesPerEpoch) / accum);
   if (!(totalSteps > 0)) throw new Error(`no training steps (data has ${source.batchesPerEpoch} batches)`);
-  const warmup = warmupSteps(totalSteps, opts.warmupRatio ?? 0.03);
+  const warmup = warmupSteps(totalSteps, d.warmupRatio);
   const opt = new AdamW(params, {
     lr: opts.lr,
     betas: opts.betas,
     eps: opts.eps,
-    weightDecay: opts.weightDecay ?? 0,
+    weightDecay: d.weightDecay,
   });
+  const options: RunOptions = { ...trainerRunOptions(opts), totalSteps, ...opts.runOptions };
   mkdirSync(opts.outputDir, { recursive: true });
   const log = new StepLog(join(opts.outputDir, "metrics.jsonl"));
   const probeLog = opts.probe ? new StepLog<{ step: number }>(join(opts.outputDir, opts.probe.file)) : null;
   let state: TrainerState = { step: 0, epoch: 0, index: 0, totalSteps, seed };
   const resumeFrom = opts.resume ? latestCheckpoint(opts.outputDir) : null;
   if (resumeFrom) {
+    refuseChangedRun(resumeFrom, options);
     state = loadCheckpoint(resumeFrom, params, opt);
-    if (state.totalSteps !== totalSteps || state.seed !== seed)
-      throw new Error(
-        `${resumeFrom}: saved for ${state.totalSteps} steps / seed ${state.seed}, not ${totalSteps} / ${seed}`,
-      );
   }
   log.truncateAfter(state.step);
   probeLog?.truncateAfter(state.step);
@@ -112,6 +147,8 @@ export async function train<B>(
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  // After process.on, so that the guard passes the first signal on to Node's handler.
+  interruptGuard(true);
   let peakActivationBytes = 0;
   let lastLoss = Number.NaN;
   const startStep = state.step;
@@ -151,7 +188,7 @@ export async function train<B>(
           `non-finite gradient at step ${state.step + 1} in ${bad.slice(0, 5).join(", ")}${bad.length > 5 ? ", …" : ""}; weights left unchanged`,
         );
       }
-      clipGradNorm(params, opts.maxGradNorm ?? 1.0, gradNorm);
+      clipGradNorm(params, d.maxGradNorm, gradNorm);
       const lr = opts.lr * cosineWithWarmup(state.step, totalSteps, warmup);
       opt.update(lr);
       opt.zeroGrad();
@@ -176,10 +213,12 @@ export async function train<B>(
         "tok/s": m.tokensPerSecond.toFixed(0),
       });
       const saveEvery = opts.saveEvery ?? 0;
-      // Let pending signals be delivered (awaiting an already prefetched batch does not yield to them).
-      await new Promise((resolve) => setImmediate(resolve));
+      // Node delivers signals only once earlier callbacks have run, so ask the guard, which counts them as they
+      // arrive; without the addon, give the event loop a moment to deliver them.
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      if (interruptsReceived() > 0) interrupted = true;
       if ((saveEvery > 0 && state.step % saveEvery === 0) || state.step === totalSteps || interrupted)
-        saveCheckpoint(opts.outputDir, params, opt, state);
+        saveCheckpoint(opts.outputDir, params, opt, state, options);
       if (interrupted && state.step < totalSteps)
         throw new InterruptedError(
           `interrupted after step ${state.step} of ${totalSteps}; checkpoint saved in ${opts.outputDir} (continue with --resume)`,
@@ -187,6 +226,7 @@ export async function train<B>(
       if (opts.stopAfter !== undefined && state.step - startStep >= opts.stopAfter) break;
     }
   } finally {
+    interruptGuard(false);
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     progress.stop();

@@ -95,3 +95,36 @@ test("a NaN loss stops the run naming the step; a NaN gradient names the paramet
   );
   assert.deepEqual(model.model.norm.weight.values, before);
 });
+
+test("resume refuses a checkpoint written with other trainer options, naming each; the same options resume", async () => {
+  const { model, rows } = setup();
+  const source = { batchesPerEpoch: 4, batch: (_e: number, i: number) => rows[i] };
+  const step = (r: Int32Array) => {
+    const o = model.forward({ inputIds: r, batch: 1, seqLen: 6, labels: r });
+    return { loss: o.loss!, tokens: 6 };
+  };
+  const dir = out();
+  const opts = {
+    outputDir: dir,
+    lr: 1e-2,
+    maxSteps: 2,
+    stopAfter: 1,
+    saveEvery: 1,
+    progress: "quiet" as const,
+  };
+  await train(model, source, step, { ...opts, runOptions: { data: "a" } });
+  await assert.rejects(
+    train(model, source, step, { ...opts, resume: true, lr: 2e-2, maxSteps: 3, runOptions: { data: "b" } }),
+    (e: Error) =>
+      ["lr: 0.01 → 0.02", "maxSteps: 2 → 3", "totalSteps: 2 → 3", 'data: "a" → "b"'].every((l) =>
+        e.message.includes(`\n  ${l}`),
+      ),
+  );
+  const done = await train(model, source, step, {
+    ...opts,
+    resume: true,
+    stopAfter: undefined,
+    runOptions: { data: "a" },
+  });
+  assert.equal(done.steps, 2);
+});
