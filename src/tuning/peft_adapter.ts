@@ -184,6 +184,7 @@ export function planAdapter(model: Module, opts: SaveAdapterOptions): AdapterPla
   const problems = [...trained]
     .filter((n) => !known.has(n))
     .map((n) => `${n}: the model has no such parameter`);
+  if (trained.size === 0) problems.push("no parameter was trained");
   const params = all.filter((n) => groupOf(n) !== "lora");
   const modules = modulePaths(params.map(disk));
   const connector = params.filter((n) => groupOf(n) === "connector");
@@ -224,34 +225,33 @@ export function planAdapter(model: Module, opts: SaveAdapterOptions): AdapterPla
       `no ${spec.name} adapter holds exactly the trained parameters:\n  ${problems.join("\n  ")}`,
     );
 
-  const config: AdapterConfig = {
-    baseModelNameOrPath: opts.baseModelNameOrPath ?? null,
-    taskType: "CAUSAL_LM",
-    peftType: "LN_TUNING",
-    targetModules: describeTargets(units, modules, opts.layout),
-    modulesToSave: null,
-  };
+  const base = { baseModelNameOrPath: opts.baseModelNameOrPath ?? null, taskType: "CAUSAL_LM" };
   const saved = new Map<string, string>();
   const baseLayers = new Map<string, string>();
   if (spec.lora && lora) {
-    config.peftType = "LORA";
-    config.targetModules = describeTargets(new Set(branches.keys()), modules, opts.layout);
-    config.modulesToSave = units.size ? describeSaved(units, modules) : null;
-    config.lora = { r: lora.r, alpha: lora.alpha, dropout: lora.dropout, useRslora: lora.useRslora ?? false };
     for (const [target, path] of branches)
       for (const factor of ["lora_A", "lora_B"])
         saved.set(savedKey(`${target}.${factor}.${ADAPTER_NAME}.weight`), `${path}.${factor}.weight`);
     for (const n of params) if (trained.has(n)) saved.set(savedKey(disk(n)), n);
-  } else {
-    for (const n of params) {
-      if (!trained.has(n)) continue;
-      const u = unit(n);
-      saved.set(savedKey(`${u}.ln_tuning_layers.${ADAPTER_NAME}.${disk(n).slice(u.length + 1)}`), n);
-    }
-    if ((opts.embeddingBaseLayers ?? true) && embeddingTargeted(config.targetModules!, modules))
-      for (const c of ["model.embed_tokens.weight", "lm_head.weight"])
-        if (trained.has(c)) baseLayers.set(`${unit(c)}.base_layer.weight`, c);
+    const config: AdapterConfig = {
+      ...base,
+      peftType: "LORA",
+      targetModules: describeTargets(new Set(branches.keys()), modules, opts.layout),
+      modulesToSave: units.size ? describeSaved(units, modules) : null,
+      lora: { r: lora.r, alpha: lora.alpha, dropout: lora.dropout, useRslora: lora.useRslora ?? false },
+    };
+    return { config, trained: saved, baseLayers };
   }
+  for (const n of params) {
+    if (!trained.has(n)) continue;
+    const u = unit(n);
+    saved.set(savedKey(`${u}.ln_tuning_layers.${ADAPTER_NAME}.${disk(n).slice(u.length + 1)}`), n);
+  }
+  const targetModules = describeTargets(units, modules, opts.layout);
+  if ((opts.embeddingBaseLayers ?? true) && embeddingTargeted(targetModules, modules))
+    for (const c of ["model.embed_tokens.weight", "lm_head.weight"])
+      if (trained.has(c)) baseLayers.set(`${unit(c)}.base_layer.weight`, c);
+  const config: AdapterConfig = { ...base, peftType: "LN_TUNING", targetModules, modulesToSave: null };
   return { config, trained: saved, baseLayers };
 }
 
