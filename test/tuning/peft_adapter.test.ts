@@ -606,6 +606,9 @@ test("adapter_config.json: PEFT's matching rule, defaults and clear errors", () 
     [{ peft_type: "IA3" }, /f: peft_type "IA3" is not supported/],
     [{ peft_type: "LORA", r: 0 }, /f: "r" must be a positive integer/],
     [{ peft_type: "LORA", use_dora: true }, /f: "use_dora" must be its default/],
+    [{ peft_type: "LORA", use_qalora: true }, /f: "use_qalora" must be its default/],
+    [{ peft_type: "LORA", alora_invocation_tokens: [5] }, /f: "alora_invocation_tokens" must be its default/],
+    [{ peft_type: "LORA", target_parameters: ["w"] }, /f: "target_parameters" must be its default/],
     [{ peft_type: "LN_TUNING", target_modules: 3 }, /f: "target_modules" must be a list of strings/],
     [[], /f: not a JSON object/],
   ];
