@@ -191,7 +191,8 @@ def main(out, models):
     save("mm_projector.bin", llava_projector("mlp2x_gelu", 32, 32, torch.bfloat16))
     save("mm_projector_linear.bin", llava_projector("linear", 32, 32, torch.float16))
     save("mm_projector_wide.bin", llava_projector("mlp2x_gelu", 48, 32, torch.float32))
-    save("rounding.pt", rounding_dict())
+    rounding = rounding_dict()
+    save("rounding.pt", rounding)
     torch.save(dtypes_dict(), os.path.join(out, "legacy.bin"), _use_new_zipfile_serialization=False)
 
     # A sharded checkpoint as transformers writes it: shards plus pytorch_model.bin.index.json.
@@ -221,7 +222,7 @@ def main(out, models):
     torch.jit.save(torch.jit.script(nn.Linear(2, 2)), os.path.join(out, "torchscript.pt"))
 
     casts = OrderedDict()
-    for name, t in rounding_dict().items():
+    for name, t in rounding.items():
         casts[name] = {d: hex_bytes(t.to(dt)) for d, dt in
                        (("F32", torch.float32), ("F16", torch.float16), ("BF16", torch.bfloat16))}
     with open(os.path.join(out, "casts.json"), "w") as f:
