@@ -29,15 +29,10 @@ const SEARCHED = [
   [TORCH_INDEX_FILE, true],
 ] as const;
 
-const looseSafetensors = (dir: string) =>
-  readdirSync(dir)
-    .filter((f) => f.endsWith(".safetensors"))
-    .sort()
-    .map((f) => join(dir, f));
-
-/** Whether openCheckpoint would find weights in the directory `dir`. */
+/** Whether the directory `dir` holds weights under a name transformers looks for (loose *.safetensors
+ * files, e.g. an adapter's, do not count). */
 export function hasCheckpoint(dir: string): boolean {
-  return SEARCHED.some(([name]) => existsSync(join(dir, name))) || looseSafetensors(dir).length > 0;
+  return SEARCHED.some(([name]) => existsSync(join(dir, name)));
 }
 
 /** Opens `path`: a checkpoint directory or a single weights file (.safetensors, or a torch .bin/.pt/.pth).
@@ -51,7 +46,10 @@ export function openCheckpoint(path: string): Checkpoint {
     const file = join(path, name);
     if (existsSync(file)) return sharded ? fromIndex(path, file) : fromFiles(path, [file]);
   }
-  const files = looseSafetensors(path);
+  const files = readdirSync(path)
+    .filter((f) => f.endsWith(".safetensors"))
+    .sort()
+    .map((f) => join(path, f));
   if (files.length === 0) {
     throw new SafetensorsError(
       "not_found",

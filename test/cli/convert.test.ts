@@ -3,13 +3,21 @@
 // exactly what torch's .to(torch.float16 / bfloat16 / float32) gives (casts.json, from the same script).
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import type { FloatDtype } from "../../src/io/cast_dtype.ts";
 import { openCheckpoint } from "../../src/io/checkpoint.ts";
 import { convertCheckpoint } from "../../src/io/convert_checkpoint.ts";
-import { openSafetensors } from "../../src/io/safetensors.ts";
+import { openSafetensors, writeSafetensors } from "../../src/io/safetensors.ts";
 import { scratchDir } from "../io/helpers.ts";
 import { EXPECTED, hexOf, TORCH_FIXTURES } from "../io/torch_helpers.ts";
 import { FIXTURES } from "../models/fixture.ts";
@@ -113,6 +121,21 @@ test("a directory converts to a directory: weights as model.safetensors equal to
     [],
     "no temporary directory left",
   );
+});
+
+test("beside the weights, small files are copied and a folder without a checkpoint (an adapter) goes as it is", () => {
+  const input = join(dir, "with_adapter");
+  mkdirSync(join(input, "adapter"), { recursive: true });
+  copyFileSync(join(TORCH_FIXTURES, "mm_projector.bin"), join(input, "pytorch_model.bin"));
+  writeFileSync(join(input, "tokenizer_config.json"), "{}");
+  writeSafetensors(join(input, "adapter", "adapter_model.safetensors"), {
+    w: { dtype: "F32", shape: [1], data: new Float32Array([1]) },
+  });
+  const out = join(dir, "with_adapter_out");
+  const r = convertCheckpoint(input, out);
+  assert.deepEqual(r.files, ["model.safetensors"]);
+  assert.deepEqual(readdirSync(out).sort(), ["adapter", "model.safetensors", "tokenizer_config.json"]);
+  assert.deepEqual(readdirSync(join(out, "adapter")), ["adapter_model.safetensors"]);
 });
 
 test("past --max-shard-size a directory's weights are sharded with model.safetensors.index.json", () => {

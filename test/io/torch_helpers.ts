@@ -52,7 +52,8 @@ export const op = {
 
 export const pickle = (...parts: number[][]) => Uint8Array.from(parts.flat());
 
-/** The pickle of _rebuild_tensor_v2(storage, offset, size, stride, False, OrderedDict()). */
+/** The pickle of _rebuild_tensor_v2(storage, offset, size, stride, False, OrderedDict()), the size as
+ * torch.Size(size) when `torchSize`. */
 export function tensorOps(
   storageClass: string,
   key: string,
@@ -60,8 +61,12 @@ export function tensorOps(
   offset: number,
   size: number[],
   stride: number[],
+  torchSize = false,
 ): number[][] {
   const ints = (xs: number[]) => [op.mark, ...xs.map(op.int), op.tuple];
+  const sizeOps = torchSize
+    ? [op.global("torch", "Size"), op.mark, ...ints(size), op.tuple, op.reduce]
+    : ints(size);
   return [
     op.global("torch._utils", "_rebuild_tensor_v2"),
     op.mark,
@@ -74,7 +79,7 @@ export function tensorOps(
     op.tuple,
     op.binpersid,
     op.int(offset),
-    ...ints(size),
+    ...sizeOps,
     ...ints(stride),
     op.newfalse,
     op.global("collections", "OrderedDict"),

@@ -133,3 +133,30 @@ test("pickles may use the protocol-4 forms of strings and globals (SHORT_BINUNIC
   assert.deepEqual([...(f.read("w").data as Float32Array)], [7, 8]);
   f.close();
 });
+
+test("torch 2's _rebuild_parameter_with_state and a torch.Size argument rebuild the tensor they wrap", () => {
+  const tensor = tensorOps("HalfStorage", "0", 2, 0, [2], [1]);
+  const withState = [
+    op.global("torch._utils", "_rebuild_parameter_with_state"),
+    op.mark,
+    ...tensor,
+    [0x88], // NEWTRUE: requires_grad
+    op.global("collections", "OrderedDict"),
+    op.emptyTuple,
+    op.reduce,
+    op.emptyDict,
+    op.tuple,
+    op.reduce,
+  ];
+  const sized = tensorOps("HalfStorage", "0", 2, 1, [1], [1], true);
+  const pkl = stateDictPickle([
+    ["p", withState],
+    ["s", sized],
+  ]);
+  const f = openTorchFile(
+    writeRaw(dir, "with_state.pt", torchArchive(pkl, { "0": Uint8Array.of(0, 0x3c, 0, 0xc0) })),
+  );
+  assert.deepEqual([...(f.read("p").data as Uint16Array)], [0x3c00, 0xc000]);
+  assert.deepEqual([...(f.read("s").data as Uint16Array)], [0xc000]);
+  f.close();
+});

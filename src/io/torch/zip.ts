@@ -16,8 +16,9 @@ const DEFLATED = 8;
 /** End-of-central-directory record without its comment, and the longest comment it may carry. */
 const EOCD_BYTES = 22;
 const MAX_COMMENT = 0xffff;
-/** A central directory or entry read whole larger than this is corrupt or hostile. */
-const MAX_DIRECTORY_BYTES = 1 << 30;
+/** A central directory, pickle or deflated entry (each read whole into memory) larger than this is corrupt
+ * or hostile. */
+const MAX_WHOLE_READ_BYTES = 1 << 30;
 
 export interface ZipEntry {
   name: string;
@@ -49,7 +50,7 @@ export function readZip(file: string, fd: number, size: number): ZipArchive {
     return new DataView(b.buffer);
   };
   const { count, dirOffset, dirSize } = findDirectory(file, fd, size, bytesAt);
-  if (dirSize > MAX_DIRECTORY_BYTES) throw fail(`central directory of ${dirSize} bytes`);
+  if (dirSize > MAX_WHOLE_READ_BYTES) throw fail(`central directory of ${dirSize} bytes`);
   if (dirOffset + dirSize > size)
     throw truncated(
       `central directory [${dirOffset}, ${dirOffset + dirSize}) runs past the end (${size} bytes)`,
@@ -102,7 +103,7 @@ export function readZip(file: string, fd: number, size: number): ZipArchive {
     return offset;
   };
   const inflated = (e: ZipEntry): Uint8Array => {
-    if (e.compressedSize > MAX_DIRECTORY_BYTES || e.size > MAX_DIRECTORY_BYTES)
+    if (e.compressedSize > MAX_WHOLE_READ_BYTES || e.size > MAX_WHOLE_READ_BYTES)
       throw fail(`deflated entry "${e.name}" is too large to inflate in memory; store it uncompressed`);
     const raw = bytesAt(dataOffset(e), e.compressedSize);
     let out: Buffer;
@@ -128,7 +129,7 @@ export function readZip(file: string, fd: number, size: number): ZipArchive {
   return {
     entries,
     read(e) {
-      if (e.size > MAX_DIRECTORY_BYTES) throw fail(`entry "${e.name}" of ${e.size} bytes is too large`);
+      if (e.size > MAX_WHOLE_READ_BYTES) throw fail(`entry "${e.name}" of ${e.size} bytes is too large`);
       const out = new Uint8Array(e.size);
       readInto(e, 0, out);
       if (crc32(out) !== e.crc)
