@@ -1,0 +1,45 @@
+// The sandbox LLM's pretraining text: general English passages, plain descriptions of world scenes, and
+// text-only conversations about world scenes (the scene in words where an image would be) in the vicuna_v1
+// chat format the demo uses, so the LLM knows the world's words and answer formats before it sees an image.
+import { preprocess } from "../../data/preprocess.ts";
+import { type LlavaSample, toMessages, type Turn } from "../../data/sample.ts";
+import { vicunaV1 } from "../../data/templates/vicuna_v1.ts";
+import type { TokenizedSample } from "../../data/tokenized_sample.ts";
+import type { Tokenizer } from "../../io/tokenizer.ts";
+import { Rng } from "../../tensor/rng.ts";
+import { cocoCaptions, detailedDescription, sceneInWords } from "../world/captions.ts";
+import { textSamples } from "../world/llava_data.ts";
+import { sampleScene } from "../world/scene.ts";
+
+/** Plain text (every token is a target) or a conversation (only the assistant's turns are, as LLaVA masks). */
+export type Doc = { kind: "text"; text: string } | { kind: "chat"; turns: Turn[] };
+
+export const CHAT_TEMPLATE = vicunaV1;
+
+/** For each of `scenes` random scenes: its text-only conversations (one per task kind) and one plain
+ * description ("Scene: ..." followed by a caption and a detailed description). */
+export function worldDocuments(scenes: number, sceneSize: number, seed: number): Doc[] {
+  const rng = new Rng(seed);
+  const docs: Doc[] = [];
+  for (let i = 0; i < scenes; i++) {
+    const scene = sampleScene(rng, sceneSize);
+    for (const s of textSamples(scene, `text-${i}`, rng))
+      docs.push({ kind: "chat", turns: (s as LlavaSample).conversations });
+    const plain = [sceneInWords(scene), cocoCaptions(scene, rng, 1)[0], detailedDescription(scene, rng)];
+    docs.push({ kind: "text", text: plain.join(" ") });
+  }
+  return docs;
+}
+
+/** A document as the tokenizer trainer sees it: conversations rendered with the chat template. */
+export function docText(d: Doc): string {
+  return d.kind === "text" ? d.text : CHAT_TEMPLATE.render(toMessages(d.turns));
+}
+
+/** Ids and labels: BOS + text + EOS for plain text, LLaVA's preprocessing for conversations. */
+export function tokenizeDoc(d: Doc, tokenizer: Tokenizer): TokenizedSample {
+  if (d.kind === "chat") return preprocess(d.turns, tokenizer, CHAT_TEMPLATE, { hasImage: false });
+  const ids = tokenizer.encode(d.text);
+  if (tokenizer.eosTokenId !== null) ids.push(tokenizer.eosTokenId);
+  return { inputIds: ids, labels: [...ids], numImages: 0, mismatch: false };
+}
