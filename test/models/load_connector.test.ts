@@ -68,7 +68,7 @@ test("the same connector as safetensors, with LLaVA or canonical names, loads th
     "projector.linear_2.bias": w(3),
   });
   loadConnector(model, canonical);
-  assert.deepEqual([...model.projector.linear_2.bias.values], new Array(32).fill(3));
+  assert.deepEqual([...model.projector.linear_2.bias!.values], new Array(32).fill(3));
 });
 
 test("mismatches name the file, the projector type and every tensor: shapes, a foreign projector, other weights", () => {
