@@ -21,7 +21,7 @@
 // an existing world directory (one with world.json) is replaced, anything else there is an error.
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { LLAVA_INSTRUCT_TYPES } from "../../data/data_types.ts";
 import type { LlavaSample } from "../../data/sample.ts";
 import { Rng } from "../../tensor/rng.ts";
@@ -192,8 +192,11 @@ function install(staging: string, dir: string): void {
   } else renameSync(staging, dir);
 }
 
-export async function writeWorldData(dir: string, options: WorldDataOptions): Promise<WorldData> {
+/** Writes the data sets into `target` (see the layout above); returns the files' paths. */
+export async function writeWorldData(target: string, options: WorldDataOptions): Promise<WorldData> {
   const o = checkOptions(options);
+  // Resolved, so that a trailing slash cannot put the staging directory inside the destination.
+  const dir = resolve(target);
   const master = new Rng(o.seed);
   // One stream per purpose, drawn in a fixed order, so each file depends only on the seed and the counts.
   const stream = () => new Rng(master.nextU32());

@@ -4,8 +4,9 @@
 // from the scene, so it is true of the image.
 import type { Rng } from "../../tensor/rng.ts";
 import { detailedDescription } from "./captions.ts";
-import { above, COLORS, leftOf, type Scene, type SceneObject, SHAPES } from "./scene.ts";
+import { above, leftOf, type Scene, type SceneObject, SHAPES } from "./scene.ts";
 import {
+  absentObject,
   anObject,
   capitalize,
   counted,
@@ -31,16 +32,6 @@ type Asker = (scene: Scene, rng: Rng) => QA | null;
 
 const qa = (question: string, answer: string): QA => ({ question, answer: capitalize(answer) });
 
-/** A shape + colour pair the scene has (when `present`) or lacks. */
-function colouredShape(scene: Scene, rng: Rng, present: boolean): { color: string; shape: string } {
-  if (present) return pick(rng, scene.objects);
-  for (;;) {
-    const color = pick(rng, COLORS);
-    const shape = pick(rng, SHAPES);
-    if (!scene.objects.some((o) => o.color === color && o.shape === shape)) return { color, shape };
-  }
-}
-
 const CONVERSATION: Asker[] = [
   (s, r) => {
     const o = pick(r, s.objects);
@@ -61,16 +52,11 @@ const CONVERSATION: Asker[] = [
   },
   (s, r) => {
     const shape = pick(r, SHAPES);
-    return qa(
-      `How many ${noun(2, shape)} are there?`,
-      `${thereAre(
-        howMany(s, (o) => o.shape === shape),
-        shape,
-      )}.`,
-    );
+    const n = howMany(s, (o) => o.shape === shape);
+    return qa(`How many ${noun(2, shape)} are there?`, `${thereAre(n, shape)}.`);
   },
   (s, r) => {
-    const { color, shape } = colouredShape(s, r, r.uniform() < 0.5);
+    const { color, shape } = r.uniform() < 0.5 ? pick(r, s.objects) : absentObject(s, r);
     const matches = s.objects.filter((o) => o.color === color && o.shape === shape);
     const words = `${color} ${shape}`;
     const q = `Is there ${withArticle(words)} in the image?`;

@@ -34,7 +34,7 @@ export type InstructType = (typeof LLAVA_INSTRUCT_TYPES)[number] | typeof SHORT_
 export const INSTRUCT_TYPES: readonly InstructType[] = [...LLAVA_INSTRUCT_TYPES, SHORT_ANSWER_TYPE];
 
 /** LLaVA-Instruct's ids are the 12-digit COCO image id, shared by an image's samples of every type. */
-export const instructId = (id: number) => String(id).padStart(12, "0");
+const instructId = (id: number) => String(id).padStart(12, "0");
 
 /** "<image>" on its own line, before or after the text, as both occur in LLaVA's data. */
 const withImage = (text: string, rng: Rng) =>
@@ -74,7 +74,7 @@ function shortAnswers(scene: Scene, rng: Rng): QA[] {
 }
 
 /** The Q/A pairs of one sample of a type. */
-export function instructPairs(type: InstructType, scene: Scene, rng: Rng): QA[] {
+function instructPairs(type: InstructType, scene: Scene, rng: Rng): QA[] {
   switch (type) {
     case "conversation":
       return conversation(scene, rng);

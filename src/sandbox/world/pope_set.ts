@@ -42,7 +42,7 @@ const byCount = (counts: Map<string, number>) =>
   [...counts].sort((a, b) => b[1] - a[1]).map(([name]) => name);
 
 /** Objects by how many selected images have them. */
-export function popularObjects(images: readonly WorldImage[]): string[] {
+function popularObjects(images: readonly WorldImage[]): string[] {
   const counts = new Map<string, number>();
   for (const im of images)
     for (const o of sceneObjectNames(im.scene)) counts.set(o, (counts.get(o) ?? 0) + 1);
@@ -50,7 +50,7 @@ export function popularObjects(images: readonly WorldImage[]): string[] {
 }
 
 /** For each object, the others by how many selected images have both. */
-export function coOccurringObjects(images: readonly WorldImage[]): Map<string, string[]> {
+function coOccurringObjects(images: readonly WorldImage[]): Map<string, string[]> {
   const counts = new Map<string, Map<string, number>>();
   for (const im of images) {
     const names = sceneObjectNames(im.scene);

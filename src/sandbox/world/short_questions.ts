@@ -14,6 +14,7 @@ import {
   SIZES,
 } from "./scene.ts";
 import {
+  absentObject,
   howMany,
   noun,
   numberWord,
@@ -187,9 +188,7 @@ export function mmePair(scene: Scene, subtask: MmeWorldSubtask, rng: Rng): [stri
   let pair: [string, string];
   switch (subtask) {
     case "existence": {
-      let absent: { color: string; shape: string };
-      do absent = { color: pick(rng, COLORS), shape: pick(rng, SHAPES) };
-      while (scene.objects.some((p) => p.color === absent.color && p.shape === absent.shape));
+      const absent = absentObject(scene, rng);
       const ask = (x: { color: string; shape: string }) =>
         `Is there ${withArticle(`${x.color} ${x.shape}`)} in this image?`;
       pair = [ask(o), ask(absent)];

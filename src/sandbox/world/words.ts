@@ -1,7 +1,15 @@
 // The world's grammar: noun phrases for objects, counts, plurals, articles, positions and lists, shared by
 // every generator of sentences so the world speaks one small, consistent English.
 import type { Rng } from "../../tensor/rng.ts";
-import { type Position, type Scene, type SceneObject, SHAPES, type Shape } from "./scene.ts";
+import {
+  COLORS,
+  type Color,
+  type Position,
+  type Scene,
+  type SceneObject,
+  SHAPES,
+  type Shape,
+} from "./scene.ts";
 
 export const NUMBER_WORDS = ["zero", "one", "two", "three", "four"] as const;
 
@@ -50,7 +58,7 @@ export function withArticle(phrase: string): string {
 }
 
 /** "red circle", or "large red circle" with the size. */
-export function objectWords(o: SceneObject, size = false): string {
+function objectWords(o: SceneObject, size = false): string {
   return size ? `${o.size} ${o.color} ${o.shape}` : `${o.color} ${o.shape}`;
 }
 
@@ -106,4 +114,13 @@ export function shapesIn(scene: Scene, present: boolean): Shape[] {
 export function theShape(scene: Scene, o: SceneObject): string {
   const unique = howMany(scene, (p) => p.shape === o.shape) === 1;
   return unique ? `the ${o.shape}` : `the ${o.shape} ${POSITION_PHRASE[o.position]}`;
+}
+
+/** A colour–shape pair that no object of the scene has. */
+export function absentObject(scene: Scene, rng: Rng): { color: Color; shape: Shape } {
+  for (;;) {
+    const color = pick(rng, COLORS);
+    const shape = pick(rng, SHAPES);
+    if (!scene.objects.some((o) => o.color === color && o.shape === shape)) return { color, shape };
+  }
 }
