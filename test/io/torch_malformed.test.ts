@@ -149,6 +149,21 @@ test("malformed pickles: truncated, unknown opcode, empty stack, bad memo, wrong
     fails(writeRaw(dir, `pickle_${name}.pt`, torchArchive(pkl)), "pickle", re);
 });
 
+test("a pickle of 200,000 appends or a very long string makes a short error, not a stack overflow", () => {
+  const ints = new Uint8Array(400_000).map((_, i) => (i % 2 ? 0 : 0x4b)); // 200,000 × BININT1 0
+  const many = Uint8Array.from([...pickle(op.proto, op.emptyList, op.mark), ...ints, 0x65, ...op.stop]);
+  fails(
+    writeRaw(dir, "many.pt", torchArchive(many)),
+    "not_state_dict",
+    /holds a list, not a dict of tensors/,
+  );
+  const long = stateDictPickle([["w", [op.str("x".repeat(100_000))]]]);
+  assert.throws(
+    () => openTorchFile(writeRaw(dir, "long.pt", torchArchive(long))),
+    (e: Error) => e.message.length < 400 && /is the string "x+\.\.\., not a tensor/.test(e.message),
+  );
+});
+
 test("views reaching outside their storage and storages of the wrong size are refused with the tensor named", () => {
   fails(
     writeRaw(dir, "oob.pt", oneTensor(4, 1, [2, 2], [2, 1], f32Bytes(1, 2, 3, 4))),

@@ -246,7 +246,8 @@ export function unpickle(bytes: Uint8Array, hooks: PickleHooks, fail: (detail: s
       case 0x65: {
         // APPENDS
         const items = popMark();
-        list(top()).push(...items);
+        const target = list(top());
+        for (const v of items) target.push(v);
         break;
       }
       case 0x7d: // EMPTY_DICT
@@ -338,5 +339,6 @@ export function describe(v: unknown): string {
   if (Array.isArray(v)) return Object.isFrozen(v) ? "a tuple" : "a list";
   if (v instanceof Uint8Array) return "bytes";
   if (typeof v === "object") return `a ${v.constructor.name}`;
-  return `the ${typeof v} ${JSON.stringify(typeof v === "bigint" ? String(v) : v)}`;
+  const text = JSON.stringify(typeof v === "bigint" ? String(v) : v) ?? String(v);
+  return `the ${typeof v} ${text.length > 60 ? `${text.slice(0, 57)}...` : text}`;
 }
