@@ -175,7 +175,7 @@ test("the project's benchmark readers read every evaluation set of the split", (
   for (const item of mme.items) assert.ok(existsSync(join(t.mme, item.image)), item.image);
 });
 
-test("lntune score: true answers get VQA 100, POPE F1 1, MME 200 per subtask; wrong answers score less", () => {
+test("lntune score: true answers get VQA 100, POPE F1 1, MME 200 per subtask, a reference scores CIDEr > 0 against the other four; wrong answers score less", () => {
   const t = world.test;
   const out = join(root, "scores");
   mkdirSync(out, { recursive: true });
@@ -254,20 +254,29 @@ test("lntune score: true answers get VQA 100, POPE F1 1, MME 200 per subtask; wr
     assert.equal(mme.perception.subtasks[subtask].score, 200);
   assert.equal(scoreMmeDir(mmeResults("mme_yes", () => "Yes")).perception.subtasks.existence.score, 50);
 
-  const captions = readJson(t.coco).annotations as Array<{ image_id: number; caption: string }>;
-  const firstRef = new Map<number, string>();
-  for (const a of captions) if (!firstRef.has(a.image_id)) firstRef.set(a.image_id, a.caption);
-  const capTrue = file(
-    "captions.json",
-    JSON.stringify([...firstRef].map(([image_id, caption]) => ({ image_id, caption }))),
-  );
-  const capWrong = file(
-    "captions_wrong.json",
-    JSON.stringify([...firstRef.keys()].map((image_id) => ({ image_id, caption: "A photo of a dog." }))),
-  );
-  const good = lntuneScore("caption", "--annotations", t.coco, "--results", capTrue);
-  assert.ok(good.CIDEr > 0.5, `CIDEr ${good.CIDEr}`);
-  assert.ok(scoreCaptionFiles(t.coco, capWrong).CIDEr < good.CIDEr / 10);
+  // Each style: the first reference as the caption, scored against the other four.
+  for (const style of ["coco", "flickr30k"] as const) {
+    const set = readJson(t[style]) as {
+      images: unknown[];
+      annotations: Array<{ image_id: number; caption: string }>;
+    };
+    const first = new Map<number, string>();
+    for (const a of set.annotations) if (!first.has(a.image_id)) first.set(a.image_id, a.caption);
+    const others = set.annotations.filter((a) => first.get(a.image_id) !== a.caption);
+    assert.equal(others.length, first.size * 4);
+    const refs = file(`${style}_refs.json`, JSON.stringify({ images: set.images, annotations: others }));
+    const held = file(
+      `${style}_held.json`,
+      JSON.stringify([...first].map(([image_id, caption]) => ({ image_id, caption }))),
+    );
+    const wrong = file(
+      `${style}_wrong.json`,
+      JSON.stringify([...first.keys()].map((image_id) => ({ image_id, caption: "A photo of a dog." }))),
+    );
+    const good = lntuneScore("caption", "--annotations", refs, "--results", held);
+    assert.ok(good.CIDEr > 0.3 && good.Bleu_1 > 0.5, `${style}: CIDEr ${good.CIDEr}, BLEU-1 ${good.Bleu_1}`);
+    assert.ok(scoreCaptionFiles(refs, wrong).CIDEr < good.CIDEr / 10, style);
+  }
 });
 
 test("VQAv2 ground truth, POPE labels and MME yes/no lines are true of the images' scenes", () => {
