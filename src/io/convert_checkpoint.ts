@@ -15,7 +15,7 @@ import {
   rmSync,
   statSync,
 } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { writeFileAtomic } from "./atomic_write.ts";
 import { castFloat, type FloatDtype, isFloatDtype } from "./cast_dtype.ts";
 import { type Checkpoint, hasCheckpoint, openCheckpoint } from "./checkpoint.ts";
@@ -55,6 +55,9 @@ export function convertCheckpoint(input: string, output: string, opts: ConvertOp
   }
   if (existsSync(output) && (!statSync(output).isDirectory() || readdirSync(output).length > 0))
     throw new Error(`${output}: already exists; give a new (or empty) directory`);
+  const inside = relative(resolve(input), resolve(output));
+  if (!inside.startsWith("..") && !isAbsolute(inside))
+    throw new Error(`${output}: lies inside the input directory ${input}; give a directory outside it`);
   mkdirSync(dirname(resolve(output)), { recursive: true });
   const tmp = `${resolve(output)}.tmp-${process.pid}-${randomBytes(6).toString("hex")}`;
   mkdirSync(tmp);

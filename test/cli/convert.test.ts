@@ -213,6 +213,10 @@ test("refusals leave nothing behind: an existing output, a hostile file inside a
   );
   assert.equal(existsSync(join(dir, "legacy.safetensors")), false);
   assert.throws(() => convertCheckpoint(existing, existing), /the output must differ from the input/);
+  assert.throws(
+    () => convertCheckpoint(hostile, join(hostile, "out")),
+    /hostile\/out: lies inside the input directory/,
+  );
   const bad = lntune(
     join(TORCH_FIXTURES, "dtypes.bin"),
     join(dir, "x.safetensors"),
