@@ -1,5 +1,5 @@
-// Axis ticks: "nice" linear ticks (1, 2 or 5 times a power of ten, Heckbert's loose labelling, whose first and
-// last tick enclose the data and become the axis range) and one tick per decade on log axes.
+// Axis ticks: "nice" linear ticks (a step of 1, 2 or 5 times a power of ten near range / (count − 1); the
+// first and last tick enclose the data and become the axis range) and one tick per decade on log axes.
 
 export interface Ticks {
   /** The axis range: the first and last tick. */
@@ -10,38 +10,25 @@ export interface Ticks {
   decimals: number;
 }
 
-/** The nice number (1, 2, 5 or 10 × 10^k) near x: rounded to the closest, or the smallest one ≥ x. */
-function niceNumber(x: number, round: boolean): number {
+/** The nice number (1, 2, 5 or 10 × 10^k) closest to x. */
+function niceNumber(x: number): number {
   const exponent = Math.floor(Math.log10(x));
   const fraction = x / 10 ** exponent;
-  const nice = round
-    ? fraction < 1.5
-      ? 1
-      : fraction < 3
-        ? 2
-        : fraction < 7
-          ? 5
-          : 10
-    : fraction <= 1
-      ? 1
-      : fraction <= 2
-        ? 2
-        : fraction <= 5
-          ? 5
-          : 10;
+  const nice = fraction < 1.5 ? 1 : fraction < 3 ? 2 : fraction < 7 ? 5 : 10;
   return nice * 10 ** exponent;
 }
 
-/** About `count` ticks enclosing [lo, hi]; a single value gets a unit-wide range around it. */
+/** About `count` ticks enclosing [lo, hi]; a single value v gets the range v ± |v|/2, and 0 gets [0, 1]. */
 export function linearTicks(lo: number, hi: number, count = 5): Ticks {
   if (!Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi)
     throw new Error(`bad axis range [${lo}, ${hi}]`);
   if (lo === hi) {
-    const pad = lo === 0 ? 1 : Math.abs(lo) / 2;
+    const pad = Math.abs(lo) / 2;
+    if (lo === 0) hi = 1;
     lo -= pad;
     hi += pad;
   }
-  const step = niceNumber(niceNumber(hi - lo, false) / (count - 1), true);
+  const step = niceNumber((hi - lo) / (count - 1));
   const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
   const first = Math.floor(lo / step + 1e-9);
   const last = Math.ceil(hi / step - 1e-9);
