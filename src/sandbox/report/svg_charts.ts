@@ -67,8 +67,9 @@ export function lineChart(c: LineChart): string | null {
   const { legendSvg, plot, height } = layout(series.map((s) => ({ ...s.style, swatch: "line" as const })));
   const [x0, x1] = range(series.flatMap((s) => s.points.map((p) => p[0])));
   const [y0, y1] = range(series.flatMap((s) => s.points.map((p) => p[1])));
-  const xa = makeAxis(x0, x1, logX, plot.x, plot.x + plot.w, 7, true);
-  const ya = makeAxis(y0, y1, logY, plot.y + plot.h, plot.y);
+  const integer = series.every((s) => s.points.every(([x]) => Number.isInteger(x)));
+  const xa = makeAxis(x0, x1, plot.x, plot.x + plot.w, { log: logX, count: 7, tight: true, integer });
+  const ya = makeAxis(y0, y1, plot.y + plot.h, plot.y, { log: logY });
   const lines = series.map(({ style, points }) => {
     const d = points.map(([x, y], i) => `${i ? "L" : "M"}${px(xa.at(x))},${px(ya.at(y))}`).join("");
     const dash = style.dash ? ` stroke-dasharray="${style.dash}"` : "";
@@ -130,13 +131,10 @@ export function barChart(c: BarChart): string | null {
     const y = top + Math.floor(i / columns) * panelHeight;
     const plot = { x: x + PANEL_LEFT, y: y + 22, w: panelWidth - PANEL_LEFT - 14, h: PANEL_PLOT };
     const values = p.values.filter(finite);
-    const axis: Axis = makeAxis(
-      Math.min(0, ...values),
-      Math.max(0, ...values),
-      false,
-      plot.y + plot.h,
-      plot.y,
-    );
+    // Bars start at zero; four or so ticks suit the short panels.
+    const axis: Axis = makeAxis(Math.min(0, ...values), Math.max(0, ...values), plot.y + plot.h, plot.y, {
+      count: 4,
+    });
     const slot = plot.w / c.series.length;
     const bars = p.values.map((v, k) => {
       if (!finite(v)) return "";
@@ -174,8 +172,8 @@ export function scatterChart(c: ScatterChart): string | null {
   const { legendSvg, plot, height } = layout(kept.map((p) => ({ ...p.style, swatch: "box" as const })));
   const [x0, x1] = range(kept.map((p) => p.x));
   const [y0, y1] = range(kept.map((p) => p.y));
-  const xa = makeAxis(x0, x1, logX, plot.x, plot.x + plot.w, 7);
-  const ya = makeAxis(y0, y1, false, plot.y + plot.h, plot.y);
+  const xa = makeAxis(x0, x1, plot.x, plot.x + plot.w, { log: logX, count: 7 });
+  const ya = makeAxis(y0, y1, plot.y + plot.h, plot.y);
   const placed = placeLabels(
     kept.map((p) => ({ cx: xa.at(p.x), cy: ya.at(p.y) })),
     plot,

@@ -22,19 +22,22 @@ export interface Axis {
   at: (v: number) => number;
 }
 
-/** An axis over the data range [lo, hi] mapped onto pixels [from, to]: extended to its outer ticks, or, when
- * `tight` (linear x axes such as steps), spanning exactly the data with the ticks that fall inside it. */
-export function makeAxis(
-  lo: number,
-  hi: number,
-  log: boolean,
-  from: number,
-  to: number,
-  count = 5,
-  tight = false,
-): Axis {
-  let ticks = log ? logTicks(lo, hi) : linearTicks(lo, hi, count);
-  if (tight && !log && hi > lo) {
+export interface AxisOptions {
+  log?: boolean;
+  /** About how many ticks (linear axes). */
+  count?: number;
+  /** Span exactly the data, with the ticks that fall inside it (linear x axes such as steps). */
+  tight?: boolean;
+  /** Ticks at whole numbers only. */
+  integer?: boolean;
+}
+
+/** An axis over the data range [lo, hi], extended to its outer ticks unless tight, mapped onto pixels
+ * [from, to]. */
+export function makeAxis(lo: number, hi: number, from: number, to: number, o: AxisOptions = {}): Axis {
+  const log = o.log ?? false;
+  let ticks = log ? logTicks(lo, hi) : linearTicks(lo, hi, o.count, o.integer);
+  if (o.tight && !log && hi > lo) {
     const inside = ticks.values.filter((v) => v >= lo - 1e-9 * (hi - lo) && v <= hi + 1e-9 * (hi - lo));
     ticks = { ...ticks, min: lo, max: hi, values: inside };
   }

@@ -18,8 +18,9 @@ function niceNumber(x: number): number {
   return nice * 10 ** exponent;
 }
 
-/** About `count` ticks enclosing [lo, hi]; a single value v gets the range v ± |v|/2, and 0 gets [0, 1]. */
-export function linearTicks(lo: number, hi: number, count = 5): Ticks {
+/** About `count` ticks enclosing [lo, hi]; a single value v gets the range v ± |v|/2, and 0 gets [0, 1].
+ * `integer` axes (steps, layers) never step by less than 1. */
+export function linearTicks(lo: number, hi: number, count = 5, integer = false): Ticks {
   if (!Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi)
     throw new Error(`bad axis range [${lo}, ${hi}]`);
   if (lo === hi) {
@@ -28,7 +29,9 @@ export function linearTicks(lo: number, hi: number, count = 5): Ticks {
     lo -= pad;
     hi += pad;
   }
-  const step = niceNumber((hi - lo) / (count - 1));
+  const step = integer
+    ? Math.max(1, niceNumber((hi - lo) / (count - 1)))
+    : niceNumber((hi - lo) / (count - 1));
   const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
   const first = Math.floor(lo / step + 1e-9);
   const last = Math.ceil(hi / step - 1e-9);

@@ -286,6 +286,11 @@ test("line chart ticks: a tight x axis over the steps and evenly spaced nice y t
   assert.deepEqual([Number(path[2]), Number(path[4])], [ys.at(-1), ys[0]]);
 });
 
+test("the layer-similarity chart's x axis is the layers 1 … 4, whole numbers only", () => {
+  const svg = chart(renderHtml(sampleResults()), "layer-similarity");
+  assert.deepEqual(tickLabels(svg, "x-axis"), ["1", "2", "3", "4"]);
+});
+
 test("an empty results object renders a page with no section and no chart", () => {
   const html = renderHtml({});
   assert.deepEqual(sectionIds(html), []);

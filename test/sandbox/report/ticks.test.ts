@@ -37,6 +37,12 @@ test("linear ticks of [1, 120] with 7 wanted: step 20 (19.8 rounds to 20), from 
   assert.deepEqual(linearTicks(1, 120, 7).values, [0, 20, 40, 60, 80, 100, 120]);
 });
 
+test("integer ticks of [1, 4] step by 1, not 0.5 (3 / 6 = 0.5)", () => {
+  assert.deepEqual(linearTicks(1, 4, 7).values, [1, 1.5, 2, 2.5, 3, 3.5, 4]);
+  assert.deepEqual(linearTicks(1, 4, 7, true).values, [1, 2, 3, 4]);
+  assert.equal(linearTicks(1, 4, 7, true).decimals, 0);
+});
+
 test("a single value gets a range around it: 5 → [2.5, 7.5] → ticks 2..8; 0 → [0, 1]", () => {
   assert.deepEqual(linearTicks(5, 5).values, [2, 3, 4, 5, 6, 7, 8]);
   assert.deepEqual(linearTicks(0, 0).values, [0, 0.2, 0.4, 0.6, 0.8, 1]);
