@@ -1,0 +1,1188 @@
+#!/usr/bin/env python3
+"""Tiny replicas of published Hugging Face file sets, for lntune's conformance tests.
+
+Usage:
+    /usr/bin/python3 tools/make_replica_fixtures.py test/fixtures/replicas
+
+Needs only PyTorch (>= 1.13) and the standard library. Each replica keeps the published repository's
+file names, config fields, key names, dtypes and shard layout; only the dimensions are shrunk (see the
+README.md in each replica folder for where every file's fields come from). The weights are random.
+
+The state dicts come from torch modules laid out as the transformers classes that wrote the published
+files (so names, order, buffers and dtypes are what `model.state_dict()` gives), and are split into
+shards as transformers' `shard_checkpoint` splits them.
+
+- `.bin` sets are written here with torch.save (shards as plain dicts, a single file as the module's
+  state_dict, as save_pretrained does).
+- safetensors sets hold vocabulary-sized matrices too large to commit; this script writes each shard's
+  exact safetensors header into the replica's `replica.json`, and the tests write the data section
+  deterministically (test/conformance/replica.ts).
+- tokenizer.json files (megabytes) are built by the tests from the tokenizer files this repository
+  already ships, with the changes recorded in `replica.json` (added tokens, pre-tokenizer).
+
+`replica.json` also records what the tests compare `lntune inspect` against: parameters per component
+and tensors per stored dtype.
+"""
+
+import json
+import math
+import os
+import struct
+import sys
+from collections import OrderedDict
+
+import torch
+from torch import nn
+
+torch.set_default_dtype(torch.float32)
+
+LLAMA2_TOKENIZER = "assets/tokenizers/llama2/tokenizer.json.gz"
+LLAMA3_TOKENIZER = "test/fixtures/tokenizers/llama3/tokenizer.json.gz"
+
+# Shrunk dimensions. LLaMA-2 family: 4096 -> 8 hidden, 11008 -> 24 intermediate, 32 -> 2 layers and heads.
+LLAMA2_DIMS = dict(hidden_size=8, intermediate_size=24, num_hidden_layers=2, num_attention_heads=2)
+# CLIP ViT-L/14-336: 1024 -> 8 hidden, 4096 -> 32 intermediate, 24 -> 2 layers, 16 -> 2 heads, 336 -> 28
+# pixels (patch 14 kept: 2 x 2 patches).
+CLIP_VISION_DIMS = dict(
+    hidden_size=8, intermediate_size=32, num_hidden_layers=2, num_attention_heads=2, image_size=28, patch_size=14
+)
+CLIP_TEXT_DIMS = dict(hidden_size=8, intermediate_size=32, num_hidden_layers=2, num_attention_heads=2)
+IMAGE_SEQ_LENGTH = (28 // 14) ** 2
+
+# --------------------------------------------------------------------------------------
+# modules named as transformers names them (no forward: only the state dict matters)
+# --------------------------------------------------------------------------------------
+
+
+class RMSNorm(nn.Module):
+    def __init__(self, n):
+        super().__init__()
+        self.weight = nn.Parameter(torch.ones(n))
+
+
+class LlamaRotaryEmbedding(nn.Module):
+    """transformers 4.31 registered inv_freq as a persistent float32 buffer; later versions do not save it."""
+
+    def __init__(self, head_dim, theta):
+        super().__init__()
+        inv = 1.0 / (theta ** (torch.arange(0, head_dim, 2).float() / head_dim))
+        self.register_buffer("inv_freq", inv)
+
+
+class LlamaAttention(nn.Module):
+    def __init__(self, c, rotary):
+        super().__init__()
+        h, hd = c["hidden_size"], head_dim(c)
+        nh, nkv = c["num_attention_heads"], c.get("num_key_value_heads") or c["num_attention_heads"]
+        self.q_proj = nn.Linear(h, nh * hd, bias=False)
+        self.k_proj = nn.Linear(h, nkv * hd, bias=False)
+        self.v_proj = nn.Linear(h, nkv * hd, bias=False)
+        self.o_proj = nn.Linear(nh * hd, h, bias=False)
+        if rotary:
+            self.rotary_emb = LlamaRotaryEmbedding(hd, c.get("rope_theta", 10000.0))
+
+
+class LlamaMLP(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        h, i = c["hidden_size"], c["intermediate_size"]
+        self.gate_proj = nn.Linear(h, i, bias=False)
+        self.up_proj = nn.Linear(h, i, bias=False)
+        self.down_proj = nn.Linear(i, h, bias=False)
+
+
+class LlamaDecoderLayer(nn.Module):
+    def __init__(self, c, rotary):
+        super().__init__()
+        self.self_attn = LlamaAttention(c, rotary)
+        self.mlp = LlamaMLP(c)
+        self.input_layernorm = RMSNorm(c["hidden_size"])
+        self.post_attention_layernorm = RMSNorm(c["hidden_size"])
+
+
+class LlamaModel(nn.Module):
+    def __init__(self, c, rotary):
+        super().__init__()
+        self.embed_tokens = nn.Embedding(c["vocab_size"], c["hidden_size"])
+        self.layers = nn.ModuleList(LlamaDecoderLayer(c, rotary) for _ in range(c["num_hidden_layers"]))
+        self.norm = RMSNorm(c["hidden_size"])
+
+
+class LlamaForCausalLM(nn.Module):
+    """Tied models are saved without lm_head.weight (save_pretrained drops the tied copy)."""
+
+    def __init__(self, c, rotary):
+        super().__init__()
+        self.model = LlamaModel(c, rotary)
+        if not c.get("tie_word_embeddings", False):
+            self.lm_head = nn.Linear(c["hidden_size"], c["vocab_size"], bias=False)
+
+
+class LlavaLlamaModel(LlamaModel):
+    """Original LLaVA (llava/model/language_model/llava_llama.py): LlamaModel, then LlavaMetaModel's
+    mm_projector (mlp2x_gelu: Linear, GELU, Linear); the tower is loaded lazily and not saved."""
+
+    def __init__(self, c, rotary):
+        super().__init__(c, rotary)
+        h = c["hidden_size"]
+        self.mm_projector = nn.Sequential(nn.Linear(c["mm_hidden_size"], h), nn.GELU(), nn.Linear(h, h))
+
+
+class LlavaLlamaForCausalLM(nn.Module):
+    def __init__(self, c, rotary):
+        super().__init__()
+        self.model = LlavaLlamaModel(c, rotary)
+        self.lm_head = nn.Linear(c["hidden_size"], c["vocab_size"], bias=False)
+
+
+class CLIPAttention(nn.Module):
+    def __init__(self, h):
+        super().__init__()
+        self.k_proj = nn.Linear(h, h)
+        self.v_proj = nn.Linear(h, h)
+        self.q_proj = nn.Linear(h, h)
+        self.out_proj = nn.Linear(h, h)
+
+
+class CLIPMLP(nn.Module):
+    def __init__(self, h, i):
+        super().__init__()
+        self.fc1 = nn.Linear(h, i)
+        self.fc2 = nn.Linear(i, h)
+
+
+class CLIPEncoderLayer(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        h = c["hidden_size"]
+        self.self_attn = CLIPAttention(h)
+        self.layer_norm1 = nn.LayerNorm(h)
+        self.mlp = CLIPMLP(h, c["intermediate_size"])
+        self.layer_norm2 = nn.LayerNorm(h)
+
+
+class CLIPEncoder(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.layers = nn.ModuleList(CLIPEncoderLayer(c) for _ in range(c["num_hidden_layers"]))
+
+
+class CLIPVisionEmbeddings(nn.Module):
+    """position_ids was a persistent int64 buffer until transformers 4.31."""
+
+    def __init__(self, c, position_ids):
+        super().__init__()
+        h = c["hidden_size"]
+        n = (c["image_size"] // c["patch_size"]) ** 2 + 1
+        self.class_embedding = nn.Parameter(torch.randn(h))
+        self.patch_embedding = nn.Conv2d(3, h, kernel_size=c["patch_size"], stride=c["patch_size"], bias=False)
+        self.position_embedding = nn.Embedding(n, h)
+        self.register_buffer("position_ids", torch.arange(n).expand((1, -1)), persistent=position_ids)
+
+
+class CLIPVisionTransformer(nn.Module):
+    def __init__(self, c, position_ids):
+        super().__init__()
+        h = c["hidden_size"]
+        self.embeddings = CLIPVisionEmbeddings(c, position_ids)
+        self.pre_layrnorm = nn.LayerNorm(h)  # sic: transformers' name
+        self.encoder = CLIPEncoder(c)
+        self.post_layernorm = nn.LayerNorm(h)
+
+
+class CLIPVisionModel(nn.Module):
+    def __init__(self, c, position_ids):
+        super().__init__()
+        self.vision_model = CLIPVisionTransformer(c, position_ids)
+
+
+class CLIPTextEmbeddings(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.token_embedding = nn.Embedding(c["vocab_size"], c["hidden_size"])
+        self.position_embedding = nn.Embedding(c["max_position_embeddings"], c["hidden_size"])
+        self.register_buffer("position_ids", torch.arange(c["max_position_embeddings"]).expand((1, -1)))
+
+
+class CLIPTextTransformer(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.embeddings = CLIPTextEmbeddings(c)
+        self.encoder = CLIPEncoder(c)
+        self.final_layer_norm = nn.LayerNorm(c["hidden_size"])
+
+
+class CLIPModel(nn.Module):
+    """transformers 4.21 (the version that wrote openai/clip-vit-large-patch14-336)."""
+
+    def __init__(self, c):
+        super().__init__()
+        t, v = c["text_config"], c["vision_config"]
+        self.text_model = CLIPTextTransformer(t)
+        self.vision_model = CLIPVisionTransformer(v, True)
+        self.visual_projection = nn.Linear(v["hidden_size"], c["projection_dim"], bias=False)
+        self.text_projection = nn.Linear(t["hidden_size"], c["projection_dim"], bias=False)
+        self.logit_scale = nn.Parameter(torch.tensor(c["logit_scale_init_value"]))
+
+
+class LlavaMultiModalProjector(nn.Module):
+    def __init__(self, vision_hidden, text_hidden):
+        super().__init__()
+        self.linear_1 = nn.Linear(vision_hidden, text_hidden)
+        self.act = nn.GELU()
+        self.linear_2 = nn.Linear(text_hidden, text_hidden)
+
+
+class LlavaForConditionalGeneration(nn.Module):
+    """transformers 4.36 (llava-hf): vision_tower, multi_modal_projector, language_model."""
+
+    def __init__(self, c):
+        super().__init__()
+        t, v = c["text_config"], c["vision_config"]
+        self.vision_tower = CLIPVisionModel(v, False)
+        self.multi_modal_projector = LlavaMultiModalProjector(v["hidden_size"], t["hidden_size"])
+        self.language_model = LlamaForCausalLM(t, False)
+
+
+class LlavaModel(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        t, v = c["text_config"], c["vision_config"]
+        self.vision_tower = CLIPVisionModel(v, False)
+        self.multi_modal_projector = LlavaMultiModalProjector(v["hidden_size"], t["hidden_size"])
+        self.language_model = LlamaModel(t, False)
+
+
+class LlavaForConditionalGenerationV452(nn.Module):
+    """transformers >= 4.52: model.{vision_tower, multi_modal_projector, language_model}, lm_head."""
+
+    def __init__(self, c):
+        super().__init__()
+        t = c["text_config"]
+        self.model = LlavaModel(c)
+        self.lm_head = nn.Linear(t["hidden_size"], t["vocab_size"], bias=False)
+
+
+def head_dim(c):
+    return c.get("head_dim") or c["hidden_size"] // c["num_attention_heads"]
+
+
+# --------------------------------------------------------------------------------------
+# weights, dtypes, shards
+# --------------------------------------------------------------------------------------
+
+
+def randomize(module, seed):
+    """Random weights in state-dict order: norms around 1, everything else N(0, 0.05). Buffers kept."""
+    g = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for name, p in module.named_parameters():
+            if name.endswith("norm.weight") or name.endswith("layernorm.weight") or ".layer_norm" in name:
+                if name.endswith(".bias"):
+                    p.copy_(0.05 * torch.randn(p.shape, generator=g))
+                else:
+                    p.copy_(1 + 0.1 * torch.randn(p.shape, generator=g))
+            elif name == "logit_scale":
+                p.fill_(math.log(1 / 0.07))
+            else:
+                p.copy_(0.05 * torch.randn(p.shape, generator=g))
+    return module
+
+
+def state_dict(module, dtype):
+    """The module's state dict with its parameters in `dtype` (buffers keep theirs: torch_dtype loading
+    creates parameters in the half type while inv_freq and position_ids keep float32 / int64)."""
+    params = {n for n, _ in module.named_parameters()}
+    sd = module.state_dict()
+    for k in list(sd):
+        if k in params:
+            sd[k] = sd[k].to(dtype)
+    return sd
+
+
+def renamed(sd, rules):
+    """A copy with the first matching (old prefix, new prefix) rule applied to each key."""
+    out = OrderedDict()
+    for k, v in sd.items():
+        for old, new in rules:
+            if k.startswith(old):
+                k = new + k[len(old):]
+                break
+        out[k] = v
+    return out
+
+
+def nbytes(t):
+    return t.numel() * t.element_size()
+
+
+def shard_checkpoint(sd, max_shard_size):
+    """transformers' shard_checkpoint: tensors in state-dict order, a new shard when the next tensor would
+    tip the current one over max_shard_size (never leaving a shard empty)."""
+    shards, current, size = [], OrderedDict(), 0
+    for k, v in sd.items():
+        if size + nbytes(v) > max_shard_size and current:
+            shards.append(current)
+            current, size = OrderedDict(), 0
+        current[k] = v
+        size += nbytes(v)
+    shards.append(current)
+    return shards
+
+
+def split_like_published(sd, n):
+    """Shards as save_pretrained makes them, with the smallest max_shard_size giving the published number
+    of shards (the published files are split at 5 GB or 10 GB; the tiny replica at proportionally less)."""
+    if n == 1:
+        return [sd]
+    lo, hi = max(nbytes(v) for v in sd.values()), sum(nbytes(v) for v in sd.values())
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if len(shard_checkpoint(sd, mid)) <= n:
+            hi = mid
+        else:
+            lo = mid + 1
+    shards = shard_checkpoint(sd, lo)
+    assert len(shards) == n, (len(shards), n)
+    return shards
+
+
+def shard_names(prefix, ext, n):
+    if n == 1:
+        return [f"{prefix}.{ext}"]
+    return [f"{prefix}-{i + 1:05d}-of-{n:05d}.{ext}" for i in range(n)]
+
+
+def write_index(path, sd, shards, names):
+    weight_map = {k: name for shard, name in zip(shards, names) for k in shard}
+    index = {"metadata": {"total_size": sum(nbytes(v) for v in sd.values())}, "weight_map": weight_map}
+    write_text(path, json.dumps(index, indent=2, sort_keys=True) + "\n")
+
+
+def write_bin_set(root, sd, n):
+    """pytorch_model.bin (the module's OrderedDict state dict, with its _metadata) or n shards (plain
+    dicts, as save_pretrained saves them) plus pytorch_model.bin.index.json."""
+    names = shard_names("pytorch_model", "bin", n)
+    if n == 1:
+        torch.save(sd, os.path.join(root, names[0]))
+        return
+    shards = split_like_published(sd, n)
+    for shard, name in zip(shards, names):
+        torch.save(dict(shard), os.path.join(root, name))
+    write_index(os.path.join(root, "pytorch_model.bin.index.json"), sd, shards, names)
+
+
+# safetensors dtype names and the Dtype enum order the safetensors library sorts by (largest first).
+ST_DTYPES = {
+    torch.int64: "I64",
+    torch.float32: "F32",
+    torch.bfloat16: "BF16",
+    torch.float16: "F16",
+}
+ST_ORDER = ["BOOL", "U8", "I8", "I16", "U16", "F16", "BF16", "I32", "U32", "F32", "F64", "I64", "U64"]
+
+
+def safetensors_header(shard):
+    """The header safetensors' serialize writes for this shard with metadata {"format": "pt"}: tensors
+    sorted by dtype (descending enum order), then name; compact JSON padded with spaces to 8 bytes."""
+    items = sorted(shard.items(), key=lambda kv: (-ST_ORDER.index(ST_DTYPES[kv[1].dtype]), kv[0]))
+    header = OrderedDict(__metadata__={"format": "pt"})
+    offset = 0
+    for k, v in items:
+        header[k] = {"dtype": ST_DTYPES[v.dtype], "shape": list(v.shape), "data_offsets": [offset, offset + nbytes(v)]}
+        offset += nbytes(v)
+    text = json.dumps(header, separators=(",", ":"))
+    text += " " * ((8 - len(text) % 8) % 8)
+    return text, offset
+
+
+def safetensors_set(root, sd, n, generated):
+    """Records the shards' headers in `generated` (the tests write the data) and writes the index."""
+    names = shard_names("model", "safetensors", n)
+    shards = split_like_published(sd, n)
+    for shard, name in zip(shards, names):
+        header, size = safetensors_header(shard)
+        assert len(struct.pack("<Q", len(header))) == 8
+        generated[name] = {"header": header, "dataBytes": size}
+    if n > 1:
+        write_index(os.path.join(root, "model.safetensors.index.json"), sd, shards, names)
+
+
+# --------------------------------------------------------------------------------------
+# what `lntune inspect` should report
+# --------------------------------------------------------------------------------------
+
+
+def component(name):
+    """lntune's parameter components for a weight name in any of the layouts here; None for buffers and
+    for the parts lntune skips (CLIP's text tower and projections)."""
+    if name.endswith("inv_freq") or name.endswith("position_ids"):
+        return None
+    if name.startswith(("text_model.", "visual_projection.", "text_projection.", "logit_scale")):
+        return None
+    if "vision_model." in name:
+        return "visionTower"
+    if "mm_projector" in name or "multi_modal_projector" in name:
+        return "projector"
+    if "embed_tokens" in name:
+        return "embeddings"
+    if name.split(".")[-2] == "lm_head":
+        return "head"
+    if "layernorm" in name or name.endswith("norm.weight"):
+        return "norms"
+    return "llmBlocks"
+
+
+def expected(*state_dicts):
+    params = dict(visionTower=0, projector=0, llmBlocks=0, embeddings=0, head=0, norms=0)
+    dtypes = {}
+    for sd in state_dicts:
+        for k, v in sd.items():
+            c = component(k)
+            if c:
+                params[c] += v.numel()
+            d = ST_DTYPES[v.dtype]
+            dtypes[d] = dtypes.get(d, 0) + 1
+    params["total"] = sum(params.values())
+    return {"parameters": params, "dtypes": dict(sorted(dtypes.items()))}
+
+
+# --------------------------------------------------------------------------------------
+# files
+# --------------------------------------------------------------------------------------
+
+
+def write_text(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def write_json(path, obj, sort_keys=True):
+    """As transformers writes configs and tokenizer files: indent 2, sorted keys, trailing newline."""
+    write_text(path, json.dumps(obj, indent=2, sort_keys=sort_keys, ensure_ascii=False) + "\n")
+
+
+def added_token(content, special=True, normalized=False):
+    return OrderedDict(content=content, lstrip=False, normalized=normalized, rstrip=False, single_word=False, special=special)
+
+
+def legacy_added(content):
+    """tokenizer_config.json's AddedToken as transformers 4.31 wrote it."""
+    return OrderedDict(__type="AddedToken", content=content, lstrip=False, normalized=False, rstrip=False, single_word=False)
+
+
+def special_map_token(content):
+    return OrderedDict(content=content, lstrip=False, normalized=False, rstrip=False, single_word=False)
+
+
+def tokenizer_json_token(id_, content):
+    return OrderedDict(id=id_, content=content, single_word=False, lstrip=False, rstrip=False, normalized=False, special=True)
+
+
+LLAMA2_SPECIALS = [(0, "<unk>"), (1, "<s>"), (2, "</s>")]
+
+# HF's LlamaConverter for legacy=False (a tokenizer.model-only repository loaded as LlamaTokenizerFast).
+NON_LEGACY_LLAMA = {
+    "normalizer": None,
+    "pre_tokenizer": {"type": "Metaspace", "replacement": "\u2581", "prepend_scheme": "first", "split": False},
+}
+
+LLAVA_HF_CHAT_TEMPLATE = (
+    "{% for message in messages %}{% if message['role'] != 'system' %}{{ message['role'].upper() + ': '}}"
+    "{% endif %}{# Render all images first #}{% for content in message['content'] | selectattr('type', "
+    "'equalto', 'image') %}{{ '<image>\n' }}{% endfor %}{# Render all text next #}{% if message['role'] != "
+    "'assistant' %}{% for content in message['content'] | selectattr('type', 'equalto', 'text') %}"
+    "{{ content['text'] + ' '}}{% endfor %}{% else %}{% for content in message['content'] | selectattr('type', "
+    "'equalto', 'text') %}{% generation %}{{ content['text'] + ' '}}{% endgeneration %}{% endfor %}{% endif %}"
+    "{% endfor %}{% if add_generation_prompt %}{{ 'ASSISTANT:' }}{% endif %}"
+)
+
+TINYLLAMA_CHAT_TEMPLATE = (
+    "{% for message in messages %}\n{% if message['role'] == 'user' %}\n{{ '<|user|>\n' + message['content'] + "
+    "eos_token }}\n{% elif message['role'] == 'system' %}\n{{ '<|system|>\n' + message['content'] + eos_token }}"
+    "\n{% elif message['role'] == 'assistant' %}\n{{ '<|assistant|>\n'  + message['content'] + eos_token }}\n"
+    "{% endif %}\n{% if loop.last and add_generation_prompt %}\n{{ '<|assistant|>' }}\n{% endif %}\n{% endfor %}"
+)
+
+CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073]
+CLIP_STD = [0.26862954, 0.26130258, 0.27577711]
+
+
+def llava_hf_tokenizer_files(root, generated, extra=None):
+    """llava-hf/llava-1.5-7b-hf's tokenizer: vicuna's, plus <image> (32000) and <pad> (32001)."""
+    added = LLAMA2_SPECIALS + [(32000, "<image>"), (32001, "<pad>")]
+    cfg = OrderedDict(
+        add_bos_token=True,
+        add_eos_token=False,
+        added_tokens_decoder={str(i): added_token(c) for i, c in added},
+        bos_token="<s>",
+        clean_up_tokenization_spaces=False,
+        eos_token="</s>",
+        legacy=False,
+        model_max_length=1000000000000000019884624838656,
+        pad_token="<pad>",
+        padding_side="left",
+        processor_class="LlavaProcessor",
+        sp_model_kwargs={},
+        tokenizer_class="LlamaTokenizer",
+        trust_remote_code=False,
+        unk_token="<unk>",
+        use_default_system_prompt=False,
+    )
+    cfg.update(extra or {})
+    write_json(os.path.join(root, "tokenizer_config.json"), cfg)
+    write_json(
+        os.path.join(root, "special_tokens_map.json"),
+        {k: special_map_token(v) for k, v in [("bos_token", "<s>"), ("eos_token", "</s>"), ("pad_token", "<pad>"), ("unk_token", "<unk>")]},
+    )
+    write_json(os.path.join(root, "added_tokens.json"), {"<image>": 32000, "<pad>": 32001})
+    generated["tokenizer.json"] = {
+        "base": LLAMA2_TOKENIZER,
+        "set": {"added_tokens": [tokenizer_json_token(i, c) for i, c in added]},
+    }
+
+
+def llava_hf_preprocessor(root):
+    write_json(
+        os.path.join(root, "preprocessor_config.json"),
+        OrderedDict(
+            crop_size={"height": 28, "width": 28},
+            do_center_crop=True,
+            do_convert_rgb=True,
+            do_normalize=True,
+            do_rescale=True,
+            do_resize=True,
+            image_mean=CLIP_MEAN,
+            image_processor_type="CLIPImageProcessor",
+            image_std=CLIP_STD,
+            processor_class="LlavaProcessor",
+            resample=3,
+            rescale_factor=0.00392156862745098,
+            size={"shortest_edge": 28},
+        ),
+    )
+    write_json(
+        os.path.join(root, "processor_config.json"),
+        OrderedDict(
+            image_token="<image>",
+            num_additional_image_tokens=1,
+            patch_size=14,
+            processor_class="LlavaProcessor",
+            vision_feature_select_strategy="default",
+        ),
+    )
+
+
+def llava_hf_vision_config():
+    return OrderedDict(
+        hidden_size=8,
+        image_size=28,
+        intermediate_size=32,
+        model_type="clip_vision_model",
+        num_attention_heads=2,
+        num_hidden_layers=2,
+        patch_size=14,
+        projection_dim=768,
+        vocab_size=32000,
+    )
+
+
+def vicuna_tokenizer_files(root, generated, model_max_length):
+    """The slow LlamaTokenizer files of vicuna-7b-v1.5 and liuhaotian/llava-v1.5-7b (no tokenizer.json)."""
+    write_json(
+        os.path.join(root, "tokenizer_config.json"),
+        OrderedDict(
+            add_bos_token=True,
+            add_eos_token=False,
+            bos_token=legacy_added("<s>"),
+            clean_up_tokenization_spaces=False,
+            eos_token=legacy_added("</s>"),
+            legacy=False,
+            model_max_length=model_max_length,
+            pad_token=None,
+            padding_side="right",
+            sp_model_kwargs={},
+            tokenizer_class="LlamaTokenizer",
+            unk_token=legacy_added("<unk>"),
+        ),
+    )
+    write_json(
+        os.path.join(root, "special_tokens_map.json"),
+        OrderedDict(
+            bos_token=special_map_token("<s>"),
+            eos_token=special_map_token("</s>"),
+            pad_token="<unk>",
+            unk_token=special_map_token("<unk>"),
+        ),
+    )
+    generated["tokenizer.json"] = {"base": LLAMA2_TOKENIZER, "set": NON_LEGACY_LLAMA}
+
+
+# --------------------------------------------------------------------------------------
+# the replicas
+# --------------------------------------------------------------------------------------
+
+
+def llava_hf(root, seed):
+    """llava-hf/llava-1.5-7b-hf: F16 safetensors in 3 shards (pushed with the 5 GB default)."""
+    text = OrderedDict(
+        _name_or_path="lmsys/vicuna-7b-v1.5",
+        architectures=["LlamaForCausalLM"],
+        max_position_embeddings=4096,
+        model_type="llama",
+        rms_norm_eps=1e-05,
+        torch_dtype="float16",
+        vocab_size=32064,
+        **LLAMA2_DIMS,
+    )
+    cfg = OrderedDict(
+        architectures=["LlavaForConditionalGeneration"],
+        ignore_index=-100,
+        image_token_index=32000,
+        model_type="llava",
+        pad_token_id=32001,
+        projector_hidden_act="gelu",
+        text_config=text,
+        tie_word_embeddings=False,
+        torch_dtype="float16",
+        transformers_version="4.36.0.dev0",
+        vision_config=llava_hf_vision_config(),
+        vision_feature_layer=-2,
+        vision_feature_select_strategy="default",
+        vocab_size=32064,
+    )
+    write_json(os.path.join(root, "config.json"), cfg)
+    write_json(
+        os.path.join(root, "generation_config.json"),
+        OrderedDict(_from_model_config=True, bos_token_id=1, eos_token_id=2, pad_token_id=32001, transformers_version="4.36.0.dev0"),
+    )
+    write_json(os.path.join(root, "chat_template.json"), {"chat_template": LLAVA_HF_CHAT_TEMPLATE})
+    llava_hf_preprocessor(root)
+    generated = OrderedDict()
+    llava_hf_tokenizer_files(root, generated)
+    sd = state_dict(randomize(LlavaForConditionalGeneration(cfg), seed), torch.float16)
+    safetensors_set(root, sd, 3, generated)
+    return generated, expected(sd)
+
+
+def llava_hf_resaved(root, seed):
+    """The same model as transformers >= 4.52 save_pretrained writes it: LlavaModel under model.*,
+    the LLM without its inner "model.", lm_head at the top; config diffed against the classes' defaults
+    (so the text config now carries head_dim and num_key_value_heads); chat_template.jinja."""
+    text = OrderedDict(
+        _name_or_path="lmsys/vicuna-7b-v1.5",
+        architectures=["LlamaForCausalLM"],
+        head_dim=4,
+        max_position_embeddings=4096,
+        model_type="llama",
+        num_key_value_heads=2,
+        rms_norm_eps=1e-05,
+        torch_dtype="float16",
+        vocab_size=32064,
+        **LLAMA2_DIMS,
+    )
+    cfg = OrderedDict(
+        architectures=["LlavaForConditionalGeneration"],
+        ignore_index=-100,
+        image_seq_length=IMAGE_SEQ_LENGTH,
+        image_token_index=32000,
+        model_type="llava",
+        multimodal_projector_bias=True,
+        pad_token_id=32001,
+        projector_hidden_act="gelu",
+        text_config=text,
+        tie_word_embeddings=False,
+        torch_dtype="float16",
+        transformers_version="4.52.4",
+        vision_config=llava_hf_vision_config(),
+        vision_feature_layer=-2,
+        vision_feature_select_strategy="default",
+        vocab_size=32064,
+    )
+    write_json(os.path.join(root, "config.json"), cfg)
+    write_json(
+        os.path.join(root, "generation_config.json"),
+        OrderedDict(_from_model_config=True, bos_token_id=1, eos_token_id=2, pad_token_id=32001, transformers_version="4.52.4"),
+    )
+    write_text(os.path.join(root, "chat_template.jinja"), LLAVA_HF_CHAT_TEMPLATE)
+    llava_hf_preprocessor(root)
+    generated = OrderedDict()
+    llava_hf_tokenizer_files(root, generated, {"extra_special_tokens": {}})
+    sd = state_dict(randomize(LlavaForConditionalGenerationV452(cfg), seed), torch.float16)
+    safetensors_set(root, sd, 3, generated)
+    return generated, expected(sd)
+
+
+def clip_336(root, seed):
+    """openai/clip-vit-large-patch14-336: full CLIPModel config as transformers 4.21 wrote it (text_config,
+    text_config_dict, vision_config, vision_config_dict), float32 pytorch_model.bin."""
+
+    def sub(kind, dims, extra):
+        c = OrderedDict(
+            _name_or_path="",
+            add_cross_attention=False,
+            architectures=None,
+            attention_dropout=0.0,
+            bad_words_ids=None,
+            bos_token_id=0 if kind == "text" else None,
+            chunk_size_feed_forward=0,
+            cross_attention_hidden_size=None,
+            decoder_start_token_id=None,
+            diversity_penalty=0.0,
+            do_sample=False,
+            dropout=0.0,
+            early_stopping=False,
+            encoder_no_repeat_ngram_size=0,
+            eos_token_id=2 if kind == "text" else None,
+            exponential_decay_length_penalty=None,
+            finetuning_task=None,
+            forced_bos_token_id=None,
+            forced_eos_token_id=None,
+            hidden_act="quick_gelu",
+            id2label={"0": "LABEL_0", "1": "LABEL_1"},
+            initializer_factor=1.0,
+            initializer_range=0.02,
+            is_decoder=False,
+            is_encoder_decoder=False,
+            label2id={"LABEL_0": 0, "LABEL_1": 1},
+            layer_norm_eps=1e-05,
+            length_penalty=1.0,
+            max_length=20,
+            min_length=0,
+            model_type=f"clip_{kind}_model",
+            no_repeat_ngram_size=0,
+            num_beam_groups=1,
+            num_beams=1,
+            num_return_sequences=1,
+            output_attentions=False,
+            output_hidden_states=False,
+            output_scores=False,
+            pad_token_id=1 if kind == "text" else None,
+            prefix=None,
+            problem_type=None,
+            projection_dim=768,
+            pruned_heads={},
+            remove_invalid_values=False,
+            repetition_penalty=1.0,
+            return_dict=True,
+            return_dict_in_generate=False,
+            sep_token_id=None,
+            task_specific_params=None,
+            temperature=1.0,
+            tf_legacy_loss=False,
+            tie_encoder_decoder=False,
+            tie_word_embeddings=True,
+            tokenizer_class=None,
+            top_k=50,
+            top_p=1.0,
+            torch_dtype=None,
+            torchscript=False,
+            transformers_version="4.21.3",
+            typical_p=1.0,
+            use_bfloat16=False,
+        )
+        c.update(dims)
+        c.update(extra)
+        return c
+
+    text = sub("text", CLIP_TEXT_DIMS, dict(max_position_embeddings=77, vocab_size=49408))
+    vision = sub("vision", {k: v for k, v in CLIP_VISION_DIMS.items()}, dict(num_channels=3))
+    cfg = OrderedDict(
+        _name_or_path="openai/clip-vit-large-patch14-336",
+        architectures=["CLIPModel"],
+        initializer_factor=1.0,
+        logit_scale_init_value=2.6592,
+        model_type="clip",
+        projection_dim=768,
+        text_config=text,
+        text_config_dict=OrderedDict(projection_dim=768, **CLIP_TEXT_DIMS),
+        torch_dtype="float32",
+        transformers_version=None,
+        vision_config=vision,
+        vision_config_dict=OrderedDict(projection_dim=768, **CLIP_VISION_DIMS),
+    )
+    write_json(os.path.join(root, "config.json"), cfg)
+    write_json(
+        os.path.join(root, "preprocessor_config.json"),
+        OrderedDict(
+            crop_size=28,
+            do_center_crop=True,
+            do_normalize=True,
+            do_resize=True,
+            feature_extractor_type="CLIPFeatureExtractor",
+            image_mean=CLIP_MEAN,
+            image_std=CLIP_STD,
+            resample=3,
+            size=28,
+        ),
+    )
+    model = randomize(CLIPModel(cfg), seed)
+    sd = model.state_dict()
+    write_bin_set(root, sd, 1)
+    return OrderedDict(), expected(sd)
+
+
+def llava_original(root, seed, clip_sd):
+    """liuhaotian/llava-v1.5-7b: llava_llama under model_type "llava", F16 .bin in 2 shards (the 10 GB
+    default of transformers 4.31), rotary inv_freq buffers saved (float32), tower not included."""
+    cfg = OrderedDict(
+        _name_or_path="./checkpoints/vicuna-7b-v1-5",
+        architectures=["LlavaLlamaForCausalLM"],
+        bos_token_id=1,
+        eos_token_id=2,
+        freeze_mm_mlp_adapter=False,
+        hidden_act="silu",
+        hidden_size=8,
+        image_aspect_ratio="pad",
+        initializer_range=0.02,
+        intermediate_size=24,
+        max_length=4096,
+        max_position_embeddings=4096,
+        mm_hidden_size=8,
+        mm_projector_type="mlp2x_gelu",
+        mm_use_im_patch_token=False,
+        mm_use_im_start_end=False,
+        mm_vision_select_feature="patch",
+        mm_vision_select_layer=-2,
+        mm_vision_tower="openai/clip-vit-large-patch14-336",
+        model_type="llava",
+        num_attention_heads=2,
+        num_hidden_layers=2,
+        num_key_value_heads=2,
+        pad_token_id=0,
+        pretraining_tp=1,
+        rms_norm_eps=1e-05,
+        rope_scaling=None,
+        tie_word_embeddings=False,
+        tokenizer_model_max_length=2048,
+        tokenizer_padding_side="right",
+        torch_dtype="float16",
+        transformers_version="4.31.0",
+        tune_mm_mlp_adapter=False,
+        use_cache=True,
+        use_mm_proj=True,
+        vocab_size=32000,
+    )
+    write_json(os.path.join(root, "config.json"), cfg)
+    write_json(os.path.join(root, "generation_config.json"), vicuna_generation_config())
+    generated = OrderedDict()
+    vicuna_tokenizer_files(root, generated, 2048)
+    sd = state_dict(randomize(LlavaLlamaForCausalLM(cfg, True), seed), torch.float16)
+    write_bin_set(root, sd, 2)
+    return generated, expected(sd, clip_sd)
+
+
+def vicuna_generation_config():
+    return OrderedDict(
+        bos_token_id=1, eos_token_id=2, max_length=4096, pad_token_id=0, temperature=0.9, top_p=0.6, transformers_version="4.31.0"
+    )
+
+
+def vicuna(root, seed):
+    """lmsys/vicuna-7b-v1.5: F16 .bin in 2 shards with inv_freq buffers; tokenizer.model only."""
+    cfg = OrderedDict(
+        architectures=["LlamaForCausalLM"],
+        bos_token_id=1,
+        eos_token_id=2,
+        hidden_act="silu",
+        initializer_range=0.02,
+        max_position_embeddings=4096,
+        model_type="llama",
+        num_key_value_heads=2,
+        pad_token_id=0,
+        pretraining_tp=1,
+        rms_norm_eps=1e-05,
+        rope_scaling=None,
+        tie_word_embeddings=False,
+        torch_dtype="float16",
+        transformers_version="4.31.0",
+        use_cache=True,
+        vocab_size=32000,
+        **LLAMA2_DIMS,
+    )
+    write_json(os.path.join(root, "config.json"), cfg)
+    write_json(os.path.join(root, "generation_config.json"), vicuna_generation_config())
+    generated = OrderedDict()
+    vicuna_tokenizer_files(root, generated, 4096)
+    sd = state_dict(randomize(LlamaForCausalLM(cfg, True), seed), torch.float16)
+    write_bin_set(root, sd, 2)
+    return generated, expected(sd)
+
+
+def llama2(root, seed):
+    """meta-llama/Llama-2-7b-hf: F16 safetensors in 2 shards (converted with transformers 4.31: inv_freq
+    buffers included, float32)."""
+    cfg = OrderedDict(
+        _name_or_path="meta-llama/Llama-2-7b-hf",
+        architectures=["LlamaForCausalLM"],
+        bos_token_id=1,
+        eos_token_id=2,
+        hidden_act="silu",
+        initializer_range=0.02,
+        max_position_embeddings=4096,
+        model_type="llama",
+        num_key_value_heads=2,
+        pretraining_tp=1,
+        rms_norm_eps=1e-05,
+        rope_scaling=None,
+        tie_word_embeddings=False,
+        torch_dtype="float16",
+        transformers_version="4.31.0.dev0",
+        use_cache=True,
+        vocab_size=32000,
+        **LLAMA2_DIMS,
+    )
+    write_json(os.path.join(root, "config.json"), cfg)
+    write_json(
+        os.path.join(root, "generation_config.json"),
+        OrderedDict(
+            bos_token_id=1, do_sample=True, eos_token_id=2, pad_token_id=0, temperature=0.6, max_length=4096, top_p=0.9,
+            transformers_version="4.31.0.dev0",
+        ),
+        sort_keys=False,
+    )
+    write_json(
+        os.path.join(root, "tokenizer_config.json"),
+        OrderedDict(
+            add_bos_token=True,
+            add_eos_token=False,
+            bos_token=legacy_added("<s>"),
+            clean_up_tokenization_spaces=False,
+            eos_token=legacy_added("</s>"),
+            legacy=False,
+            model_max_length=1000000000000000019884624838656,
+            pad_token=None,
+            padding_side="right",
+            sp_model_kwargs={},
+            tokenizer_class="LlamaTokenizer",
+            unk_token=legacy_added("<unk>"),
+        ),
+    )
+    write_json(
+        os.path.join(root, "special_tokens_map.json"),
+        {k: special_map_token(v) for k, v in [("bos_token", "<s>"), ("eos_token", "</s>"), ("unk_token", "<unk>")]},
+    )
+    generated = OrderedDict()
+    generated["tokenizer.json"] = {"base": LLAMA2_TOKENIZER, "set": {}}
+    sd = state_dict(randomize(LlamaForCausalLM(cfg, True), seed), torch.float16)
+    safetensors_set(root, sd, 2, generated)
+    return generated, expected(sd)
+
+
+def tinyllama(root, seed):
+    """TinyLlama/TinyLlama-1.1B-Chat-v1.0: GQA (32 heads, 4 KV heads -> 4 and 2), BF16, one
+    model.safetensors (transformers 4.35: no inv_freq), zephyr chat template."""
+    cfg = OrderedDict(
+        architectures=["LlamaForCausalLM"],
+        attention_bias=False,
+        bos_token_id=1,
+        eos_token_id=2,
+        hidden_act="silu",
+        hidden_size=16,
+        initializer_range=0.02,
+        intermediate_size=44,
+        max_position_embeddings=2048,
+        model_type="llama",
+        num_attention_heads=4,
+        num_hidden_layers=2,
+        num_key_value_heads=2,
+        pretraining_tp=1,
+        rms_norm_eps=1e-05,
+        rope_scaling=None,
+        rope_theta=10000.0,
+        tie_word_embeddings=False,
+        torch_dtype="bfloat16",
+        transformers_version="4.35.0",
+        use_cache=True,
+        vocab_size=32000,
+    )
+    write_json(os.path.join(root, "config.json"), cfg)
+    write_json(
+        os.path.join(root, "generation_config.json"),
+        OrderedDict(bos_token_id=1, eos_token_id=2, max_length=2048, pad_token_id=0, transformers_version="4.35.0"),
+    )
+    write_json(
+        os.path.join(root, "tokenizer_config.json"),
+        OrderedDict(
+            add_bos_token=True,
+            add_eos_token=False,
+            added_tokens_decoder={str(i): added_token(c) for i, c in LLAMA2_SPECIALS},
+            bos_token="<s>",
+            chat_template=TINYLLAMA_CHAT_TEMPLATE,
+            clean_up_tokenization_spaces=False,
+            eos_token="</s>",
+            legacy=False,
+            model_max_length=2048,
+            pad_token="</s>",
+            padding_side="right",
+            sp_model_kwargs={},
+            tokenizer_class="LlamaTokenizer",
+            unk_token="<unk>",
+            use_default_system_prompt=False,
+        ),
+    )
+    write_json(
+        os.path.join(root, "special_tokens_map.json"),
+        {k: special_map_token(v) for k, v in [("bos_token", "<s>"), ("eos_token", "</s>"), ("pad_token", "</s>"), ("unk_token", "<unk>")]},
+    )
+    generated = OrderedDict()
+    generated["tokenizer.json"] = {"base": LLAMA2_TOKENIZER, "set": {}}
+    sd = state_dict(randomize(LlamaForCausalLM(cfg, False), seed), torch.bfloat16)
+    safetensors_set(root, sd, 1, generated)
+    return generated, expected(sd)
+
+
+def llama32_special_tokens():
+    """Llama 3.1/3.2's 256 reserved ids: named ones, the rest numbered reserved tokens."""
+    named = {
+        128000: "<|begin_of_text|>",
+        128001: "<|end_of_text|>",
+        128004: "<|finetune_right_pad_id|>",
+        128006: "<|start_header_id|>",
+        128007: "<|end_header_id|>",
+        128008: "<|eom_id|>",
+        128009: "<|eot_id|>",
+        128010: "<|python_tag|>",
+    }
+    out, n = [], 0
+    for i in range(128000, 128256):
+        if i in named:
+            out.append((i, named[i]))
+        else:
+            out.append((i, f"<|reserved_special_token_{n}|>"))
+            n += 1
+    return out
+
+
+def llama32(root, seed, chat_template):
+    """meta-llama/Llama-3.2-1B-Instruct: GQA, explicit head_dim, llama3 RoPE scaling, tied embeddings
+    (no lm_head.weight), BF16, one model.safetensors, the 128256-token tokenizer."""
+    cfg = OrderedDict(
+        architectures=["LlamaForCausalLM"],
+        attention_bias=False,
+        attention_dropout=0.0,
+        bos_token_id=128000,
+        eos_token_id=[128001, 128008, 128009],
+        head_dim=8,
+        hidden_act="silu",
+        hidden_size=16,
+        initializer_range=0.02,
+        intermediate_size=64,
+        max_position_embeddings=131072,
+        mlp_bias=False,
+        model_type="llama",
+        num_attention_heads=2,
+        num_hidden_layers=2,
+        num_key_value_heads=1,
+        pretraining_tp=1,
+        rms_norm_eps=1e-05,
+        rope_scaling=OrderedDict(
+            factor=32.0, high_freq_factor=4.0, low_freq_factor=1.0, original_max_position_embeddings=8192, rope_type="llama3"
+        ),
+        rope_theta=500000.0,
+        tie_word_embeddings=True,
+        torch_dtype="bfloat16",
+        transformers_version="4.45.0.dev0",
+        use_cache=True,
+        vocab_size=128256,
+    )
+    write_json(os.path.join(root, "config.json"), cfg)
+    write_json(
+        os.path.join(root, "generation_config.json"),
+        OrderedDict(
+            bos_token_id=128000, do_sample=True, eos_token_id=[128001, 128008, 128009], temperature=0.6, top_p=0.9,
+            transformers_version="4.45.0.dev0",
+        ),
+    )
+    specials = llama32_special_tokens()
+    write_json(
+        os.path.join(root, "tokenizer_config.json"),
+        OrderedDict(
+            added_tokens_decoder={str(i): added_token(c) for i, c in specials},
+            bos_token="<|begin_of_text|>",
+            chat_template=chat_template,
+            clean_up_tokenization_spaces=True,
+            eos_token="<|eot_id|>",
+            model_input_names=["input_ids", "attention_mask"],
+            model_max_length=131072,
+            tokenizer_class="PreTrainedTokenizerFast",
+        ),
+    )
+    write_json(
+        os.path.join(root, "special_tokens_map.json"),
+        {"bos_token": special_map_token("<|begin_of_text|>"), "eos_token": special_map_token("<|eot_id|>")},
+    )
+    bos = "<|begin_of_text|>"
+    generated = OrderedDict()
+    generated["tokenizer.json"] = {
+        "base": LLAMA3_TOKENIZER,
+        "set": {
+            "added_tokens": [tokenizer_json_token(i, c) for i, c in specials],
+            "post_processor": {
+                "type": "Sequence",
+                "processors": [
+                    {"type": "ByteLevel", "add_prefix_space": True, "trim_offsets": False, "use_regex": True},
+                    {
+                        "type": "TemplateProcessing",
+                        "single": [{"SpecialToken": {"id": bos, "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}}],
+                        "pair": [
+                            {"SpecialToken": {"id": bos, "type_id": 0}},
+                            {"Sequence": {"id": "A", "type_id": 0}},
+                            {"SpecialToken": {"id": bos, "type_id": 1}},
+                            {"Sequence": {"id": "B", "type_id": 1}},
+                        ],
+                        "special_tokens": {bos: {"id": bos, "ids": [128000], "tokens": [bos]}},
+                    },
+                ],
+            },
+        },
+    }
+    sd = state_dict(randomize(LlamaForCausalLM(cfg, False), seed), torch.bfloat16)
+    safetensors_set(root, sd, 1, generated)
+    return generated, expected(sd)
+
+
+def clear(root):
+    """Removes the files a previous run wrote: everything but the hand-written README.md."""
+    if not os.path.isdir(root):
+        return
+    for f in os.listdir(root):
+        if f != "README.md":
+            os.remove(os.path.join(root, f))
+
+
+def main():
+    if len(sys.argv) != 2:
+        print(__doc__)
+        sys.exit(2)
+    out = sys.argv[1]
+    here = os.path.dirname(os.path.abspath(__file__))
+    with open(os.path.join(here, "llama-3.2-instruct-chat-template.jinja"), encoding="utf-8") as f:
+        llama32_template = f.read()
+    clip_dir = os.path.join(out, "openai--clip-vit-large-patch14-336")
+    jobs = [
+        ("llava-hf--llava-1.5-7b-hf", lambda r: llava_hf(r, 101)),
+        ("llava-hf--llava-1.5-7b-hf--transformers-4.52", lambda r: llava_hf_resaved(r, 102)),
+        ("openai--clip-vit-large-patch14-336", lambda r: clip_336(r, 103)),
+        ("liuhaotian--llava-v1.5-7b", lambda r: llava_original(r, 104, torch.load(os.path.join(clip_dir, "pytorch_model.bin")))),
+        ("lmsys--vicuna-7b-v1.5", lambda r: vicuna(r, 105)),
+        ("meta-llama--Llama-2-7b-hf", lambda r: llama2(r, 106)),
+        ("TinyLlama--TinyLlama-1.1B-Chat-v1.0", lambda r: tinyllama(r, 107)),
+        ("meta-llama--Llama-3.2-1B-Instruct", lambda r: llama32(r, 108, llama32_template)),
+    ]
+    total = 0
+    for name, make in jobs:
+        root = os.path.join(out, name)
+        clear(root)
+        os.makedirs(root, exist_ok=True)
+        generated, exp = make(root)
+        write_json(os.path.join(root, "replica.json"), OrderedDict(generated=generated, expected=exp), sort_keys=False)
+        size = sum(os.path.getsize(os.path.join(root, f)) for f in os.listdir(root))
+        total += size
+        print(f"{name}: {size / 1024:.1f} KiB")
+    print(f"total {total / 1024:.1f} KiB")
+
+
+if __name__ == "__main__":
+    main()
