@@ -24,469 +24,52 @@ shards as transformers' `shard_checkpoint` splits them.
 and tensors per stored dtype.
 """
 
-import json
-import math
 import os
-import struct
 import sys
 from collections import OrderedDict
 
 import torch
-from torch import nn
+from replica_checkpoint_files import expected, safetensors_set, write_bin_set, write_json, write_text
+from replica_hf_modules import (
+    CLIPModel,
+    LlamaForCausalLM,
+    LlavaForConditionalGeneration,
+    LlavaForConditionalGenerationV452,
+    LlavaLlamaForCausalLM,
+    randomize,
+    state_dict,
+)
+from replica_tokenizer_files import (
+    LLAMA2_SPECIALS,
+    LLAMA2_TOKENIZER,
+    LLAMA3_TOKENIZER,
+    added_token,
+    legacy_added,
+    llama32_special_tokens,
+    llava_hf_tokenizer_files,
+    special_map_token,
+    tokenizer_json_token,
+    vicuna_tokenizer_files,
+)
 
 torch.set_default_dtype(torch.float32)
 
-LLAMA2_TOKENIZER = "assets/tokenizers/llama2/tokenizer.json.gz"
-LLAMA3_TOKENIZER = "test/fixtures/tokenizers/llama3/tokenizer.json.gz"
-
 # Shrunk dimensions. LLaMA-2 family: 4096 -> 8 hidden, 11008 -> 24 intermediate, 32 -> 2 layers and heads.
 LLAMA2_DIMS = dict(hidden_size=8, intermediate_size=24, num_hidden_layers=2, num_attention_heads=2)
+
+
 # CLIP ViT-L/14-336: 1024 -> 8 hidden, 4096 -> 32 intermediate, 24 -> 2 layers, 16 -> 2 heads, 336 -> 28
 # pixels (patch 14 kept: 2 x 2 patches).
 CLIP_VISION_DIMS = dict(
     hidden_size=8, intermediate_size=32, num_hidden_layers=2, num_attention_heads=2, image_size=28, patch_size=14
 )
+
+
 CLIP_TEXT_DIMS = dict(hidden_size=8, intermediate_size=32, num_hidden_layers=2, num_attention_heads=2)
+
+
 IMAGE_SEQ_LENGTH = (28 // 14) ** 2
 
-# --------------------------------------------------------------------------------------
-# modules named as transformers names them (no forward: only the state dict matters)
-# --------------------------------------------------------------------------------------
-
-
-class RMSNorm(nn.Module):
-    def __init__(self, n):
-        super().__init__()
-        self.weight = nn.Parameter(torch.ones(n))
-
-
-class LlamaRotaryEmbedding(nn.Module):
-    """transformers 4.31 registered inv_freq as a persistent float32 buffer; later versions do not save it."""
-
-    def __init__(self, head_dim, theta):
-        super().__init__()
-        inv = 1.0 / (theta ** (torch.arange(0, head_dim, 2).float() / head_dim))
-        self.register_buffer("inv_freq", inv)
-
-
-class LlamaAttention(nn.Module):
-    def __init__(self, c, rotary):
-        super().__init__()
-        h, hd = c["hidden_size"], head_dim(c)
-        nh, nkv = c["num_attention_heads"], c.get("num_key_value_heads") or c["num_attention_heads"]
-        self.q_proj = nn.Linear(h, nh * hd, bias=False)
-        self.k_proj = nn.Linear(h, nkv * hd, bias=False)
-        self.v_proj = nn.Linear(h, nkv * hd, bias=False)
-        self.o_proj = nn.Linear(nh * hd, h, bias=False)
-        if rotary:
-            self.rotary_emb = LlamaRotaryEmbedding(hd, c.get("rope_theta", 10000.0))
-
-
-class LlamaMLP(nn.Module):
-    def __init__(self, c):
-        super().__init__()
-        h, i = c["hidden_size"], c["intermediate_size"]
-        self.gate_proj = nn.Linear(h, i, bias=False)
-        self.up_proj = nn.Linear(h, i, bias=False)
-        self.down_proj = nn.Linear(i, h, bias=False)
-
-
-class LlamaDecoderLayer(nn.Module):
-    def __init__(self, c, rotary):
-        super().__init__()
-        self.self_attn = LlamaAttention(c, rotary)
-        self.mlp = LlamaMLP(c)
-        self.input_layernorm = RMSNorm(c["hidden_size"])
-        self.post_attention_layernorm = RMSNorm(c["hidden_size"])
-
-
-class LlamaModel(nn.Module):
-    def __init__(self, c, rotary):
-        super().__init__()
-        self.embed_tokens = nn.Embedding(c["vocab_size"], c["hidden_size"])
-        self.layers = nn.ModuleList(LlamaDecoderLayer(c, rotary) for _ in range(c["num_hidden_layers"]))
-        self.norm = RMSNorm(c["hidden_size"])
-
-
-class LlamaForCausalLM(nn.Module):
-    """Tied models are saved without lm_head.weight (save_pretrained drops the tied copy)."""
-
-    def __init__(self, c, rotary):
-        super().__init__()
-        self.model = LlamaModel(c, rotary)
-        if not c.get("tie_word_embeddings", False):
-            self.lm_head = nn.Linear(c["hidden_size"], c["vocab_size"], bias=False)
-
-
-class LlavaLlamaModel(LlamaModel):
-    """Original LLaVA (llava/model/language_model/llava_llama.py): LlamaModel, then LlavaMetaModel's
-    mm_projector (mlp2x_gelu: Linear, GELU, Linear); the tower is loaded lazily and not saved."""
-
-    def __init__(self, c, rotary):
-        super().__init__(c, rotary)
-        h = c["hidden_size"]
-        self.mm_projector = nn.Sequential(nn.Linear(c["mm_hidden_size"], h), nn.GELU(), nn.Linear(h, h))
-
-
-class LlavaLlamaForCausalLM(nn.Module):
-    def __init__(self, c, rotary):
-        super().__init__()
-        self.model = LlavaLlamaModel(c, rotary)
-        self.lm_head = nn.Linear(c["hidden_size"], c["vocab_size"], bias=False)
-
-
-class CLIPAttention(nn.Module):
-    def __init__(self, h):
-        super().__init__()
-        self.k_proj = nn.Linear(h, h)
-        self.v_proj = nn.Linear(h, h)
-        self.q_proj = nn.Linear(h, h)
-        self.out_proj = nn.Linear(h, h)
-
-
-class CLIPMLP(nn.Module):
-    def __init__(self, h, i):
-        super().__init__()
-        self.fc1 = nn.Linear(h, i)
-        self.fc2 = nn.Linear(i, h)
-
-
-class CLIPEncoderLayer(nn.Module):
-    def __init__(self, c):
-        super().__init__()
-        h = c["hidden_size"]
-        self.self_attn = CLIPAttention(h)
-        self.layer_norm1 = nn.LayerNorm(h)
-        self.mlp = CLIPMLP(h, c["intermediate_size"])
-        self.layer_norm2 = nn.LayerNorm(h)
-
-
-class CLIPEncoder(nn.Module):
-    def __init__(self, c):
-        super().__init__()
-        self.layers = nn.ModuleList(CLIPEncoderLayer(c) for _ in range(c["num_hidden_layers"]))
-
-
-class CLIPVisionEmbeddings(nn.Module):
-    """position_ids was a persistent int64 buffer until transformers 4.31."""
-
-    def __init__(self, c, position_ids):
-        super().__init__()
-        h = c["hidden_size"]
-        n = (c["image_size"] // c["patch_size"]) ** 2 + 1
-        self.class_embedding = nn.Parameter(torch.randn(h))
-        self.patch_embedding = nn.Conv2d(3, h, kernel_size=c["patch_size"], stride=c["patch_size"], bias=False)
-        self.position_embedding = nn.Embedding(n, h)
-        self.register_buffer("position_ids", torch.arange(n).expand((1, -1)), persistent=position_ids)
-
-
-class CLIPVisionTransformer(nn.Module):
-    def __init__(self, c, position_ids):
-        super().__init__()
-        h = c["hidden_size"]
-        self.embeddings = CLIPVisionEmbeddings(c, position_ids)
-        self.pre_layrnorm = nn.LayerNorm(h)  # sic: transformers' name
-        self.encoder = CLIPEncoder(c)
-        self.post_layernorm = nn.LayerNorm(h)
-
-
-class CLIPVisionModel(nn.Module):
-    def __init__(self, c, position_ids):
-        super().__init__()
-        self.vision_model = CLIPVisionTransformer(c, position_ids)
-
-
-class CLIPTextEmbeddings(nn.Module):
-    def __init__(self, c):
-        super().__init__()
-        self.token_embedding = nn.Embedding(c["vocab_size"], c["hidden_size"])
-        self.position_embedding = nn.Embedding(c["max_position_embeddings"], c["hidden_size"])
-        self.register_buffer("position_ids", torch.arange(c["max_position_embeddings"]).expand((1, -1)))
-
-
-class CLIPTextTransformer(nn.Module):
-    def __init__(self, c):
-        super().__init__()
-        self.embeddings = CLIPTextEmbeddings(c)
-        self.encoder = CLIPEncoder(c)
-        self.final_layer_norm = nn.LayerNorm(c["hidden_size"])
-
-
-class CLIPModel(nn.Module):
-    """transformers 4.21 (the version that wrote openai/clip-vit-large-patch14-336)."""
-
-    def __init__(self, c):
-        super().__init__()
-        t, v = c["text_config"], c["vision_config"]
-        self.text_model = CLIPTextTransformer(t)
-        self.vision_model = CLIPVisionTransformer(v, True)
-        self.visual_projection = nn.Linear(v["hidden_size"], c["projection_dim"], bias=False)
-        self.text_projection = nn.Linear(t["hidden_size"], c["projection_dim"], bias=False)
-        self.logit_scale = nn.Parameter(torch.tensor(c["logit_scale_init_value"]))
-
-
-class LlavaMultiModalProjector(nn.Module):
-    def __init__(self, vision_hidden, text_hidden):
-        super().__init__()
-        self.linear_1 = nn.Linear(vision_hidden, text_hidden)
-        self.act = nn.GELU()
-        self.linear_2 = nn.Linear(text_hidden, text_hidden)
-
-
-class LlavaForConditionalGeneration(nn.Module):
-    """transformers 4.36 (llava-hf): vision_tower, multi_modal_projector, language_model."""
-
-    def __init__(self, c):
-        super().__init__()
-        t, v = c["text_config"], c["vision_config"]
-        self.vision_tower = CLIPVisionModel(v, False)
-        self.multi_modal_projector = LlavaMultiModalProjector(v["hidden_size"], t["hidden_size"])
-        self.language_model = LlamaForCausalLM(t, False)
-
-
-class LlavaModel(nn.Module):
-    def __init__(self, c):
-        super().__init__()
-        t, v = c["text_config"], c["vision_config"]
-        self.vision_tower = CLIPVisionModel(v, False)
-        self.multi_modal_projector = LlavaMultiModalProjector(v["hidden_size"], t["hidden_size"])
-        self.language_model = LlamaModel(t, False)
-
-
-class LlavaForConditionalGenerationV452(nn.Module):
-    """transformers >= 4.52: model.{vision_tower, multi_modal_projector, language_model}, lm_head."""
-
-    def __init__(self, c):
-        super().__init__()
-        t = c["text_config"]
-        self.model = LlavaModel(c)
-        self.lm_head = nn.Linear(t["hidden_size"], t["vocab_size"], bias=False)
-
-
-def head_dim(c):
-    return c.get("head_dim") or c["hidden_size"] // c["num_attention_heads"]
-
-
-# --------------------------------------------------------------------------------------
-# weights, dtypes, shards
-# --------------------------------------------------------------------------------------
-
-
-def randomize(module, seed):
-    """Random weights in state-dict order: norms around 1, everything else N(0, 0.05). Buffers kept."""
-    g = torch.Generator().manual_seed(seed)
-    with torch.no_grad():
-        for name, p in module.named_parameters():
-            if name.endswith("norm.weight") or name.endswith("layernorm.weight") or ".layer_norm" in name:
-                if name.endswith(".bias"):
-                    p.copy_(0.05 * torch.randn(p.shape, generator=g))
-                else:
-                    p.copy_(1 + 0.1 * torch.randn(p.shape, generator=g))
-            elif name == "logit_scale":
-                p.fill_(math.log(1 / 0.07))
-            else:
-                p.copy_(0.05 * torch.randn(p.shape, generator=g))
-    return module
-
-
-def state_dict(module, dtype):
-    """The module's state dict with its parameters in `dtype` (buffers keep theirs: torch_dtype loading
-    creates parameters in the half type while inv_freq and position_ids keep float32 / int64)."""
-    params = {n for n, _ in module.named_parameters()}
-    sd = module.state_dict()
-    for k in list(sd):
-        if k in params:
-            sd[k] = sd[k].to(dtype)
-    return sd
-
-
-def renamed(sd, rules):
-    """A copy with the first matching (old prefix, new prefix) rule applied to each key."""
-    out = OrderedDict()
-    for k, v in sd.items():
-        for old, new in rules:
-            if k.startswith(old):
-                k = new + k[len(old):]
-                break
-        out[k] = v
-    return out
-
-
-def nbytes(t):
-    return t.numel() * t.element_size()
-
-
-def shard_checkpoint(sd, max_shard_size):
-    """transformers' shard_checkpoint: tensors in state-dict order, a new shard when the next tensor would
-    tip the current one over max_shard_size (never leaving a shard empty)."""
-    shards, current, size = [], OrderedDict(), 0
-    for k, v in sd.items():
-        if size + nbytes(v) > max_shard_size and current:
-            shards.append(current)
-            current, size = OrderedDict(), 0
-        current[k] = v
-        size += nbytes(v)
-    shards.append(current)
-    return shards
-
-
-def split_like_published(sd, n):
-    """Shards as save_pretrained makes them, with the smallest max_shard_size giving the published number
-    of shards (the published files are split at 5 GB or 10 GB; the tiny replica at proportionally less)."""
-    if n == 1:
-        return [sd]
-    lo, hi = max(nbytes(v) for v in sd.values()), sum(nbytes(v) for v in sd.values())
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if len(shard_checkpoint(sd, mid)) <= n:
-            hi = mid
-        else:
-            lo = mid + 1
-    shards = shard_checkpoint(sd, lo)
-    assert len(shards) == n, (len(shards), n)
-    return shards
-
-
-def shard_names(prefix, ext, n):
-    if n == 1:
-        return [f"{prefix}.{ext}"]
-    return [f"{prefix}-{i + 1:05d}-of-{n:05d}.{ext}" for i in range(n)]
-
-
-def write_index(path, sd, shards, names):
-    weight_map = {k: name for shard, name in zip(shards, names) for k in shard}
-    index = {"metadata": {"total_size": sum(nbytes(v) for v in sd.values())}, "weight_map": weight_map}
-    write_text(path, json.dumps(index, indent=2, sort_keys=True) + "\n")
-
-
-def write_bin_set(root, sd, n):
-    """pytorch_model.bin (the module's OrderedDict state dict, with its _metadata) or n shards (plain
-    dicts, as save_pretrained saves them) plus pytorch_model.bin.index.json."""
-    names = shard_names("pytorch_model", "bin", n)
-    if n == 1:
-        torch.save(sd, os.path.join(root, names[0]))
-        return
-    shards = split_like_published(sd, n)
-    for shard, name in zip(shards, names):
-        torch.save(dict(shard), os.path.join(root, name))
-    write_index(os.path.join(root, "pytorch_model.bin.index.json"), sd, shards, names)
-
-
-# safetensors dtype names and the Dtype enum order the safetensors library sorts by (largest first).
-ST_DTYPES = {
-    torch.int64: "I64",
-    torch.float32: "F32",
-    torch.bfloat16: "BF16",
-    torch.float16: "F16",
-}
-ST_ORDER = ["BOOL", "U8", "I8", "I16", "U16", "F16", "BF16", "I32", "U32", "F32", "F64", "I64", "U64"]
-
-
-def safetensors_header(shard):
-    """The header safetensors' serialize writes for this shard with metadata {"format": "pt"}: tensors
-    sorted by dtype (descending enum order), then name; compact JSON padded with spaces to 8 bytes."""
-    items = sorted(shard.items(), key=lambda kv: (-ST_ORDER.index(ST_DTYPES[kv[1].dtype]), kv[0]))
-    header = OrderedDict(__metadata__={"format": "pt"})
-    offset = 0
-    for k, v in items:
-        header[k] = {"dtype": ST_DTYPES[v.dtype], "shape": list(v.shape), "data_offsets": [offset, offset + nbytes(v)]}
-        offset += nbytes(v)
-    text = json.dumps(header, separators=(",", ":"))
-    text += " " * ((8 - len(text) % 8) % 8)
-    return text, offset
-
-
-def safetensors_set(root, sd, n, generated):
-    """Records the shards' headers in `generated` (the tests write the data) and writes the index."""
-    names = shard_names("model", "safetensors", n)
-    shards = split_like_published(sd, n)
-    for shard, name in zip(shards, names):
-        header, size = safetensors_header(shard)
-        assert len(struct.pack("<Q", len(header))) == 8
-        generated[name] = {"header": header, "dataBytes": size}
-    if n > 1:
-        write_index(os.path.join(root, "model.safetensors.index.json"), sd, shards, names)
-
-
-# --------------------------------------------------------------------------------------
-# what `lntune inspect` should report
-# --------------------------------------------------------------------------------------
-
-
-def component(name):
-    """lntune's parameter components for a weight name in any of the layouts here; None for buffers and
-    for the parts lntune skips (CLIP's text tower and projections)."""
-    if name.endswith("inv_freq") or name.endswith("position_ids"):
-        return None
-    if name.startswith(("text_model.", "visual_projection.", "text_projection.", "logit_scale")):
-        return None
-    if "vision_model." in name:
-        return "visionTower"
-    if "mm_projector" in name or "multi_modal_projector" in name:
-        return "projector"
-    if "embed_tokens" in name:
-        return "embeddings"
-    if name.split(".")[-2] == "lm_head":
-        return "head"
-    if "layernorm" in name or name.endswith("norm.weight"):
-        return "norms"
-    return "llmBlocks"
-
-
-def expected(*state_dicts):
-    params = dict(visionTower=0, projector=0, llmBlocks=0, embeddings=0, head=0, norms=0)
-    dtypes = {}
-    for sd in state_dicts:
-        for k, v in sd.items():
-            c = component(k)
-            if c:
-                params[c] += v.numel()
-            d = ST_DTYPES[v.dtype]
-            dtypes[d] = dtypes.get(d, 0) + 1
-    params["total"] = sum(params.values())
-    return {"parameters": params, "dtypes": dict(sorted(dtypes.items()))}
-
-
-# --------------------------------------------------------------------------------------
-# files
-# --------------------------------------------------------------------------------------
-
-
-def write_text(path, text):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
-
-
-def write_json(path, obj, sort_keys=True):
-    """As transformers writes configs and tokenizer files: indent 2, sorted keys, trailing newline."""
-    write_text(path, json.dumps(obj, indent=2, sort_keys=sort_keys, ensure_ascii=False) + "\n")
-
-
-def added_token(content, special=True, normalized=False):
-    return OrderedDict(content=content, lstrip=False, normalized=normalized, rstrip=False, single_word=False, special=special)
-
-
-def legacy_added(content):
-    """tokenizer_config.json's AddedToken as transformers 4.31 wrote it."""
-    return OrderedDict(__type="AddedToken", content=content, lstrip=False, normalized=False, rstrip=False, single_word=False)
-
-
-def special_map_token(content):
-    return OrderedDict(content=content, lstrip=False, normalized=False, rstrip=False, single_word=False)
-
-
-def tokenizer_json_token(id_, content):
-    return OrderedDict(id=id_, content=content, single_word=False, lstrip=False, rstrip=False, normalized=False, special=True)
-
-
-LLAMA2_SPECIALS = [(0, "<unk>"), (1, "<s>"), (2, "</s>")]
-
-# HF's LlamaConverter for legacy=False (a tokenizer.model-only repository loaded as LlamaTokenizerFast).
-NON_LEGACY_LLAMA = {
-    "normalizer": None,
-    "pre_tokenizer": {"type": "Metaspace", "replacement": "\u2581", "prepend_scheme": "first", "split": False},
-}
 
 LLAVA_HF_CHAT_TEMPLATE = (
     "{% for message in messages %}{% if message['role'] != 'system' %}{{ message['role'].upper() + ': '}}"
@@ -498,6 +81,7 @@ LLAVA_HF_CHAT_TEMPLATE = (
     "{% endfor %}{% if add_generation_prompt %}{{ 'ASSISTANT:' }}{% endif %}"
 )
 
+
 TINYLLAMA_CHAT_TEMPLATE = (
     "{% for message in messages %}\n{% if message['role'] == 'user' %}\n{{ '<|user|>\n' + message['content'] + "
     "eos_token }}\n{% elif message['role'] == 'system' %}\n{{ '<|system|>\n' + message['content'] + eos_token }}"
@@ -505,42 +89,11 @@ TINYLLAMA_CHAT_TEMPLATE = (
     "{% endif %}\n{% if loop.last and add_generation_prompt %}\n{{ '<|assistant|>' }}\n{% endif %}\n{% endfor %}"
 )
 
+
 CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073]
+
+
 CLIP_STD = [0.26862954, 0.26130258, 0.27577711]
-
-
-def llava_hf_tokenizer_files(root, generated, extra=None):
-    """llava-hf/llava-1.5-7b-hf's tokenizer: vicuna's, plus <image> (32000) and <pad> (32001)."""
-    added = LLAMA2_SPECIALS + [(32000, "<image>"), (32001, "<pad>")]
-    cfg = OrderedDict(
-        add_bos_token=True,
-        add_eos_token=False,
-        added_tokens_decoder={str(i): added_token(c) for i, c in added},
-        bos_token="<s>",
-        clean_up_tokenization_spaces=False,
-        eos_token="</s>",
-        legacy=False,
-        model_max_length=1000000000000000019884624838656,
-        pad_token="<pad>",
-        padding_side="left",
-        processor_class="LlavaProcessor",
-        sp_model_kwargs={},
-        tokenizer_class="LlamaTokenizer",
-        trust_remote_code=False,
-        unk_token="<unk>",
-        use_default_system_prompt=False,
-    )
-    cfg.update(extra or {})
-    write_json(os.path.join(root, "tokenizer_config.json"), cfg)
-    write_json(
-        os.path.join(root, "special_tokens_map.json"),
-        {k: special_map_token(v) for k, v in [("bos_token", "<s>"), ("eos_token", "</s>"), ("pad_token", "<pad>"), ("unk_token", "<unk>")]},
-    )
-    write_json(os.path.join(root, "added_tokens.json"), {"<image>": 32000, "<pad>": 32001})
-    generated["tokenizer.json"] = {
-        "base": LLAMA2_TOKENIZER,
-        "set": {"added_tokens": [tokenizer_json_token(i, c) for i, c in added]},
-    }
 
 
 def llava_hf_preprocessor(root):
@@ -586,42 +139,6 @@ def llava_hf_vision_config():
         projection_dim=768,
         vocab_size=32000,
     )
-
-
-def vicuna_tokenizer_files(root, generated, model_max_length):
-    """The slow LlamaTokenizer files of vicuna-7b-v1.5 and liuhaotian/llava-v1.5-7b (no tokenizer.json)."""
-    write_json(
-        os.path.join(root, "tokenizer_config.json"),
-        OrderedDict(
-            add_bos_token=True,
-            add_eos_token=False,
-            bos_token=legacy_added("<s>"),
-            clean_up_tokenization_spaces=False,
-            eos_token=legacy_added("</s>"),
-            legacy=False,
-            model_max_length=model_max_length,
-            pad_token=None,
-            padding_side="right",
-            sp_model_kwargs={},
-            tokenizer_class="LlamaTokenizer",
-            unk_token=legacy_added("<unk>"),
-        ),
-    )
-    write_json(
-        os.path.join(root, "special_tokens_map.json"),
-        OrderedDict(
-            bos_token=special_map_token("<s>"),
-            eos_token=special_map_token("</s>"),
-            pad_token="<unk>",
-            unk_token=special_map_token("<unk>"),
-        ),
-    )
-    generated["tokenizer.json"] = {"base": LLAMA2_TOKENIZER, "set": NON_LEGACY_LLAMA}
-
-
-# --------------------------------------------------------------------------------------
-# the replicas
-# --------------------------------------------------------------------------------------
 
 
 def llava_hf(root, seed):
@@ -1031,28 +548,6 @@ def tinyllama(root, seed):
     sd = state_dict(randomize(LlamaForCausalLM(cfg, False), seed), torch.bfloat16)
     safetensors_set(root, sd, 1, generated)
     return generated, expected(sd)
-
-
-def llama32_special_tokens():
-    """Llama 3.1/3.2's 256 reserved ids: named ones, the rest numbered reserved tokens."""
-    named = {
-        128000: "<|begin_of_text|>",
-        128001: "<|end_of_text|>",
-        128004: "<|finetune_right_pad_id|>",
-        128006: "<|start_header_id|>",
-        128007: "<|end_header_id|>",
-        128008: "<|eom_id|>",
-        128009: "<|eot_id|>",
-        128010: "<|python_tag|>",
-    }
-    out, n = [], 0
-    for i in range(128000, 128256):
-        if i in named:
-            out.append((i, named[i]))
-        else:
-            out.append((i, f"<|reserved_special_token_{n}|>"))
-            n += 1
-    return out
 
 
 def llama32(root, seed, chat_template):
