@@ -20,8 +20,15 @@ function drawable(points: ReadonlyArray<readonly [number, number]>, logX: boolea
   return { kept, dropped: points.length - kept.length };
 }
 
+/** Smallest and largest value, by a loop: spreading a long loss curve into Math.min overflows the stack. */
 function range(values: number[]): [number, number] {
-  return [Math.min(...values), Math.max(...values)];
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return [lo, hi];
 }
 
 function note(dropped: number, logX: boolean, logY: boolean, y: number): string {

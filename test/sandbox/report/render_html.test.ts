@@ -371,6 +371,13 @@ test("points that cannot be drawn are left out and counted in a note on the char
   );
 });
 
+test("a loss curve of 200,000 steps renders (no stack overflow on its range)", () => {
+  const points = Array.from({ length: 200_000 }, (_, i) => ({ step: i + 1, loss: 1 + 1 / (i + 1) }));
+  const svg = chart(renderHtml({ lossCurves: [{ method: "ln", points }] }), "loss");
+  // Losses in (1, 2]: 1 / 4 = 0.25 rounds to a step of 0.2.
+  assert.deepEqual(tickLabels(svg, "y-axis"), ["1.0", "1.2", "1.4", "1.6", "1.8", "2.0"]);
+});
+
 test("the same results give the same bytes, also after a round trip through results.json", () => {
   const a = renderHtml(sampleResults());
   assert.equal(renderHtml(sampleResults()), a);
