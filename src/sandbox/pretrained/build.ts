@@ -1,6 +1,7 @@
 // Makes the sandbox's pretrained models: a BPE tokenizer trained on the pretraining text, a LLaMA pretrained
 // on English passages and world text, and a CLIP vision tower pretrained on scene attributes, each saved as a
-// Hugging Face checkpoint (BF16 weights), with probe.json, build.json and a README saying how they were made.
+// Hugging Face checkpoint (BF16 weights), then evaluated (probe.json, build.json and a README saying how they
+// were made; see evaluate_models.ts).
 // The directory is assembled beside its destination and renamed into place. Given the same English text, seed
 // and scale, the output bytes depend only on the machine and the kernels' thread count.
 import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
@@ -9,15 +10,12 @@ import { join } from "node:path";
 import { kernels } from "../../backend/index.ts";
 import { writeFileAtomic } from "../../io/atomic_write.ts";
 import { loadTokenizer } from "../../io/tokenizer.ts";
-import { CLIPVisionModel } from "../../models/clip/vision_model.ts";
-import { LlamaForCausalLM } from "../../models/llama/model.ts";
-import { loadClipVision, loadLlama } from "../../models/load.ts";
 import { saveClipVision, saveLlama } from "../../models/save.ts";
 import type { Module } from "../../nn/module.ts";
 import { Rng } from "../../tensor/rng.ts";
 import { worldLanguage } from "../world/language.ts";
 import { countWords, trainBpe } from "./bpe_trainer.ts";
-import { type BuildReport, buildReadme } from "./build_readme.ts";
+import type { BuildReport, TrainingRecord } from "./build_readme.ts";
 import {
   hfClipVisionConfigJson,
   hfLlamaConfigJson,
@@ -28,11 +26,10 @@ import {
   preprocessorConfigJson,
 } from "./configs.ts";
 import { ALPHABET, samplePassages } from "./english_text.ts";
-import { linearProbe } from "./linear_probe.ts";
-import { meanTextLoss, pretrainLlm } from "./llm_pretrain.ts";
-import { parameterShares } from "./parameter_shares.ts";
-import { SPECIALS_IN_ID_ORDER, writeTokenizer } from "./tokenizer_files.ts";
+import { SCENE_SIZES, TEXT_SCENE_SIZE, writeEvaluation } from "./evaluate_models.ts";
+import { pretrainLlm } from "./llm_pretrain.ts";
 import { docText, worldDocuments } from "./text_corpus.ts";
+import { SPECIALS_IN_ID_ORDER, writeTokenizer } from "./tokenizer_files.ts";
 import { pretrainVision } from "./vision_pretrain.ts";
 
 /** How much data and training; `BUILD_SCALES.full` makes the shipped models. */
@@ -44,17 +41,19 @@ export interface BuildScale {
   visionSteps: number;
   probeTrainScenes: number;
   probeTestScenes: number;
+  textQuestions: number;
 }
 
 export const BUILD_SCALES: Record<"full" | "tiny", BuildScale> = {
   full: {
-    englishPassages: 2500,
-    worldScenes: 2400,
+    englishPassages: 1200,
+    worldScenes: 1000,
     heldOutScenes: 100,
-    llmEpochs: 2,
-    visionSteps: 700,
+    llmEpochs: 1,
+    visionSteps: 300,
     probeTrainScenes: 800,
     probeTestScenes: 400,
+    textQuestions: 100,
   },
   // A smoke run of every stage in seconds.
   tiny: {
@@ -65,19 +64,17 @@ export const BUILD_SCALES: Record<"full" | "tiny", BuildScale> = {
     visionSteps: 3,
     probeTrainScenes: 40,
     probeTestScenes: 20,
+    textQuestions: 5,
   },
 };
 
 export const VOCAB_SIZE = 512;
 /** Longest English passage, in characters. */
 const PASSAGE_CHARS = 600;
-/** Scene image sizes the tower is pretrained and probed on (resized to its 64-pixel input). */
-export const SCENE_SIZES = [64, 96] as const;
-const TEXT_SCENE_SIZE = 64;
 const LLM_BATCH = 16;
 const LLM_LR = 2e-3;
 const VISION_BATCH = 32;
-const VISION_LR = 1e-3;
+const VISION_LR = 2e-3;
 
 export interface BuildOptions {
   outDir: string;
@@ -111,7 +108,6 @@ export async function buildSandboxModels(o: BuildOptions): Promise<BuildReport> 
     o.log("1/5 text corpus");
     const english = samplePassages(o.english, s.englishPassages, PASSAGE_CHARS, o.seed);
     const world = worldDocuments(s.worldScenes, TEXT_SCENE_SIZE, o.seed + 1);
-    const heldOut = worldDocuments(s.heldOutScenes, TEXT_SCENE_SIZE, o.seed + 2);
     const docs = new Rng(o.seed + 3).shuffle([
       ...english.map((text) => ({ kind: "text" as const, text })),
       ...world,
@@ -119,7 +115,11 @@ export async function buildSandboxModels(o: BuildOptions): Promise<BuildReport> 
 
     o.log(`2/5 tokenizer: BPE, ${VOCAB_SIZE} tokens`);
     const words = countWords([...docs.map(docText), ...worldLanguage()].map((t) => [t, 1] as const));
-    const bpe = trainBpe(words, { vocabSize: VOCAB_SIZE, specials: SPECIALS_IN_ID_ORDER, alphabet: ALPHABET });
+    const bpe = trainBpe(words, {
+      vocabSize: VOCAB_SIZE,
+      specials: SPECIALS_IN_ID_ORDER,
+      alphabet: ALPHABET,
+    });
     writeTokenizer(llmDir, bpe, LLM_MAX_LENGTH);
     const tokenizer = loadTokenizer(llmDir);
     const unk = worldLanguage().find((t) => tokenizer.encode(t).includes(tokenizer.unkTokenId!));
@@ -142,20 +142,11 @@ export async function buildSandboxModels(o: BuildOptions): Promise<BuildReport> 
     saveLlama(llmDir, llm.model);
     // save.ts writes the fields lntune reads; transformers writes every LlamaConfig attribute.
     writeFileAtomic(join(llmDir, "config.json"), json(hfLlamaConfigJson(PRETRAINED_LLM)));
-    const shipped = loadLlama(llmDir);
-    const heldOutLoss = meanTextLoss(shipped, tokenizer, heldOut, LLM_MAX_LENGTH);
-    const randomLoss = meanTextLoss(
-      new LlamaForCausalLM(PRETRAINED_LLM, new Rng(o.seed)).eval(),
-      tokenizer,
-      heldOut,
-      LLM_MAX_LENGTH,
-    );
 
     o.log("4/5 vision tower: supervised on scene attributes");
-    const processor = preprocessorConfig(PRETRAINED_VISION.image_size);
     const vision = await pretrainVision({
       config: PRETRAINED_VISION,
-      processor,
+      processor: preprocessorConfig(PRETRAINED_VISION.image_size),
       sceneSizes: SCENE_SIZES,
       seed: o.seed,
       steps: s.visionSteps,
@@ -166,59 +157,30 @@ export async function buildSandboxModels(o: BuildOptions): Promise<BuildReport> 
     });
     storeBf16(vision.tower);
     saveClipVision(visionDir, vision.tower, preprocessorConfigJson(PRETRAINED_VISION.image_size));
-    writeFileAtomic(join(visionDir, "config.json"), json(hfClipVisionConfigJson(PRETRAINED_VISION, "bfloat16")));
+    writeFileAtomic(
+      join(visionDir, "config.json"),
+      json(hfClipVisionConfigJson(PRETRAINED_VISION, "bfloat16")),
+    );
 
-    o.log("5/5 linear probe: shipped tower vs a random one, on held-out scenes");
-    const probeOptions = {
-      processor,
-      sceneSizes: SCENE_SIZES,
-      trainScenes: s.probeTrainScenes,
-      testScenes: s.probeTestScenes,
-      seed: o.seed + 4,
-    };
-    const probe = {
-      features: "region / mean-pooled patch tokens of hidden_states[-2] (LLaVA's connector input)",
-      trainScenes: s.probeTrainScenes,
-      testScenes: s.probeTestScenes,
-      sceneSizes: SCENE_SIZES,
-      shipped: linearProbe(loadClipVision(visionDir), probeOptions),
-      random: linearProbe(new CLIPVisionModel(PRETRAINED_VISION, new Rng(o.seed)), probeOptions),
-    };
-    writeFileAtomic(join(staging, "probe.json"), json(probe));
-
-    const report: BuildReport = {
+    o.log("5/5 evaluation: held-out text, text-only answers, linear probe");
+    const training: TrainingRecord = {
       command: o.command,
       seed: o.seed,
       threads: kernels().threads(),
       englishSource: o.englishSource,
       scale: s,
-      corpus: {
-        englishPassages: english.length,
-        worldDocuments: world.length,
-        heldOutDocuments: heldOut.length,
-      },
+      corpus: { englishPassages: english.length, worldDocuments: world.length },
       tokenizer: { vocabSize: bpe.vocab.length, merges: bpe.merges.length },
       llm: {
-        shares: parameterShares(shipped),
         epochs: s.llmEpochs,
         steps: llm.steps,
         batchSize: LLM_BATCH,
         lr: LLM_LR,
         finalLoss: llm.finalLoss,
-        heldOutLoss,
-        randomInitHeldOutLoss: randomLoss,
       },
-      vision: {
-        parameters: vision.tower.parameters().reduce((n, p) => n + p.size, 0),
-        steps: s.visionSteps,
-        batchSize: VISION_BATCH,
-        lr: VISION_LR,
-        finalLoss: vision.finalLoss,
-      },
-      probe: { shipped: probe.shipped, random: probe.random },
+      vision: { steps: s.visionSteps, batchSize: VISION_BATCH, lr: VISION_LR, finalLoss: vision.finalLoss },
     };
-    writeFileAtomic(join(staging, "build.json"), json(report));
-    writeFileAtomic(join(staging, "README.md"), buildReadme(report));
+    const report = writeEvaluation(staging, training);
     replaceDir(staging, o.outDir);
     return report;
   } catch (e) {

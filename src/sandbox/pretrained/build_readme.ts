@@ -1,31 +1,38 @@
 // What a sandbox model build records (build.json) and the README written beside the checkpoints from it.
 import type { BuildScale } from "./build.ts";
+import { PRETRAINED_LLM, PRETRAINED_VISION } from "./configs.ts";
 import type { ProbeAccuracy } from "./linear_probe.ts";
 import { PROBED } from "./linear_probe.ts";
 import type { ParameterShares } from "./parameter_shares.ts";
-import { PRETRAINED_LLM, PRETRAINED_VISION } from "./configs.ts";
 
-export interface BuildReport {
+/** What training did, known only while it runs. */
+export interface TrainingRecord {
   command: string;
   seed: number;
   threads: number;
   englishSource: string;
   scale: BuildScale;
-  corpus: { englishPassages: number; worldDocuments: number; heldOutDocuments: number };
+  corpus: { englishPassages: number; worldDocuments: number };
   tokenizer: { vocabSize: number; merges: number };
+  llm: { epochs: number; steps: number; batchSize: number; lr: number; finalLoss: number };
+  vision: { steps: number; batchSize: number; lr: number; finalLoss: number };
+}
+
+/** What the finished files measure (evaluate_models.ts). */
+export interface EvaluationRecord {
   llm: {
     shares: ParameterShares;
-    epochs: number;
-    steps: number;
-    batchSize: number;
-    lr: number;
-    finalLoss: number;
+    heldOutDocuments: number;
     heldOutLoss: number;
     randomInitHeldOutLoss: number;
+    textQuestions: number;
+    textAnswerAccuracy: number;
+    randomInitTextAnswerAccuracy: number;
   };
-  vision: { parameters: number; steps: number; batchSize: number; lr: number; finalLoss: number };
-  probe: { shipped: ProbeAccuracy; random: ProbeAccuracy };
+  vision: { parameters: number; probe: { shipped: ProbeAccuracy; random: ProbeAccuracy } };
 }
+
+export type BuildReport = TrainingRecord & { evaluation: EvaluationRecord };
 
 const pct = (x: number, digits = 1) => `${(100 * x).toFixed(digits)}%`;
 const n = (x: number) => x.toLocaleString("en-US");
@@ -33,8 +40,9 @@ const n = (x: number) => x.toLocaleString("en-US");
 export function buildReadme(r: BuildReport): string {
   const l = PRETRAINED_LLM;
   const v = PRETRAINED_VISION;
+  const e = r.evaluation;
   const probeRows = PROBED.map(
-    (k) => `| ${k} | ${pct(r.probe.shipped[k])} | ${pct(r.probe.random[k])} |`,
+    (k) => `| ${k} | ${pct(e.vision.probe.shipped[k])} | ${pct(e.vision.probe.random[k])} |`,
   ).join("\n");
   return `# Sandbox models
 
@@ -47,8 +55,8 @@ count on the same machine give the same bytes.
 ## llm/ — LLaMA (\`LlamaForCausalLM\`)
 
 ${l.num_hidden_layers} layers, hidden ${l.hidden_size}, intermediate ${l.intermediate_size}, ${l.num_attention_heads} heads, vocabulary ${l.vocab_size}, untied head:
-${n(r.llm.shares.total)} parameters. Word embeddings + head are ${pct(r.llm.shares.embeddingsAndHead, 2)} of them
-(LLaMA-7B: 3.9%) and the block norms ${pct(r.llm.shares.blockNorms, 3)} (LLaMA-7B: 0.004%).
+${n(e.llm.shares.total)} parameters. Word embeddings + head are ${pct(e.llm.shares.embeddingsAndHead, 2)} of them
+(LLaMA-7B: 3.9%) and the block norms ${pct(e.llm.shares.blockNorms, 3)} (LLaMA-7B: 0.004%).
 
 Tokenizer: byte-pair encoding trained by lntune on the pretraining text (${r.tokenizer.vocabSize} tokens:
 \`<unk>\` 0, \`<s>\` 1, \`</s>\` 2, \`<pad>\` 3, printable ASCII and newline, ${r.tokenizer.merges} merges),
@@ -59,13 +67,16 @@ Pretraining, every parameter trained with lntune's trainer: ${r.corpus.englishPa
 and text-only conversations in the vicuna_v1 template with the scene in words where the image would be,
 loss on the answers as LLaVA masks them). ${r.llm.epochs} epochs, ${r.llm.steps} steps of ${r.llm.batchSize}
 documents, AdamW at ${r.llm.lr} on a cosine schedule. Final training loss ${r.llm.finalLoss.toFixed(3)}.
-Held-out world documents (${r.corpus.heldOutDocuments}): loss ${r.llm.heldOutLoss.toFixed(3)} per target token,
-against ${r.llm.randomInitHeldOutLoss.toFixed(3)} for the same architecture at its random initialisation.
+Held-out world documents (${e.llm.heldOutDocuments}): loss ${e.llm.heldOutLoss.toFixed(3)} per target token,
+against ${e.llm.randomInitHeldOutLoss.toFixed(3)} for the same architecture at its random initialisation. Short
+questions about held-out scenes given in words (${e.llm.textQuestions}, greedy, vicuna_v1, LLaVA's short-answer
+instruction): ${pct(e.llm.textAnswerAccuracy)} exact answers (random initialisation:
+${pct(e.llm.randomInitTextAnswerAccuracy)}).
 
 ## vision/ — CLIP vision tower (\`CLIPVisionModel\`)
 
 ${v.num_hidden_layers} layers, hidden ${v.hidden_size}, intermediate ${v.intermediate_size}, ${v.num_attention_heads} heads, ${v.image_size}-pixel images in
-${v.patch_size}-pixel patches: ${n(r.vision.parameters)} parameters; \`preprocessor_config.json\` is a
+${v.patch_size}-pixel patches: ${n(e.vision.parameters)} parameters; \`preprocessor_config.json\` is a
 CLIPImageProcessor at ${v.image_size} pixels.
 
 Pretraining: ${r.vision.steps} steps of ${r.vision.batchSize} freshly sampled scenes, AdamW at ${r.vision.lr}. Linear

@@ -97,5 +97,7 @@ export function preprocessorConfigJson(imageSize: number): Record<string, unknow
 
 /** The same settings as the loaders parse them. */
 export function preprocessorConfig(imageSize: number): CLIPImageProcessorConfig {
-  return parseClipImageProcessorConfig(new Fields("(sandbox preprocessor)", preprocessorConfigJson(imageSize)));
+  return parseClipImageProcessorConfig(
+    new Fields("(sandbox preprocessor)", preprocessorConfigJson(imageSize)),
+  );
 }

@@ -3,12 +3,12 @@
 import { Rng } from "../../tensor/rng.ts";
 
 /** Printable ASCII and the newline: the characters the sandbox tokenizer has tokens for. */
-export const ALPHABET = [
-  "\n",
-  ...Array.from({ length: 126 - 32 }, (_, i) => String.fromCharCode(33 + i)),
-];
+export const ALPHABET = ["\n", ...Array.from({ length: 126 - 32 }, (_, i) => String.fromCharCode(33 + i))];
 
 const REPLACEMENTS: Array<[RegExp, string]> = [
+  // Combining marks left by the decomposition (é → e + ´).
+  [/[\u0300-\u036f]/g, ""],
+  [/[\u2010\u2011]/g, "-"],
   [/[\u2018\u2019\u201b\u2032]/g, "'"],
   [/[\u201c\u201d\u201f\u2033]/g, '"'],
   [/[\u2013\u2014\u2015]/g, " - "],

@@ -45,7 +45,12 @@ function tasks(tower: CLIPVisionModel, b: SceneBatch): Record<keyof ProbeAccurac
   const { regions, mean } = features(tower, b);
   const D = tower.vision_model.config.hidden_size;
   const R = POSITIONS.length;
-  const perScene = (y: number[], classes: number): Task => ({ x: mean, dim: D, y: Int32Array.from(y), classes });
+  const perScene = (y: number[], classes: number): Task => ({
+    x: mean,
+    dim: D,
+    y: Int32Array.from(y),
+    classes,
+  });
   // Occupied regions only: their rows and the attribute's class.
   const perObject = (pick: (a: SceneBatch["attributes"][number]) => number[], classes: number): Task => {
     const rows: number[] = [];

@@ -26,7 +26,9 @@ export function sceneBatch(
     const size = sizes[rng.int(sizes.length)];
     const scene = sampleScene(rng, size);
     attributes.push(sceneAttributes(scene));
-    planes.push(clipPreprocess({ width: size, height: size, data: renderScene(scene) }, processor).pixelValues);
+    planes.push(
+      clipPreprocess({ width: size, height: size, data: renderScene(scene) }, processor).pixelValues,
+    );
   }
   const pixels = new Float32Array(n * planes[0].length);
   planes.forEach((p, i) => {

@@ -11,6 +11,8 @@ export function sandboxModels(dir = SANDBOX_MODELS_DIR): { llm: string; vision: 
   const vision = join(dir, "vision");
   for (const d of [llm, vision])
     if (!existsSync(join(d, "model.safetensors")))
-      throw new Error(`${d}: no model.safetensors (the sandbox models are made by tools/make_sandbox_models.ts)`);
+      throw new Error(
+        `${d}: no model.safetensors (the sandbox models are made by tools/make_sandbox_models.ts)`,
+      );
   return { llm, vision };
 }

@@ -2,7 +2,7 @@
 // text-only conversations about world scenes (the scene in words where an image would be) in the vicuna_v1
 // chat format the demo uses, so the LLM knows the world's words and answer formats before it sees an image.
 import { preprocess } from "../../data/preprocess.ts";
-import { type LlavaSample, toMessages, type Turn } from "../../data/sample.ts";
+import { type LlavaSample, type Turn, toMessages } from "../../data/sample.ts";
 import { vicunaV1 } from "../../data/templates/vicuna_v1.ts";
 import type { TokenizedSample } from "../../data/tokenized_sample.ts";
 import type { Tokenizer } from "../../io/tokenizer.ts";
@@ -24,7 +24,7 @@ export function worldDocuments(scenes: number, sceneSize: number, seed: number):
   for (let i = 0; i < scenes; i++) {
     const scene = sampleScene(rng, sceneSize);
     for (const s of textSamples(scene, `text-${i}`, rng))
-      docs.push({ kind: "chat", turns: (s as LlavaSample).conversations });
+      docs.push({ kind: "chat", turns: s.conversations });
     const plain = [sceneInWords(scene), cocoCaptions(scene, rng, 1)[0], detailedDescription(scene, rng)];
     docs.push({ kind: "text", text: plain.join(" ") });
   }

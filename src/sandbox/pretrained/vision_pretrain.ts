@@ -7,8 +7,9 @@
 // The patch, class and position embeddings keep their initialisation: the engine computes CLIP's embeddings
 // without a backward (towers are frozen everywhere else), and a fixed random patch projection keeps the
 // colour and outline information of these flat-coloured scenes.
-import type { CLIPVisionConfig } from "../../io/config/clip_vision_config.ts";
+
 import type { CLIPImageProcessorConfig } from "../../io/config/clip_preprocessor_config.ts";
+import type { CLIPVisionConfig } from "../../io/config/clip_vision_config.ts";
 import { CLIPVisionModel } from "../../models/clip/vision_model.ts";
 import { LayerNorm, Linear } from "../../nn/layers.ts";
 import { Module } from "../../nn/module.ts";
@@ -65,7 +66,11 @@ class TowerWithHeads extends Module {
     const L = vm.config.num_hidden_layers;
     const states = vm.hiddenStates(b.pixels, b.n);
     const regions = regionFeatures(states[L - 1], this.pool);
-    const perRegion = (head: Head, pick: (a: SceneBatch["attributes"][number]) => number[], classes: number) =>
+    const perRegion = (
+      head: Head,
+      pick: (a: SceneBatch["attributes"][number]) => number[],
+      classes: number,
+    ) =>
       crossEntropy(
         reshape(head.forward(regions), [b.n * REGIONS, classes]),
         // Class 0 is "empty" (the records use -1).
@@ -76,8 +81,14 @@ class TowerWithHeads extends Module {
       perRegion(this.shape, (a) => a.shape, SHAPES.length + 1),
       perRegion(this.color, (a) => a.color, COLORS.length + 1),
       perRegion(this.size, (a) => a.size, SIZES.length + 1),
-      crossEntropy(this.count.forward(cls), Int32Array.from(b.attributes, (a) => a.count - 1)),
-      crossEntropy(this.background.forward(cls), Int32Array.from(b.attributes, (a) => a.background)),
+      crossEntropy(
+        this.count.forward(cls),
+        Int32Array.from(b.attributes, (a) => a.count - 1),
+      ),
+      crossEntropy(
+        this.background.forward(cls),
+        Int32Array.from(b.attributes, (a) => a.background),
+      ),
     ];
     return terms.reduce((s, t) => add(s, t));
   }
