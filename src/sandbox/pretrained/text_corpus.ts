@@ -2,7 +2,7 @@
 // text-only conversations about world scenes (the scene in words where an image would be) in the vicuna_v1
 // chat format the demo uses, so the LLM knows the world's words and answer formats before it sees an image.
 import { preprocess } from "../../data/preprocess.ts";
-import { type LlavaSample, type Turn, toMessages } from "../../data/sample.ts";
+import { type Turn, toMessages } from "../../data/sample.ts";
 import { vicunaV1 } from "../../data/templates/vicuna_v1.ts";
 import type { TokenizedSample } from "../../data/tokenized_sample.ts";
 import type { Tokenizer } from "../../io/tokenizer.ts";
