@@ -1,17 +1,18 @@
 #!/usr/bin/env python3
 """Regenerates test/fixtures/eval/*/expected.json with the official metric code.
 
-Usage (not run in CI):
+Usage (not run in CI; each part runs when its sources are given):
   python3 tools/eval_goldens.py --vqa-eval VQA/PythonEvaluationTools/vqaEvaluation/vqaEval.py \
-      --pycocoevalcap pycocoevalcap --pope-evaluate POPE/evaluate.py
+      --pycocoevalcap pycocoevalcap --corenlp-git CoreNLP/.git --pope-evaluate POPE/evaluate.py
 
   --vqa-eval       GT-Vision-Lab/VQA vqaEval.py (Python 2 source; its print statements are blanked)
-  --pycocoevalcap  directory of the Python 3 pycocoevalcap package (bleu/, rouge/, cider/)
+  --pycocoevalcap  directory of the Python 3 pycocoevalcap package (bleu/, rouge/, cider/, tokenizer/)
+  --corenlp-git    git directory of a stanfordnlp/CoreNLP clone: its PTBTokenizer is built at v3.4.1
+                   by tools/corenlp_ptb.py and run through pycocoevalcap's tokenizer/ptbtokenizer.py,
+                   as COCOEvalCap does, so the caption goldens need no prebuilt jar
   --pope-evaluate  AoiDragon/POPE evaluate.py (its ans_file/label_file assignments are filled in)
 
-Needs numpy. The caption fixtures only use letters, digits, spaces, commas and final periods, for
-which Stanford PTBTokenizer output is simply: lowercase, drop "," and ".", split on spaces; that
-tokenisation is applied here because the CoreNLP jar is not required.
+Needs numpy, git and a JDK.
 """
 import argparse
 import contextlib
@@ -74,23 +75,24 @@ def vqa_goldens(vqa_eval_path):
     json.dump(normalised, open(fixture("vqa", "normalization.json"), "w"), indent=1)
 
 
-def simple_ptb(caption):
-    assert re.fullmatch(r"[A-Za-z0-9 ,]*\.?", caption), caption
-    return " ".join(caption.lower().replace(",", " ").replace(".", " ").split())
-
-
-def caption_goldens(pkg):
+def caption_goldens(pkg, corenlp_git):
     sys.path.insert(0, pkg)
     from bleu.bleu import Bleu
     from cider.cider import Cider
     from rouge.rouge import Rouge
 
+    from corenlp_ptb import CoreNlpPtb
+
     data = json.load(open(fixture("caption", "annotations.json")))
     results = json.load(open(fixture("caption", "results.json")))
+    # COCOEvalCap with params['image_id'] = cocoRes.getImgIds(): result images in annotation order,
+    # references and candidates each tokenised in one call.
     scored = [img["id"] for img in data["images"] if img["id"] in {r["image_id"] for r in results}]
-    gts = {i: [simple_ptb(a["caption"]) for a in data["annotations"] if a["image_id"] == i] for i in scored}
-    res = {r["image_id"]: [simple_ptb(r["caption"])] for r in results}
-    res = {i: res[i] for i in scored}
+    gts = {i: [a for a in data["annotations"] if a["image_id"] == i] for i in scored}
+    res = {i: [r for r in results if r["image_id"] == i] for i in scored}
+    with CoreNlpPtb(corenlp_git, pkg) as ptb:
+        gts = ptb.tokenizer.tokenize(gts)
+        res = ptb.tokenizer.tokenize(res)
     out = {}
     with contextlib.redirect_stdout(io.StringIO()):
         bleu, _ = Bleu(4).compute_score(gts, res)
@@ -133,10 +135,14 @@ def pope_goldens(evaluate_path):
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
-    parser.add_argument("--vqa-eval", required=True)
-    parser.add_argument("--pycocoevalcap", required=True)
-    parser.add_argument("--pope-evaluate", required=True)
+    parser.add_argument("--vqa-eval")
+    parser.add_argument("--pycocoevalcap")
+    parser.add_argument("--corenlp-git")
+    parser.add_argument("--pope-evaluate")
     args = parser.parse_args()
-    vqa_goldens(args.vqa_eval)
-    caption_goldens(args.pycocoevalcap)
-    pope_goldens(args.pope_evaluate)
+    if args.vqa_eval:
+        vqa_goldens(args.vqa_eval)
+    if args.pycocoevalcap and args.corenlp_git:
+        caption_goldens(args.pycocoevalcap, args.corenlp_git)
+    if args.pope_evaluate:
+        pope_goldens(args.pope_evaluate)

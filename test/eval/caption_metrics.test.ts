@@ -4,6 +4,7 @@ import { test } from "node:test";
 import { corpusBleu } from "../../src/eval/metrics/bleu.ts";
 import { scoreTokenizedCaptions } from "../../src/eval/metrics/caption_scores.ts";
 import { ciderDScores } from "../../src/eval/metrics/cider_d.ts";
+import { tokenizeCaptions } from "../../src/eval/metrics/ptb_tokenizer.ts";
 import { lcsLength, rougeL } from "../../src/eval/metrics/rouge_l.ts";
 import { scoreCaptionFiles } from "../../src/eval/score_caption_files.ts";
 
@@ -70,6 +71,8 @@ test("CIDEr-D: a single image has zero idf and scores 0; empty candidates score 
   assert.ok(Number.isFinite(scores[1]));
 });
 
+// expected.json: pycocoevalcap's Bleu, Rouge and Cider over captions tokenised by CoreNLP 3.4.1's
+// PTBTokenizer through pycocoevalcap's ptbtokenizer.py (tools/eval_goldens.py).
 test("metrics equal the official pycocoevalcap outputs on the tokenised fixture", () => {
   const expected = JSON.parse(readFileSync(`${dir}/expected.json`, "utf8"));
   const items = Object.entries(
@@ -84,10 +87,35 @@ test("metrics equal the official pycocoevalcap outputs on the tokenised fixture"
   }
 });
 
+test("raw captions tokenised in pycocoevalcap's two tokenizer calls give its tokenised captions", () => {
+  // Images 9-12 hold brackets, runs like "?!" and "!!", quotes and a period that depends on the
+  // next reference ("the letter A." before "A red ...").
+  const expected = JSON.parse(readFileSync(`${dir}/expected.json`, "utf8"));
+  const data = JSON.parse(readFileSync(`${dir}/annotations.json`, "utf8"));
+  const results: { image_id: number; caption: string }[] = JSON.parse(
+    readFileSync(`${dir}/results.json`, "utf8"),
+  );
+  const ids = Object.keys(expected.tokenized);
+  const refs = ids.flatMap((id) =>
+    data.annotations
+      .filter((a: { image_id: number }) => String(a.image_id) === id)
+      .map((a: { caption: string }) => a.caption),
+  );
+  const cands = ids.map((id) => results.find((r) => String(r.image_id) === id)!.caption);
+  assert.deepEqual(
+    tokenizeCaptions(refs),
+    ids.flatMap((id) => expected.tokenized[id].references),
+  );
+  assert.deepEqual(
+    tokenizeCaptions(cands),
+    ids.map((id) => expected.tokenized[id].candidate),
+  );
+});
+
 test("raw caption files (tokenised here) give the official scores", () => {
   const expected = JSON.parse(readFileSync(`${dir}/expected.json`, "utf8"));
   const report = scoreCaptionFiles(`${dir}/annotations.json`, `${dir}/results.json`);
-  assert.equal(report.images, 7);
+  assert.equal(report.images, 11);
   for (const key of ["Bleu_1", "Bleu_2", "Bleu_3", "Bleu_4", "ROUGE_L", "CIDEr"] as const) {
     close(report[key], expected[key], 1e-9, key);
   }

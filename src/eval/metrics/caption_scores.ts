@@ -1,8 +1,8 @@
 // The pycocoevalcap caption report (BLEU-1..4, ROUGE-L, CIDEr-D) for already matched captions.
-// Raw captions are tokenised first, as pycocoevalcap's COCOEvalCap does.
+// Raw captions are tokenised first with CoreNLP's PTB tokenizer, as pycocoevalcap's COCOEvalCap does.
 import { corpusBleu } from "./bleu.ts";
 import { ciderDScores, corpusCiderD } from "./cider_d.ts";
-import { tokenizeCaption } from "./ptb_tokenizer.ts";
+import { tokenizeCaptions } from "./ptb_tokenizer.ts";
 import { rougeL } from "./rouge_l.ts";
 
 export interface CaptionItem {
@@ -40,13 +40,20 @@ export function scoreTokenizedCaptions(items: readonly CaptionItem[]): CaptionSc
   };
 }
 
-/** Tokenises candidate and references with the PTB approximation, then scores them. */
+/**
+ * Tokenises the captions as pycocoevalcap's COCOEvalCap does, then scores them: all references in
+ * one tokenizer run and all candidates in another, each in image order (a caption's tokens can
+ * depend on the caption after it).
+ */
 export function captionScores(items: readonly CaptionItem[]): CaptionScores {
+  const references = tokenizeCaptions(items.flatMap((item) => item.references));
+  const candidates = tokenizeCaptions(items.map((item) => item.candidate));
+  let next = 0;
   return scoreTokenizedCaptions(
-    items.map((item) => ({
+    items.map((item, i) => ({
       imageId: item.imageId,
-      candidate: tokenizeCaption(item.candidate),
-      references: item.references.map(tokenizeCaption),
+      candidate: candidates[i],
+      references: item.references.map(() => references[next++]),
     })),
   );
 }

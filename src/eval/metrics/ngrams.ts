@@ -21,6 +21,12 @@ export function ngramOrder(gram: string): number {
   return n;
 }
 
+// Python's whitespace: JS's \s without U+FEFF, plus U+001C..U+001F and U+0085. Tokens can hold
+// such characters (PTB keeps them inside URLs and e-mail addresses; a fraction like "3 1/2"
+// becomes "3\u00A01/2"), so the split must be Python's.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: Python splits on U+001C..U+001F
+const PY_WHITESPACE = /[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
+
 export function splitWords(sentence: string): string[] {
-  return sentence.split(/\s+/).filter((w) => w !== "");
+  return sentence.split(PY_WHITESPACE).filter((w) => w !== "");
 }
