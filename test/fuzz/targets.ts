@@ -9,6 +9,7 @@ import { scorePopeFiles } from "../../src/eval/score_pope_files.ts";
 import { scoreVqaFiles } from "../../src/eval/score_vqa_files.ts";
 import { decodeImage } from "../../src/io/image.ts";
 import { loadTokenizer } from "../../src/io/tokenizer.ts";
+import { openWeightsFile } from "../../src/io/weights_file.ts";
 import { loadLlama, loadLlava } from "../../src/models/load.ts";
 
 export type JsonKind = "json" | "jsonl" | null;
@@ -51,6 +52,21 @@ export const TARGETS: FuzzTarget[] = [
     ],
     run: (dir) => loadLlama(dir),
   },
+  ...(["dtypes.bin", "views.pt", "state_dict.pth"] as const).map(
+    (file): FuzzTarget => ({
+      name: `PyTorch zip checkpoint ${file}`,
+      files: same("torch", [file]),
+      mutable: [[file, null]],
+      run: (dir) => {
+        const f = openWeightsFile(`${dir}/${file}`);
+        try {
+          return f.names().map((name) => f.read(name));
+        } finally {
+          f.close();
+        }
+      },
+    }),
+  ),
   {
     name: "llava-hf checkpoint (nested text/vision config)",
     files: same("models/llava_hf", ["config.json", "model.safetensors"]),
