@@ -1,5 +1,5 @@
 // Conversions between f32 and the 16-bit storage formats (raw bit patterns in a Uint16Array).
-import type { StorageDtype } from "./kernels.ts";
+import type { StorageDtype } from "./dtypes.ts";
 
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
@@ -59,23 +59,35 @@ export function f32ToF16Bits(x: number): number {
   return sign | (e << 10) | mant;
 }
 
+export function bf16RowToF32(src: Uint16Array, dst: Float32Array, n: number): void {
+  const o = new Uint32Array(dst.buffer, dst.byteOffset, n);
+  for (let i = 0; i < n; i++) o[i] = src[i] << 16;
+}
+
+export function f16RowToF32(src: Uint16Array, dst: Float32Array, n: number): void {
+  for (let i = 0; i < n; i++) dst[i] = f16BitsToF32(src[i]);
+}
+
+export function f32RowToBf16(src: Float32Array, dst: Uint16Array, n: number): void {
+  for (let i = 0; i < n; i++) dst[i] = f32ToBf16Bits(src[i]);
+}
+
+export function f32RowToF16(src: Float32Array, dst: Uint16Array, n: number): void {
+  for (let i = 0; i < n; i++) dst[i] = f32ToF16Bits(src[i]);
+}
+
+type Half = Exclude<StorageDtype, "f32">;
+
 /** Decodes a whole 16-bit buffer to f32. */
-export function halfToF32(bits: Uint16Array, dtype: Exclude<StorageDtype, "f32">): Float32Array {
+export function halfToF32(bits: Uint16Array, dtype: Half): Float32Array {
   const out = new Float32Array(bits.length);
-  if (dtype === "bf16") {
-    new Uint32Array(out.buffer).set(bits);
-    const o = new Uint32Array(out.buffer);
-    for (let i = 0; i < o.length; i++) o[i] <<= 16;
-  } else {
-    for (let i = 0; i < bits.length; i++) out[i] = f16BitsToF32(bits[i]);
-  }
+  (dtype === "bf16" ? bf16RowToF32 : f16RowToF32)(bits, out, bits.length);
   return out;
 }
 
 /** Encodes f32 values to a 16-bit storage format. */
-export function f32ToHalf(x: Float32Array, dtype: Exclude<StorageDtype, "f32">): Uint16Array {
+export function f32ToHalf(x: Float32Array, dtype: Half): Uint16Array {
   const out = new Uint16Array(x.length);
-  const enc = dtype === "bf16" ? f32ToBf16Bits : f32ToF16Bits;
-  for (let i = 0; i < x.length; i++) out[i] = enc(x[i]);
+  (dtype === "bf16" ? f32RowToBf16 : f32RowToF16)(x, out, x.length);
   return out;
 }

@@ -4,7 +4,15 @@ import type { Kernels } from "./kernels.ts";
 import { loadNativeKernels, nativeInterruptGuard } from "./native.ts";
 import { tsKernels } from "./ts/index.ts";
 
-export type { AttentionShape, F32, GeluKind, Kernels, StorageDtype } from "./kernels.ts";
+export type {
+  AttentionShape,
+  BinaryOp,
+  F32,
+  GeluKind,
+  KernelName,
+  Kernels,
+  StorageDtype,
+} from "./kernels.ts";
 export { tsKernels };
 
 let nativeCache: Kernels | Error | undefined;

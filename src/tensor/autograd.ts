@@ -2,6 +2,7 @@
 // the inputs and a backward closure over what it saved. backward() walks the recorded graph from a
 // scalar in reverse creation order, and drops each node's closure (and so its saved activations) as
 // soon as it has run.
+import { kernels } from "../backend/index.ts";
 import type { Rng } from "./rng.ts";
 import type { Tensor } from "./tensor.ts";
 
@@ -51,7 +52,7 @@ export function record(
 }
 
 function addInto(dst: Float32Array, src: Float32Array): void {
-  for (let i = 0; i < dst.length; i++) dst[i] += src[i];
+  kernels().accumulate(dst, src, dst.length);
 }
 
 /** Back-propagates from a scalar (or from `seed`, the gradient of `root`). Gradients of leaves that

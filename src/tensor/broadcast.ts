@@ -1,5 +1,6 @@
-// NumPy-style broadcasting: shape rules, index mapping, and reduction of a gradient back to an input shape.
-import { numel, type Shape } from "./tensor.ts";
+// NumPy-style broadcasting as the kernels take it: the output shape, and each operand's element strides over
+// that shape (0 along the axes it is broadcast over), with adjacent axes merged where every operand allows.
+import type { Shape } from "./tensor.ts";
 
 export function broadcastShapes(a: Shape, b: Shape): number[] {
   const n = Math.max(a.length, b.length);
@@ -13,38 +14,40 @@ export function broadcastShapes(a: Shape, b: Shape): number[] {
   return out;
 }
 
-/** For each flat index of `out`, the flat index into a tensor of shape `from` broadcast to `out`. */
-export function broadcastIndex(from: Shape, out: Shape): Int32Array | null {
-  if (from.length === out.length && from.every((d, i) => d === out[i])) return null;
-  const n = numel(out);
-  const idx = new Int32Array(n);
-  const rank = out.length;
-  const strides = new Array<number>(rank).fill(0);
+/** Element strides of a contiguous tensor of shape `from` read at the multi-indices of shape `out`. */
+export function broadcastStrides(from: Shape, out: Shape): number[] {
+  const strides = new Array<number>(out.length).fill(0);
   let s = 1;
-  for (let i = rank - 1, j = from.length - 1; i >= 0; i--, j--) {
-    const d = j >= 0 ? from[j] : 1;
-    strides[i] = d === 1 ? 0 : s;
-    s *= d;
+  for (let i = out.length - 1, j = from.length - 1; j >= 0; i--, j--) {
+    strides[i] = from[j] === 1 ? 0 : s;
+    s *= from[j];
   }
-  const counter = new Array<number>(rank).fill(0);
-  let at = 0;
-  for (let k = 0; k < n; k++) {
-    idx[k] = at;
-    for (let i = rank - 1; i >= 0; i--) {
-      counter[i]++;
-      at += strides[i];
-      if (counter[i] < out[i]) break;
-      at -= strides[i] * counter[i];
-      counter[i] = 0;
-    }
-  }
-  return idx;
+  return strides;
 }
 
-/** Sums a gradient of the broadcast shape back onto the input's shape (idx from broadcastIndex). */
-export function reduceToShape(g: Float32Array, idx: Int32Array | null, size: number): Float32Array {
-  if (idx === null) return g;
-  const out = new Float32Array(size);
-  for (let k = 0; k < g.length; k++) out[idx[k]] += g[k];
-  return out;
+/** Row-major strides of a contiguous tensor. */
+export function contiguousStrides(shape: Shape): number[] {
+  return broadcastStrides(shape, shape);
+}
+
+/** The same walk over fewer axes: axis i merges into i + 1 when every operand steps over i as over the span of
+ * i + 1 (contiguous, or broadcast over both); axes of extent 1 are dropped. Returns [shape, ...strides] as
+ * the Int32Arrays the kernels take. */
+export function collapse(shape: Shape, ...strides: number[][]): Int32Array[] {
+  const dims: number[] = [];
+  const out: number[][] = strides.map(() => []);
+  for (let i = 0; i < shape.length; i++) {
+    if (shape[i] === 1) continue;
+    const last = dims.length - 1;
+    if (last >= 0 && strides.every((s, k) => out[k][last] === s[i] * shape[i])) {
+      dims[last] *= shape[i];
+      strides.forEach((s, k) => {
+        out[k][last] = s[i];
+      });
+    } else {
+      dims.push(shape[i]);
+      strides.forEach((s, k) => out[k].push(s[i]));
+    }
+  }
+  return [Int32Array.from(dims), ...out.map((s) => Int32Array.from(s))];
 }

@@ -1,5 +1,7 @@
 // Seeded random numbers (xoshiro128**, seeded by splitmix32): the same seed gives the same stream on
 // every backend and run. The state is four 32-bit words, saved in checkpoints so resumed runs continue it.
+import { xoshiroNext } from "../backend/xoshiro.ts";
+
 export class Rng {
   private s: Uint32Array;
 
@@ -17,16 +19,12 @@ export class Rng {
 
   /** Next 32-bit unsigned integer. */
   nextU32(): number {
-    const s = this.s;
-    const result = Math.imul(rotl(Math.imul(s[1], 5) >>> 0, 7), 9) >>> 0;
-    const t = (s[1] << 9) >>> 0;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 11);
-    return result;
+    return xoshiroNext(this.s);
+  }
+
+  /** The live state words, for kernels that draw from this stream in place (dropout). */
+  stateWords(): Uint32Array {
+    return this.s;
   }
 
   /** Uniform in [0, 1) with 24 random bits (exactly representable in f32). */
@@ -83,8 +81,4 @@ export class Rng {
     if (state.length !== 4) throw new Error("an Rng state has 4 words");
     this.s.set(state);
   }
-}
-
-function rotl(x: number, k: number): number {
-  return ((x << k) | (x >>> (32 - k))) >>> 0;
 }

@@ -1,8 +1,8 @@
 // Tensor: a shape over a flat row-major buffer. Compute is f32; a tensor may store bf16/f16 bits instead
 // (frozen weights stay half-size in memory and are widened inside the kernels that read them). Ops read
 // their inputs through toFloat32(), so every op takes every storage dtype.
-import { f32ToHalf, halfToF32 } from "../backend/half.ts";
-import type { StorageDtype } from "../backend/kernels.ts";
+import { allocStorage, holdsDtype, type StorageDtype } from "../backend/dtypes.ts";
+import { kernels } from "../backend/index.ts";
 import type { Node } from "./autograd.ts";
 
 export type Shape = readonly number[];
@@ -32,8 +32,7 @@ export class Tensor {
     const n = numel(shape);
     if (data.length !== n && data.length !== 0)
       throw new Error(`tensor data has ${data.length} elements, shape [${shape}] needs ${n}`);
-    if ((dtype === "f32") !== data instanceof Float32Array)
-      throw new Error(`dtype ${dtype} does not match a ${data.constructor.name}`);
+    if (!holdsDtype(data, dtype)) throw new Error(`dtype ${dtype} does not match a ${data.constructor.name}`);
     this.data = data;
     this.shape = shape;
     this.dtype = dtype;
@@ -60,13 +59,19 @@ export class Tensor {
    * the same buffer for f32, so never write into it). */
   toFloat32(): Float32Array {
     const data = this.storage;
-    return this.dtype === "f32" ? (data as Float32Array) : halfToF32(data as Uint16Array, this.dtype);
+    if (this.dtype === "f32") return data as Float32Array;
+    const out = new Float32Array(this.size);
+    kernels().convertToF32(data, this.dtype, out, this.size);
+    return out;
   }
 
   /** The contents stored as `dtype`: this tensor's own storage when it already is, else converted. */
   storageAs(dtype: StorageDtype): Float32Array | Uint16Array {
     if (dtype === this.dtype) return this.storage;
-    return dtype === "f32" ? this.toFloat32() : f32ToHalf(this.toFloat32(), dtype);
+    if (dtype === "f32") return this.toFloat32();
+    const out = allocStorage(dtype, this.size) as Uint16Array;
+    kernels().convertFromF32(this.toFloat32(), out, dtype, this.size);
+    return out;
   }
 
   /** A leaf copy that shares nothing with the graph. */

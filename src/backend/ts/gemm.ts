@@ -1,6 +1,6 @@
 // Reference SGEMM: plain loops with strided access. Correctness first; the native addon is the fast path.
-import { halfToF32 } from "../half.ts";
-import type { F32, StorageDtype } from "../kernels.ts";
+import { DTYPES, type StorageArray, type StorageDtype } from "../dtypes.ts";
+import type { F32 } from "../kernels.ts";
 
 export function sgemm(
   transA: boolean,
@@ -11,14 +11,18 @@ export function sgemm(
   alpha: number,
   A: F32,
   lda: number,
-  B: F32 | Uint16Array,
+  B: StorageArray,
   ldb: number,
   bDtype: StorageDtype,
   beta: number,
   C: F32,
   ldc: number,
 ): void {
-  const b = bDtype === "f32" ? (B as F32) : halfToF32(B as Uint16Array, bDtype);
+  let b = B as F32;
+  if (bDtype !== "f32") {
+    b = new Float32Array(B.length);
+    DTYPES[bDtype].toF32(B, b, B.length);
+  }
   for (let i = 0; i < M; i++) {
     const c = i * ldc;
     if (beta === 0) C.fill(0, c, c + N);

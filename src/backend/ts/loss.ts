@@ -9,12 +9,11 @@ export function crossEntropyForward(
   rows: number,
   V: number,
   ignoreIndex: number,
-) {
+): number {
+  for (let r = 0; r < rows; r++) if (labels[r] !== ignoreIndex && (labels[r] < 0 || labels[r] >= V)) return r;
   for (let r = 0; r < rows; r++) {
     const o = r * V;
     const y = labels[r];
-    if (y !== ignoreIndex && (y < 0 || y >= V))
-      throw new RangeError(`label ${y} of row ${r} outside [0, ${V})`);
     let m = Number.NEGATIVE_INFINITY;
     for (let c = 0; c < V; c++) if (logits[o + c] > m) m = logits[o + c];
     let s = 0;
@@ -22,6 +21,7 @@ export function crossEntropyForward(
     lse[r] = m + Math.log(s);
     loss[r] = y === ignoreIndex ? 0 : m + Math.log(s) - logits[o + y];
   }
+  return -1;
 }
 
 export function crossEntropyBackward(
@@ -37,7 +37,7 @@ export function crossEntropyBackward(
   for (let r = 0; r < rows; r++) {
     const o = r * V;
     const y = labels[r];
-    if (y === ignoreIndex) {
+    if (y === ignoreIndex || y < 0 || y >= V) {
       dlogits.fill(0, o, o + V);
       continue;
     }

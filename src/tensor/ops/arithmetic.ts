@@ -1,95 +1,51 @@
 // Element-wise arithmetic with broadcasting: add, sub, mul, div, and scaling by a constant.
+import { kernels } from "../../backend/index.ts";
+import type { BinaryOp } from "../../backend/kernels.ts";
 import { record } from "../autograd.ts";
-import { broadcastIndex, broadcastShapes, reduceToShape } from "../broadcast.ts";
-import { Tensor } from "../tensor.ts";
+import { broadcastShapes, broadcastStrides, collapse } from "../broadcast.ts";
+import { numel, Tensor } from "../tensor.ts";
 
-type Combine = (x: number, y: number) => number;
-
-function binary(op: string, a: Tensor, b: Tensor, f: Combine, rule: GradRule): Tensor {
+function binary(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
   const shape = broadcastShapes(a.shape, b.shape);
-  const ia = broadcastIndex(a.shape, shape);
-  const ib = broadcastIndex(b.shape, shape);
+  const [dims, sa, sb] = collapse(shape, broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape));
+  const k = kernels();
   const av = a.toFloat32();
   const bv = b.toFloat32();
-  const out = new Float32Array(ia ? ia.length : av.length);
-  if (!ia && !ib) for (let k = 0; k < out.length; k++) out[k] = f(av[k], bv[k]);
-  else for (let k = 0; k < out.length; k++) out[k] = f(av[ia ? ia[k] : k], bv[ib ? ib[k] : k]);
+  const out = new Float32Array(numel(shape));
+  k.binaryForward(op, av, sa, bv, sb, out, dims);
   return record(op, new Tensor(out, shape), [a, b], () => (g) => {
-    const ga = a.requiresGrad ? new Float32Array(g.length) : null;
-    const gb = b.requiresGrad ? new Float32Array(g.length) : null;
-    for (let k = 0; k < g.length; k++) rule(g[k], av[ia ? ia[k] : k], bv[ib ? ib[k] : k], k, ga, gb);
-    return [ga && reduceToShape(ga, ia, a.size), gb && reduceToShape(gb, ib, b.size)];
+    // For add and sub, the output gradient itself is a's gradient when a spans the whole output.
+    const passA = a.requiresGrad && (op === "add" || op === "sub") && a.size === g.length;
+    const ga = a.requiresGrad && !passA ? new Float32Array(a.size) : null;
+    const gb = b.requiresGrad ? new Float32Array(b.size) : null;
+    k.binaryBackward(op, g, av, sa, bv, sb, ga, gb, dims);
+    return [passA ? g : ga, gb];
   });
 }
 
-type GradRule = (
-  g: number,
-  x: number,
-  y: number,
-  k: number,
-  ga: Float32Array | null,
-  gb: Float32Array | null,
-) => void;
-
 export function add(a: Tensor, b: Tensor): Tensor {
-  return binary(
-    "add",
-    a,
-    b,
-    (x, y) => x + y,
-    (g, _x, _y, k, ga, gb) => {
-      if (ga) ga[k] = g;
-      if (gb) gb[k] = g;
-    },
-  );
+  return binary("add", a, b);
 }
 
 export function sub(a: Tensor, b: Tensor): Tensor {
-  return binary(
-    "sub",
-    a,
-    b,
-    (x, y) => x - y,
-    (g, _x, _y, k, ga, gb) => {
-      if (ga) ga[k] = g;
-      if (gb) gb[k] = -g;
-    },
-  );
+  return binary("sub", a, b);
 }
 
 export function mul(a: Tensor, b: Tensor): Tensor {
-  return binary(
-    "mul",
-    a,
-    b,
-    (x, y) => x * y,
-    (g, x, y, k, ga, gb) => {
-      if (ga) ga[k] = g * y;
-      if (gb) gb[k] = g * x;
-    },
-  );
+  return binary("mul", a, b);
 }
 
 export function div(a: Tensor, b: Tensor): Tensor {
-  return binary(
-    "div",
-    a,
-    b,
-    (x, y) => x / y,
-    (g, x, y, k, ga, gb) => {
-      if (ga) ga[k] = g / y;
-      if (gb) gb[k] = (-g * x) / (y * y);
-    },
-  );
+  return binary("div", a, b);
 }
 
 /** a · c for a constant c. */
 export function scale(a: Tensor, c: number): Tensor {
-  const av = a.toFloat32();
-  const out = new Float32Array(av.length);
-  for (let k = 0; k < out.length; k++) out[k] = av[k] * c;
+  const k = kernels();
+  const out = new Float32Array(a.size);
+  k.scale(a.toFloat32(), out, a.size, c);
   return record("scale", new Tensor(out, a.shape), [a], () => (g) => {
-    for (let k = 0; k < g.length; k++) g[k] *= c;
+    k.scale(g, g, g.length, c);
     return [g];
   });
 }

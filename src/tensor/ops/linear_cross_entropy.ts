@@ -6,7 +6,7 @@
 import { kernels } from "../../backend/index.ts";
 import { isGradEnabled, record } from "../autograd.ts";
 import { Tensor } from "../tensor.ts";
-import { IGNORE_INDEX } from "./loss.ts";
+import { IGNORE_INDEX, throwOnBadLabel } from "./loss.ts";
 
 /** Rows per block: bounds the block's logits to BLOCK_ROWS × V floats. */
 const BLOCK_ROWS = 256;
@@ -44,7 +44,7 @@ export function linearCrossEntropy(
     const lb = labels.subarray(r0, r0 + rows);
     const block = logits.subarray(0, rows * V);
     k.sgemm(false, true, rows, V, H, 1, xb, H, wData, H, w.dtype, 0, block, V);
-    k.crossEntropyForward(block, lb, perRow, lse, rows, V, ignoreIndex);
+    throwOnBadLabel(k.crossEntropyForward(block, lb, perRow, lse, rows, V, ignoreIndex), lb, V);
     for (let r = 0; r < rows; r++) {
       if (lb[r] === ignoreIndex) continue;
       count++;
@@ -76,7 +76,7 @@ export function linearCrossEntropy(
   const out = new Tensor(Float32Array.of(total / divisor), []);
   return record("linearCrossEntropy", out, [x, w], () => (g) => {
     const s = g[0] / divisor;
-    for (const d of [dx, dw]) if (d) for (let i = 0; i < d.length; i++) d[i] *= s;
+    for (const d of [dx, dw]) if (d) k.scale(d, d, d.length, s);
     return [dx, dw];
   });
 }

@@ -6,6 +6,11 @@ import { Tensor } from "../tensor.ts";
 
 export const IGNORE_INDEX = -100;
 
+/** Fails on the row crossEntropyForward reported (−1: none). */
+export function throwOnBadLabel(row: number, labels: Int32Array, V: number): void {
+  if (row >= 0) throw new RangeError(`label ${labels[row]} of row ${row} outside [0, ${V})`);
+}
+
 export interface CrossEntropyOptions {
   ignoreIndex?: number;
   /** "mean" over non-ignored rows (HF semantics) or "sum". */
@@ -23,7 +28,7 @@ export function crossEntropy(logits: Tensor, labels: Int32Array, opts: CrossEntr
   const lv = logits.toFloat32();
   const perRow = new Float32Array(rows);
   const lse = new Float32Array(rows);
-  k.crossEntropyForward(lv, labels, perRow, lse, rows, V, ignore);
+  throwOnBadLabel(k.crossEntropyForward(lv, labels, perRow, lse, rows, V, ignore), labels, V);
   let count = 0;
   let total = 0;
   for (let r = 0; r < rows; r++) {

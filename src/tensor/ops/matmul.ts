@@ -77,10 +77,9 @@ export function linear(x: Tensor, w: Tensor, b: Tensor | null = null): Tensor {
   const k = kernels();
   const xv = x.toFloat32();
   const out = new Float32Array(rows * outF);
-  if (b) {
-    const bv = b.toFloat32();
-    for (let r = 0; r < rows; r++) out.set(bv, r * outF);
-  }
+  // The bias repeated over the rows, then the product added onto it.
+  if (b)
+    k.copyStrided(b.toFloat32(), Int32Array.of(0, 1), out, Int32Array.of(outF, 1), Int32Array.of(rows, outF));
   k.sgemm(false, true, rows, outF, inF, 1, xv, inF, w.storage, inF, w.dtype, b ? 1 : 0, out, outF);
   const inputs = b ? [x, w, b] : [x, w];
   return record("linear", new Tensor(out, [...x.shape.slice(0, -1), outF]), inputs, () => (g) => {
@@ -98,7 +97,7 @@ export function linear(x: Tensor, w: Tensor, b: Tensor | null = null): Tensor {
     }
     if (b?.requiresGrad) {
       gbias = new Float32Array(outF);
-      for (let r = 0; r < rows; r++) for (let c = 0; c < outF; c++) gbias[c] += g[r * outF + c];
+      k.sumAxis(g, gbias, 1, rows, outF, 1);
     }
     return b ? [gx, gw, gbias] : [gx, gw];
   });

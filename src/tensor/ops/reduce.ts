@@ -1,4 +1,5 @@
 // Reductions: sum and mean over all elements or over one axis.
+import { kernels } from "../../backend/index.ts";
 import { record } from "../autograd.ts";
 import { Tensor } from "../tensor.ts";
 
@@ -19,32 +20,22 @@ export function mean(x: Tensor, axis?: number, keepDim = false): Tensor {
 }
 
 function reduce(op: string, x: Tensor, axis: number | undefined, keepDim: boolean, factor: number): Tensor {
-  const xv = x.toFloat32();
-  if (axis === undefined) {
-    let s = 0;
-    for (let k = 0; k < xv.length; k++) s += xv[k];
-    const out = new Tensor(Float32Array.of(s * factor), []);
-    return record(op, out, [x], () => (g) => [new Float32Array(xv.length).fill(g[0] * factor)]);
-  }
-  const a = normAxis(axis, x.ndim);
-  const outer = x.shape.slice(0, a).reduce((p, d) => p * d, 1);
-  const n = x.shape[a];
-  const inner = x.shape.slice(a + 1).reduce((p, d) => p * d, 1);
+  const a = axis === undefined ? -1 : normAxis(axis, x.ndim);
+  // x as [outer, n, inner] around the reduced axis (all of x for a full reduction).
+  const outer = a < 0 ? 1 : x.shape.slice(0, a).reduce((p, d) => p * d, 1);
+  const n = a < 0 ? x.size : x.shape[a];
+  const inner = a < 0 ? 1 : x.shape.slice(a + 1).reduce((p, d) => p * d, 1);
+  const k = kernels();
   const out = new Float32Array(outer * inner);
-  for (let o = 0; o < outer; o++)
-    for (let j = 0; j < n; j++) {
-      const src = (o * n + j) * inner;
-      for (let i = 0; i < inner; i++) out[o * inner + i] += xv[src + i];
-    }
-  for (let k = 0; k < out.length; k++) out[k] *= factor;
-  const shape = keepDim ? x.shape.map((d, i) => (i === a ? 1 : d)) : x.shape.filter((_, i) => i !== a);
+  k.sumAxis(x.toFloat32(), out, outer, n, inner, factor);
+  let shape: number[] = [];
+  if (a >= 0) shape = keepDim ? x.shape.map((d, i) => (i === a ? 1 : d)) : x.shape.filter((_, i) => i !== a);
   return record(op, new Tensor(out, shape), [x], () => (g) => {
-    const gx = new Float32Array(xv.length);
-    for (let o = 0; o < outer; o++)
-      for (let j = 0; j < n; j++) {
-        const dst = (o * n + j) * inner;
-        for (let i = 0; i < inner; i++) gx[dst + i] = g[o * inner + i] * factor;
-      }
+    k.scale(g, g, g.length, factor);
+    // Each output's gradient, repeated along the reduced axis.
+    const gx = new Float32Array(x.size);
+    const shape3 = Int32Array.of(outer, n, inner);
+    k.copyStrided(g, Int32Array.of(inner, 0, 1), gx, Int32Array.of(n * inner, inner, 1), shape3);
     return [gx];
   });
 }

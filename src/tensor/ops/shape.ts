@@ -1,5 +1,8 @@
-// Shape ops: reshape (a view), permute/transpose, concat, slice and index-select along an axis.
+// Shape ops: reshape (a view), permute/transpose, concat, slice and index-select along an axis. The copies are
+// strided copies on the kernels.
+import { kernels } from "../../backend/index.ts";
 import { record } from "../autograd.ts";
+import { collapse, contiguousStrides } from "../broadcast.ts";
 import { numel, type Shape, Tensor } from "../tensor.ts";
 
 function normAxis(axis: number, rank: number): number {
@@ -22,15 +25,19 @@ export function permute(x: Tensor, perm: readonly number[]): Tensor {
   if (perm.length !== rank || new Set(perm).size !== rank || perm.some((p) => p < 0 || p >= rank))
     throw new Error(`invalid permutation [${perm}] for rank ${rank}`);
   const shape = perm.map((p) => x.shape[p]);
-  const inStrides = stridesOf(x.shape);
-  const srcStrides = perm.map((p) => inStrides[p]);
-  const map = permutedIndex(shape, srcStrides);
-  const xv = x.toFloat32();
-  const out = new Float32Array(xv.length);
-  for (let k = 0; k < out.length; k++) out[k] = xv[map[k]];
+  const inStrides = contiguousStrides(x.shape);
+  // Output order: read x at its permuted strides, write contiguously.
+  const [dims, src, dst] = collapse(
+    shape,
+    perm.map((p) => inStrides[p]),
+    contiguousStrides(shape),
+  );
+  const k = kernels();
+  const out = new Float32Array(x.size);
+  k.copyStrided(x.toFloat32(), src, out, dst, dims);
   return record("permute", new Tensor(out, shape), [x], () => (g) => {
     const gx = new Float32Array(g.length);
-    for (let k = 0; k < g.length; k++) gx[map[k]] = g[k];
+    k.copyStrided(g, dst, gx, src, dims);
     return [gx];
   });
 }
@@ -43,40 +50,29 @@ export function transpose(x: Tensor, a: number, b: number): Tensor {
   return permute(x, perm);
 }
 
-function stridesOf(shape: Shape): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i];
-  }
-  return s;
-}
-
-/** Flat source index for each element of an output of `shape` read with `srcStrides`. */
-function permutedIndex(shape: Shape, srcStrides: number[]): Int32Array {
-  const n = numel(shape);
-  const map = new Int32Array(n);
-  const counter = new Array<number>(shape.length).fill(0);
-  let at = 0;
-  for (let k = 0; k < n; k++) {
-    map[k] = at;
-    for (let i = shape.length - 1; i >= 0; i--) {
-      counter[i]++;
-      at += srcStrides[i];
-      if (counter[i] < shape[i]) break;
-      at -= srcStrides[i] * counter[i];
-      counter[i] = 0;
-    }
-  }
-  return map;
-}
-
 /** outer × axis × inner view of a shape around one axis. */
 function around(shape: Shape, axis: number): [number, number, number] {
   const outer = shape.slice(0, axis).reduce((p, d) => p * d, 1);
   const inner = shape.slice(axis + 1).reduce((p, d) => p * d, 1);
   return [outer, shape[axis], inner];
+}
+
+/** Copies `outer` rows of `len` elements from src (rows srcLd apart) to dst (rows dstLd apart). */
+function copyRows(
+  src: Float32Array,
+  srcLd: number,
+  dst: Float32Array,
+  dstLd: number,
+  outer: number,
+  len: number,
+) {
+  kernels().copyStrided(
+    src,
+    Int32Array.of(srcLd, 1),
+    dst,
+    Int32Array.of(dstLd, 1),
+    Int32Array.of(outer, len),
+  );
 }
 
 export function concat(xs: Tensor[], axis: number): Tensor {
@@ -94,9 +90,7 @@ export function concat(xs: Tensor[], axis: number): Tensor {
   for (const t of xs) {
     offsets.push(offset);
     const n = t.shape[a] * inner;
-    const tv = t.toFloat32();
-    for (let o = 0; o < outer; o++)
-      out.set(tv.subarray(o * n, (o + 1) * n), o * total * inner + offset * inner);
+    copyRows(t.toFloat32(), n, out.subarray(offset * inner), total * inner, outer, n);
     offset += t.shape[a];
   }
   return record(
@@ -108,10 +102,7 @@ export function concat(xs: Tensor[], axis: number): Tensor {
         if (!t.requiresGrad) return null;
         const n = t.shape[a] * inner;
         const gt = new Float32Array(t.size);
-        for (let o = 0; o < outer; o++) {
-          const src = o * total * inner + offsets[i] * inner;
-          gt.set(g.subarray(src, src + n), o * n);
-        }
+        copyRows(g.subarray(offsets[i] * inner), total * inner, gt, n, outer, n);
         return gt;
       }),
   );
@@ -125,41 +116,39 @@ export function slice(x: Tensor, axis: number, start: number, end: number): Tens
     throw new Error(`slice [${start}, ${end}) out of range 0..${n}`);
   const len = end - start;
   const shape = x.shape.map((d, i) => (i === a ? len : d));
-  const xv = x.toFloat32();
   const out = new Float32Array(outer * len * inner);
-  for (let o = 0; o < outer; o++)
-    out.set(xv.subarray((o * n + start) * inner, (o * n + end) * inner), o * len * inner);
+  copyRows(x.toFloat32().subarray(start * inner), n * inner, out, len * inner, outer, len * inner);
   return record("slice", new Tensor(out, shape), [x], () => (g) => {
     const gx = new Float32Array(x.size);
-    for (let o = 0; o < outer; o++)
-      gx.set(g.subarray(o * len * inner, (o + 1) * len * inner), (o * n + start) * inner);
+    copyRows(g, len * inner, gx.subarray(start * inner), n * inner, outer, len * inner);
     return [gx];
   });
+}
+
+/** indices as an Int32Array of their own; `describe` names a bad one (not an integer in int32 range). */
+export function indexArray(indices: ArrayLike<number>, describe: (bad: number) => string): Int32Array {
+  if (indices instanceof Int32Array) return indices.slice();
+  for (let i = 0; i < indices.length; i++)
+    if (!Number.isInteger(indices[i]) || Math.abs(indices[i]) >= 2 ** 31)
+      throw new Error(describe(indices[i]));
+  return Int32Array.from(indices);
 }
 
 /** Picks entries along axis by index (repeats allowed); the gradient scatter-adds back. */
 export function indexSelect(x: Tensor, axis: number, indices: ArrayLike<number>): Tensor {
   const a = normAxis(axis, x.ndim);
   const [outer, n, inner] = around(x.shape, a);
-  const m = indices.length;
-  for (let i = 0; i < m; i++)
-    if (!(indices[i] >= 0 && indices[i] < n)) throw new Error(`index ${indices[i]} out of range 0..${n - 1}`);
+  const describe = (i: number) => `index ${i} out of range 0..${n - 1}`;
+  const idx = indexArray(indices, describe);
+  const m = idx.length;
   const shape = x.shape.map((d, i) => (i === a ? m : d));
-  const xv = x.toFloat32();
+  const k = kernels();
   const out = new Float32Array(outer * m * inner);
-  for (let o = 0; o < outer; o++)
-    for (let i = 0; i < m; i++) {
-      const src = (o * n + indices[i]) * inner;
-      out.set(xv.subarray(src, src + inner), (o * m + i) * inner);
-    }
+  const bad = k.indexSelect(x.storage, x.dtype, idx, out, outer, n, inner, m);
+  if (bad >= 0) throw new Error(describe(idx[bad]));
   return record("indexSelect", new Tensor(out, shape), [x], () => (g) => {
     const gx = new Float32Array(x.size);
-    for (let o = 0; o < outer; o++)
-      for (let i = 0; i < m; i++) {
-        const dst = (o * n + indices[i]) * inner;
-        const src = (o * m + i) * inner;
-        for (let c = 0; c < inner; c++) gx[dst + c] += g[src + c];
-      }
+    k.indexAdd(g, idx, gx, outer, n, inner, m);
     return [gx];
   });
 }
