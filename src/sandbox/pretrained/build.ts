@@ -46,14 +46,14 @@ export interface BuildScale {
 
 export const BUILD_SCALES: Record<"full" | "tiny", BuildScale> = {
   full: {
-    englishPassages: 1200,
-    worldScenes: 1000,
-    heldOutScenes: 100,
+    englishPassages: 600,
+    worldScenes: 600,
+    heldOutScenes: 60,
     llmEpochs: 1,
-    visionSteps: 300,
-    probeTrainScenes: 800,
-    probeTestScenes: 400,
-    textQuestions: 100,
+    visionSteps: 200,
+    probeTrainScenes: 600,
+    probeTestScenes: 300,
+    textQuestions: 60,
   },
   // A smoke run of every stage in seconds.
   tiny: {
