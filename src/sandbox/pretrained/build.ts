@@ -55,7 +55,7 @@ export const BUILD_SCALES: Record<"full" | "tiny", BuildScale> = {
     probeTestScenes: 300,
     textQuestions: 60,
   },
-  // A smoke run of every stage in seconds.
+  // A smoke run of every stage, in a minute or two.
   tiny: {
     englishPassages: 40,
     worldScenes: 20,
@@ -68,7 +68,6 @@ export const BUILD_SCALES: Record<"full" | "tiny", BuildScale> = {
   },
 };
 
-export const VOCAB_SIZE = 512;
 /** Longest English passage, in characters. */
 const PASSAGE_CHARS = 600;
 const LLM_BATCH = 16;
@@ -113,10 +112,10 @@ export async function buildSandboxModels(o: BuildOptions): Promise<BuildReport> 
       ...world,
     ]);
 
-    o.log(`2/5 tokenizer: BPE, ${VOCAB_SIZE} tokens`);
+    o.log(`2/5 tokenizer: BPE, ${PRETRAINED_LLM.vocab_size} tokens`);
     const words = countWords([...docs.map(docText), ...worldLanguage()].map((t) => [t, 1] as const));
     const bpe = trainBpe(words, {
-      vocabSize: VOCAB_SIZE,
+      vocabSize: PRETRAINED_LLM.vocab_size,
       specials: SPECIALS_IN_ID_ORDER,
       alphabet: ALPHABET,
     });
