@@ -1,11 +1,46 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { mmeScores, mmeSubtaskScore, parseMmeAnswer } from "../../src/eval/metrics/mme.ts";
+import { MME_SUBTASKS, mmeScores, mmeSubtaskScore, parseMmeAnswer } from "../../src/eval/metrics/mme.ts";
 import { scoreMmeDir } from "../../src/eval/score_mme_dir.ts";
 
 const close = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-9, `${a} vs ${b}`);
 
-test("parsing: exact yes/no, else the first four characters, else other", () => {
+// official/expected.json: what MME's own eval_tool/calculation.py (BradyFU/Awesome-Multimodal-Large-
+// Language-Models, tools/eval_tool.zip) computes on the prediction sets beside it, all 14 subtasks
+// each (tools/mme_goldens.py). "answers" runs every answer form (Yes/No in any case, prefixes such
+// as "yesterday" or "know", answers parsed as other, an emoji before "yes") through images answered
+// both, one or neither right, with LF, CRLF and CR line ends; "random" is seeded random answers.
+const official = "test/fixtures/eval/mme/official";
+interface OfficialGroup {
+  total: number;
+  subtasks: Record<string, { acc: number; accPlus: number; other: number; score: number }>;
+}
+const expected: Record<string, { perception: OfficialGroup; cognition: OfficialGroup }> = JSON.parse(
+  readFileSync(`${official}/expected.json`, "utf8"),
+);
+
+for (const set of ["answers", "random"]) {
+  test(`${set} prediction set: acc, acc+, other answers, subtask scores and totals equal calculation.py's`, () => {
+    const r = scoreMmeDir(`${official}/${set}`);
+    assert.deepEqual(r.present, [...MME_SUBTASKS.perception, ...MME_SUBTASKS.cognition]);
+    for (const group of ["perception", "cognition"] as const) {
+      assert.deepEqual(r[group].missing, []);
+      assert.equal(r[group].total, expected[set][group].total, `${group} total`);
+      for (const [name, want] of Object.entries(expected[set][group].subtasks)) {
+        const got = r[group].subtasks[name];
+        assert.deepEqual(
+          [got.acc, got.accPlus, got.other, got.score],
+          [want.acc, want.accPlus, want.other, want.score],
+          name,
+        );
+        assert.equal(got.skipped, 0);
+      }
+    }
+  });
+}
+
+test("parsing: exact yes/no, else the first four characters (code points), else other", () => {
   assert.equal(parseMmeAnswer("Yes"), "yes");
   assert.equal(parseMmeAnswer("NO"), "no");
   assert.equal(parseMmeAnswer("Yes, there is."), "yes");
@@ -14,6 +49,9 @@ test("parsing: exact yes/no, else the first four characters, else other", () => 
   assert.equal(parseMmeAnswer("I think yes"), "other");
   assert.equal(parseMmeAnswer("Maybe"), "other");
   assert.equal(parseMmeAnswer(""), "other");
+  // Python slices code points: "\u{1F642}yes"[:4] still holds "yes".
+  assert.equal(parseMmeAnswer("\u{1F642}yes"), "yes");
+  assert.equal(parseMmeAnswer("\u{1F642} yes"), "other");
 });
 
 test("subtask score = 100 acc + 100 acc+ with 'other' answers counted wrong", () => {
@@ -33,6 +71,8 @@ test("bad subtask files throw where the official script's assertions stop", () =
   assert.throws(() => mmeScores(new Map([["count", ["a\tq\tyes\tyes"]]])), /^Error: count\.txt: odd/);
 });
 
+// Beyond calculation.py, which stops on a missing subtask file or a line without four fields:
+// lntune scores the subtasks present, lists the missing ones, and skips and counts such lines.
 test("directory scores: totals over the present subtasks, missing ones listed", () => {
   const r = scoreMmeDir("test/fixtures/eval/mme/results");
   assert.deepEqual(r.present, ["existence", "count", "OCR", "code_reasoning"]);

@@ -10,12 +10,12 @@ export type MmeAnswer = "yes" | "no" | "other";
 
 /**
  * Official parsing: lowercase; exactly "yes"/"no" is kept; otherwise the first four characters
- * decide ("yes" before "no"), else "other", which is never correct.
+ * (code points, as Python slices) decide ("yes" before "no"), else "other", never correct.
  */
 export function parseMmeAnswer(prediction: string): MmeAnswer {
   const pred = prediction.toLowerCase();
   if (pred === "yes" || pred === "no") return pred;
-  const prefix = pred.slice(0, 4);
+  const prefix = [...pred].slice(0, 4).join("");
   if (prefix.includes("yes")) return "yes";
   if (prefix.includes("no")) return "no";
   return "other";
@@ -32,7 +32,7 @@ export interface MmeSubtaskScore {
   questions: number;
   /** Answers parsed as neither yes nor no. */
   other: number;
-  /** Lines without exactly four tab-separated fields; upstream prints and skips them. */
+  /** Lines without exactly four tab-separated fields, skipped (calculation.py stops on them). */
   skipped: number;
 }
 
