@@ -4,6 +4,7 @@ import { test } from "node:test";
 import { corpusBleu } from "../../src/eval/metrics/bleu.ts";
 import { scoreTokenizedCaptions } from "../../src/eval/metrics/caption_scores.ts";
 import { ciderDScores } from "../../src/eval/metrics/cider_d.ts";
+import { splitWords } from "../../src/eval/metrics/ngrams.ts";
 import { tokenizeCaptions } from "../../src/eval/metrics/ptb_tokenizer.ts";
 import { lcsLength, rougeL } from "../../src/eval/metrics/rouge_l.ts";
 import { scoreCaptionFiles } from "../../src/eval/score_caption_files.ts";
@@ -40,6 +41,10 @@ test("BLEU: closest reference length (ties to the shorter) drives the brevity pe
 test("BLEU: empty candidates give 0, not NaN", () => {
   const bleu = corpusBleu([{ candidate: "", references: ["a cat"] }]);
   for (const b of bleu) assert.ok(b >= 0 && b < 1e-5);
+});
+
+test("n-grams split on Python's str.split() whitespace: U+00A0 and U+001C split, U+FEFF does not", () => {
+  assert.deepEqual(splitWords(" a\u00a0b\u001cc\ufeffd\t"), ["a", "b", "c\ufeffd"]);
 });
 
 test("ROUGE-L: LCS F-measure with beta 1.2", () => {
