@@ -45,18 +45,20 @@ export function toEngineTensor(t: StoredTensor, name: string): Tensor {
   throw new Error(`${name}: weights of dtype ${t.dtype} cannot be loaded`);
 }
 
-/** Reads the checkpoint's tensors into the module's parameters by canonical name (requireWeights has
- * already failed on any missing or misshapen required weight). */
-function fill(
-  module: Module,
+/** Checks the checkpoint against the weights the config implies, then builds the module and reads the tensors
+ * into its parameters by canonical name. Building comes second so that a config that does not fit its
+ * checkpoint (say, 65,537 layers) fails before anything is allocated for it. */
+function loadInto<M extends Module>(
+  build: () => M,
   dir: string,
   layout: WeightLayout,
   expected: ExpectedWeight[],
   report: LoadReport,
-) {
+): M {
   const ckpt: Checkpoint = openCheckpoint(dir);
   try {
     const placement = requireWeights(ckpt, layout, expected, dir);
+    const module = build();
     const params = module.stateDict();
     const tensors = new Map<string, Tensor>();
     for (const [canonical, disk] of placement.map) {
@@ -66,21 +68,32 @@ function fill(
     }
     module.loadStateDict(tensors, false);
     report.placements.push({ dir, placement });
+    return module;
   } finally {
     ckpt.close();
   }
 }
 
 export function loadLlama(dir: string, report: LoadReport = { placements: [] }): LlamaForCausalLM {
-  const model = new LlamaForCausalLM(loadLlamaConfig(dir), null);
-  fill(model, dir, "llama", llamaWeights(model.config), report);
-  return model.requiresGrad(false);
+  const cfg = loadLlamaConfig(dir);
+  return loadInto(
+    () => new LlamaForCausalLM(cfg, null),
+    dir,
+    "llama",
+    llamaWeights(cfg),
+    report,
+  ).requiresGrad(false);
 }
 
 export function loadClipVision(dir: string, report: LoadReport = { placements: [] }): CLIPVisionModel {
-  const model = new CLIPVisionModel(loadClipVisionConfig(dir), null);
-  fill(model, dir, "clip", clipVisionWeights(model.config), report);
-  return model.requiresGrad(false);
+  const cfg = loadClipVisionConfig(dir);
+  return loadInto(
+    () => new CLIPVisionModel(cfg, null),
+    dir,
+    "clip",
+    clipVisionWeights(cfg),
+    report,
+  ).requiresGrad(false);
 }
 
 export function loadLlava(
@@ -89,17 +102,25 @@ export function loadLlava(
   report: LoadReport = { placements: [] },
 ): LlavaForConditionalGeneration {
   const cfg = loadLlavaConfig(dir, { visionTowerDir: opts.visionTowerDir ?? towerBesideModel(dir) });
-  const model = new LlavaForConditionalGeneration(cfg, null);
-  fill(model, dir, cfg.layout, llavaWeights(cfg), report);
+  const model = loadInto(
+    () => new LlavaForConditionalGeneration(cfg, null),
+    dir,
+    cfg.layout,
+    llavaWeights(cfg),
+    report,
+  );
   if (cfg.layout === "llava" && !model.vision_model.embeddings.class_embedding.data.length) {
     const tower = opts.visionTowerDir ?? towerBesideModel(dir);
     if (!tower)
       throw new Error(
         `${dir}: the vision tower "${cfg.visionTower}" is not a local directory; pass its path`,
       );
-    const clip = new CLIPVisionModel(cfg.vision!, null);
-    clip.vision_model = model.vision_model;
-    fill(clip, tower, "clip", clipVisionWeights(cfg.vision!), report);
+    const clip = () => {
+      const c = new CLIPVisionModel(cfg.vision!, null);
+      c.vision_model = model.vision_model;
+      return c;
+    };
+    loadInto(clip, tower, "clip", clipVisionWeights(cfg.vision!), report);
   }
   return model.requiresGrad(false);
 }

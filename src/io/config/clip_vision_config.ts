@@ -2,7 +2,7 @@
 // "clip_vision_model" config, the `vision_config` of a full "clip" config (its `text_config` is
 // irrelevant here), or the `vision_config` of a llava-hf config.
 
-import { Fields, readJsonObject, resolveConfigFile } from "./fields.ts";
+import { Fields, MAX_LAYERS, readJsonObject, resolveConfigFile } from "./fields.ts";
 
 export const CLIP_HIDDEN_ACTS = ["quick_gelu", "gelu", "gelu_new", "gelu_pytorch_tanh"] as const;
 
@@ -51,7 +51,7 @@ export function parseClipVisionConfig(
   return {
     hidden_size: hidden,
     intermediate_size: f.posInt("intermediate_size", defaults.intermediate_size),
-    num_hidden_layers: f.posInt("num_hidden_layers", defaults.num_hidden_layers),
+    num_hidden_layers: f.posInt("num_hidden_layers", defaults.num_hidden_layers, MAX_LAYERS),
     num_attention_heads: heads,
     image_size: image,
     patch_size: patch,

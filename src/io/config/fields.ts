@@ -43,6 +43,10 @@ export function readJsonObject(path: string): Record<string, unknown> {
   return json;
 }
 
+export const MAX_DIMENSION = 2 ** 24;
+/** The deepest published transformers have ~130 layers. */
+export const MAX_LAYERS = 1024;
+
 export class Fields {
   constructor(
     readonly file: string,
@@ -90,10 +94,13 @@ export class Fields {
     return this.optInt(name) ?? def;
   }
 
-  /** A strictly positive integer. */
-  posInt(name: string, def: number): number {
+  /** A strictly positive integer, at most `max`: sizes and counts bound what a model allocates, so a typo
+   * or a hostile file fails here rather than as an allocation of its size. No real dimension exceeds 2^24
+   * (the largest vocabularies hold ~256k tokens). */
+  posInt(name: string, def: number, max = MAX_DIMENSION): number {
     const v = this.int(name, def);
     if (v <= 0) throw this.fail(name, `must be positive, got ${v}`);
+    if (v > max) throw this.fail(name, `${v} exceeds ${max}`);
     return v;
   }
 

@@ -1,7 +1,7 @@
 // LLaMA-family `config.json` (transformers' LlamaConfig field names and defaults). Also reads Mistral
 // configs whose sliding window never triggers, and the LLM part of original LLaVA ("llava_llama").
 
-import { Fields, readJsonObject, resolveConfigFile } from "./fields.ts";
+import { Fields, MAX_LAYERS, readJsonObject, resolveConfigFile } from "./fields.ts";
 import { parseRopeConfig, type RopeScaling } from "./rope_config.ts";
 
 export interface LlamaConfig {
@@ -83,7 +83,7 @@ export function parseLlamaConfig(f: Fields, defaultModelType: string | null = nu
     vocab_size: f.posInt("vocab_size", 32000),
     hidden_size: hidden,
     intermediate_size: f.posInt("intermediate_size", mistral ? MISTRAL_DEFAULTS.intermediate_size : 11008),
-    num_hidden_layers: f.posInt("num_hidden_layers", 32),
+    num_hidden_layers: f.posInt("num_hidden_layers", 32, MAX_LAYERS),
     num_attention_heads: heads,
     num_key_value_heads: kvHeads,
     head_dim: headDim,

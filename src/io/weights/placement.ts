@@ -30,18 +30,22 @@ export interface NamedShapes {
   info(name: string): Pick<TensorInfo, "shape">;
 }
 
+const MAX_LISTED = 40;
+
 export class WeightMapError extends Error {
   constructor(
     readonly source: string,
     readonly placement: WeightPlacement,
   ) {
-    const lines = [
-      ...placement.missing.map((n) => `  missing: ${n}`),
-      ...placement.mismatched.map(
-        (m) => `  shape: ${m.name} (${m.diskName}) is [${m.actual}], expected [${m.expected}]`,
-      ),
-    ];
-    super(`${source}: ${lines.length} problem(s) with the ${placement.layout} weights:\n${lines.join("\n")}`);
+    // A config far off its checkpoint (thousands of layers) would otherwise make a message of millions of lines.
+    const missing = placement.missing.slice(0, MAX_LISTED).map((n) => `  missing: ${n}`);
+    const shapes = placement.mismatched
+      .slice(0, MAX_LISTED - missing.length)
+      .map((m) => `  shape: ${m.name} (${m.diskName}) is [${m.actual}], expected [${m.expected}]`);
+    const count = placement.missing.length + placement.mismatched.length;
+    const lines = [...missing, ...shapes];
+    if (count > lines.length) lines.push(`  … and ${count - lines.length} more`);
+    super(`${source}: ${count} problem(s) with the ${placement.layout} weights:\n${lines.join("\n")}`);
     this.name = "WeightMapError";
   }
 }
