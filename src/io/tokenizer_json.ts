@@ -51,10 +51,29 @@ export function validateTokenizerJson(json: unknown, path: string): void {
       if (!ok) throw problem(`"model.merges[${i}]"`, 'is neither "a b" nor ["a", "b"]');
     });
   }
-  // Components are null or objects with a string type; Sequence components nest lists of them.
+  // Components are null or objects with a string type; Sequence components nest lists of them. The parts the
+  // library reads without checking: Split/Replace patterns and TemplateProcessing's templates.
   const component = (where: string, value: unknown): void => {
     if (value === null || value === undefined) return;
     if (!isObject(value) || typeof value.type !== "string") throw problem(`"${where}"`, "has no string type");
+    if (value.pattern !== undefined) {
+      const p = value.pattern;
+      if (!isObject(p) || !(typeof p.String === "string" || typeof p.Regex === "string"))
+        throw problem(`"${where}.pattern"`, 'is not {"String": …} or {"Regex": …}');
+    }
+    if (value.type === "TemplateProcessing")
+      for (const key of ["single", "pair"]) {
+        const template = value[key];
+        if (!Array.isArray(template)) throw problem(`"${where}.${key}"`, "is not a list");
+        template.forEach((piece: unknown, i: number) => {
+          const inner = isObject(piece) ? (piece.SpecialToken ?? piece.Sequence) : undefined;
+          if (!isObject(inner) || typeof inner.id !== "string")
+            throw problem(
+              `"${where}.${key}[${i}]"`,
+              'is not {"SpecialToken": {id, …}} or {"Sequence": {id, …}}',
+            );
+        });
+      }
     for (const key of ["normalizers", "pretokenizers", "processors", "decoders"]) {
       if (value[key] === undefined) continue;
       if (!Array.isArray(value[key])) throw problem(`"${where}.${key}"`, "is not a list");

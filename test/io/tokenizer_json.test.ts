@@ -49,6 +49,14 @@ test("tokenizer.json validation accepts the fixture and names file and JSON path
     /"decoder" has no string type/,
   );
   assert.throws(
+    broken((d) => (d.post_processor.single[1] = true)),
+    /"post_processor\.single\[1\]" is not \{"SpecialToken"/,
+  );
+  assert.throws(
+    broken((d) => (d.normalizer.normalizers[1].pattern = {})),
+    /"normalizer\.normalizers\[1\]\.pattern" is not \{"String": …\}/,
+  );
+  assert.throws(
     broken((d) => (d.normalizer = { type: "Sequence", normalizers: [{}] })),
     /"normalizer\.normalizers\[0\]" has no string type/,
   );
