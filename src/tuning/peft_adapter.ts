@@ -18,8 +18,9 @@ import { existsSync, mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { openCheckpoint } from "../io/checkpoint.ts";
-import { openSafetensors, type Tensor as StoredTensor, writeSafetensors } from "../io/safetensors.ts";
+import { type Tensor as StoredTensor, writeSafetensors } from "../io/safetensors.ts";
 import { detectLayout, toCanonical, toDiskName, type WeightLayout } from "../io/weights/layouts.ts";
+import { openWeightsFile } from "../io/weights_file.ts";
 import { LlavaForConditionalGeneration } from "../models/llava/model.ts";
 import { toEngineTensor } from "../models/load.ts";
 import { groupOf } from "../models/param_groups.ts";
@@ -34,6 +35,7 @@ import {
   type AdapterConfig,
   adapterConfigJson,
   CONFIG_NAME,
+  LEGACY_WEIGHTS_NAME,
   readAdapterConfig,
   savedModuleMatches,
   type TargetModules,
@@ -312,12 +314,13 @@ function classify(key: string, config: AdapterConfig, layout: AdapterLayout): En
  * canonical names. Half-precision tensors keep their dtype. */
 export function readAdapter(dir: string, layout: AdapterLayout): Adapter {
   const config = readAdapterConfig(dir);
-  const file = join(dir, WEIGHTS_NAME);
-  if (!existsSync(file)) throw new Error(`${file}: missing (a legacy adapter_model.bin is not read)`);
+  // PEFT writes adapter_model.bin when saving without safetensors (and did by default before 0.7).
+  const file = [WEIGHTS_NAME, LEGACY_WEIGHTS_NAME].map((f) => join(dir, f)).find(existsSync);
+  if (file === undefined) throw new Error(`${dir}: no ${WEIGHTS_NAME} or ${LEGACY_WEIGHTS_NAME}`);
   const tensors = new Map<string, Tensor>();
   const halves = new Map<string, Partial<LoraFactors>>();
   const problems: string[] = [];
-  const st = openSafetensors(file);
+  const st = openWeightsFile(file);
   try {
     for (const key of st.names()) {
       // Base-layer copies are the base model's own weights (see the header), not adapter state.

@@ -3,9 +3,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
-/** PEFT's file names (src/peft/utils/constants.py: CONFIG_NAME, SAFETENSORS_WEIGHTS_NAME). */
+/** PEFT's file names (src/peft/utils/constants.py: CONFIG_NAME, SAFETENSORS_WEIGHTS_NAME, WEIGHTS_NAME). */
 export const CONFIG_NAME = "adapter_config.json";
 export const WEIGHTS_NAME = "adapter_model.safetensors";
+export const LEGACY_WEIGHTS_NAME = "adapter_model.bin";
 
 /** The PEFT release whose save format is reproduced; written as `peft_version` (PEFT auto-fills its own
  * version there since v0.18 and only compares it against minimum versions). */
