@@ -20,9 +20,11 @@ export interface JsonArrayElement {
   value: unknown;
 }
 
+type State = "start" | "value" | "separator" | "element" | "end";
+
 export async function* streamJsonArray(path: string, what = "a JSON list"): AsyncGenerator<JsonArrayElement> {
   // Where the reader is: before "[", between elements (expecting a value, or "," / "]"), inside one, after "]".
-  let state: "start" | "value" | "separator" | "element" | "end" = "start";
+  let state = "start" as State;
   let depth = 0;
   let inString = false;
   let escaped = false;
@@ -110,5 +112,7 @@ export async function* streamJsonArray(path: string, what = "a JSON list"): Asyn
         throw new Error(`${path}:${startLine}: an element larger than ${MAX_ELEMENT_BYTES} bytes`);
     }
   }
-  if (state !== "end") fail(state === "start" ? `expected ${what}` : "unexpected end of the file");
+  // The loop's assignments are invisible to the narrowing here (they happen across yields).
+  const last = state as State;
+  if (last !== "end") fail(last === "start" ? `expected ${what}` : "unexpected end of the file");
 }
