@@ -1,11 +1,16 @@
 // Hugging Face tokenizers (tokenizer.json + tokenizer_config.json) through `@huggingface/tokenizers`.
 // BOS/EOS handling follows the tokenizer_config flags when present (as HF's Llama tokenizers do), so a
-// converted LLaMA tokenizer behaves like the slow SentencePiece one that LLaVA trains with.
+// converted LLaMA tokenizer behaves like the slow SentencePiece one that LLaVA trains with. A directory with
+// only SentencePiece's tokenizer.model (LLaMA-1/2-era repositories) is converted in memory as transformers'
+// LlamaTokenizerFast converts it (sentencepiece_convert.ts).
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { Tokenizer as HfTokenizer } from "@huggingface/tokenizers";
+import { convertSentencePiece, LLAMA_TOKENIZER_DEFAULTS } from "./sentencepiece_convert.ts";
+import { parseSentencePieceModel } from "./sentencepiece_model.ts";
 import { decodeUtf8, parseJson } from "./text.ts";
+import { tokenContent } from "./tokenizer_config.ts";
 import { validateTokenizerJson } from "./tokenizer_json.ts";
 
 export interface EncodeOptions {
@@ -41,14 +46,6 @@ export interface Tokenizer {
   readonly modelMaxLength: number | null;
   /** The parsed tokenizer_config.json, for chat-template variables and anything not surfaced above. */
   readonly config: Readonly<Record<string, unknown>>;
-}
-
-type TokenField = string | { content: string } | null | undefined;
-
-function tokenContent(value: unknown): string | null {
-  const field = value as TokenField;
-  if (field == null) return null;
-  return typeof field === "string" ? field : field.content;
 }
 
 function chatTemplateOf(config: Record<string, unknown>): string | null {
@@ -127,19 +124,46 @@ function readJson(path: string): Record<string, unknown> {
   return json as Record<string, unknown>;
 }
 
-/** Loads `tokenizer.json` (or a gzipped `tokenizer.json.gz`) and, if present, `tokenizer_config.json` from `dir`. */
+/**
+ * Loads `tokenizer.json` (or a gzipped `tokenizer.json.gz`) and, if present, `tokenizer_config.json` from
+ * `dir`; without a tokenizer.json, converts SentencePiece's `tokenizer.model` (nothing is written).
+ */
 export function loadTokenizer(dir: string): Tokenizer {
-  const plain = join(dir, "tokenizer.json");
-  const path = existsSync(plain) ? plain : `${plain}.gz`;
-  if (!existsSync(path)) throw new Error(`${dir}: no tokenizer.json`);
-  const json = readJson(path);
-  validateTokenizerJson(json, path);
   const configPath = join(dir, "tokenizer_config.json");
   const config = existsSync(configPath) ? readJson(configPath) : {};
+  const plain = join(dir, "tokenizer.json");
+  const path = existsSync(plain) ? plain : `${plain}.gz`;
+  const spmPath = join(dir, "tokenizer.model");
+  if (!existsSync(path) && existsSync(spmPath)) return loadSentencePiece(spmPath, config, configPath);
+  if (!existsSync(path)) throw new Error(`${dir}: no tokenizer.json (nor a SentencePiece tokenizer.model)`);
+  const json = readJson(path);
+  validateTokenizerJson(json, path);
+  return build(json, config, path);
+}
+
+function build(json: object, config: Record<string, unknown>, path: string): Tokenizer {
   try {
     return createTokenizer(json, config);
   } catch (err) {
     // What validation does not cover (an unknown component type, a bad special token) the library reports.
     throw new Error(`${path}: cannot build the tokenizer (${(err as Error).message})`);
   }
+}
+
+// Only LLaMA's tokenizer classes convert with the Llama rules; another SentencePiece tokenizer (T5's, XLNet's)
+// needs its own converter.
+const LLAMA_CLASSES = /^(Code)?LlamaTokenizer(Fast)?$/;
+
+function loadSentencePiece(path: string, fileConfig: Record<string, unknown>, configPath: string): Tokenizer {
+  const cls = fileConfig.tokenizer_class;
+  if (cls !== undefined && cls !== null && !(typeof cls === "string" && LLAMA_CLASSES.test(cls)))
+    throw new Error(
+      `${configPath}: tokenizer_class ${JSON.stringify(cls)}: a tokenizer.model converts as LLaMA's only; provide a tokenizer.json`,
+    );
+  const model = parseSentencePieceModel(readFileSync(path), path);
+  // Fields left out take LlamaTokenizer's defaults (an explicit null stays null).
+  const config = { ...LLAMA_TOKENIZER_DEFAULTS, ...fileConfig };
+  const json = convertSentencePiece(model, config, path, configPath);
+  validateTokenizerJson(json, path);
+  return build(json, config, path);
 }
