@@ -6,7 +6,7 @@
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "cflags": ["-O3", "-fno-exceptions"],
-      "cflags_cc": ["-O3", "-std=gnu++17", "-fno-exceptions"]
+      "cflags_cc": ["-O3", "-std=gnu++17", "-fno-exceptions", "-Werror=missing-declarations"]
     }
   ]
 }

@@ -3,7 +3,7 @@
 // would carry a 1e-5 relative error into every second moment.
 #include <cmath>
 
-#include "kernels.h"
+#include "kernels.generated.h"
 #include "parallel.h"
 
 namespace lntune {

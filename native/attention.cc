@@ -8,7 +8,7 @@
 
 #include "aligned_buffer.h"
 #include "gemm.h"
-#include "kernels.h"
+#include "kernels.generated.h"
 #include "thread_pool.h"
 #include "vec.h"
 

@@ -1,7 +1,7 @@
 // Cross-entropy over rows of logits (fused log-softmax + NLL) and its logits gradient, parallel over rows.
 #include <cmath>
 
-#include "kernels.h"
+#include "kernels.generated.h"
 #include "parallel.h"
 #include "vec.h"
 

@@ -1,5 +1,5 @@
 // RoPE, SwiGLU and the GELU family, parallel over chunks of elements.
-#include "kernels.h"
+#include "kernels.generated.h"
 #include "parallel.h"
 #include "vec.h"
 

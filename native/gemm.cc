@@ -9,6 +9,7 @@
 #include "cpu.h"
 #include "gemm_kernels.h"
 #include "gemm_pack.h"
+#include "kernels.generated.h"
 #include "thread_pool.h"
 
 namespace lntune {
@@ -113,6 +114,26 @@ void sgemm(const Gemm& g) {
     gemm_block(g, split_at(g.m, kr.mr, tm, bi), split_at(g.m, kr.mr, tm, bi + 1), split_at(g.n, kr.nr, tn, bj),
                split_at(g.n, kr.nr, tn, bj + 1));
   });
+}
+
+void sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda,
+           const void* b, int64_t ldb, Dtype b_dtype, float beta, float* c, int64_t ldc) {
+  Gemm g;
+  g.trans_a = trans_a;
+  g.trans_b = trans_b;
+  g.m = m;
+  g.n = n;
+  g.k = k;
+  g.alpha = alpha;
+  g.a = a;
+  g.lda = lda;
+  g.b = b;
+  g.ldb = ldb;
+  g.b_type = b_dtype;
+  g.beta = beta;
+  g.c = c;
+  g.ldc = ldc;
+  sgemm(g);
 }
 
 }  // namespace lntune

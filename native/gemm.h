@@ -3,9 +3,9 @@
 
 #include <cstdint>
 
-namespace lntune {
+#include "dtypes.generated.h"
 
-enum class BType { F32, BF16, F16 };
+namespace lntune {
 
 struct Gemm {
   bool trans_a = false;
@@ -16,13 +16,13 @@ struct Gemm {
   int64_t lda = 0;
   const void* b = nullptr;
   int64_t ldb = 0;
-  BType b_type = BType::F32;
+  Dtype b_type = Dtype::F32;
   float beta = 0.0f;
   float* c = nullptr;
   int64_t ldc = 0;
 };
 
-// Splits large problems over the thread pool.
+// Splits large problems over the thread pool (the kernel sgemm of kernels.generated.h calls this).
 void sgemm(const Gemm& g);
 // Runs on the calling thread only (for use inside other parallel kernels).
 void sgemm_serial(const Gemm& g);

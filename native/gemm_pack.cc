@@ -3,31 +3,35 @@
 #include <algorithm>
 
 #include "cpu.h"
-#include "half.h"
 
 namespace lntune {
 
 namespace {
 
+// The element at `offset` of storage in a plain (one value per block) dtype.
+const void* element(const void* base, Dtype type, int64_t offset) {
+  return static_cast<const char*>(base) + offset * dtype_traits(type).block_bytes;
+}
+
 // Returns n contiguous elements of B starting at element offset, as f32 (converted into row if needed).
 const float* b_row(const Gemm& g, int64_t offset, int64_t n, float* row) {
-  if (g.b_type == BType::F32) return static_cast<const float*>(g.b) + offset;
-  half_to_f32(static_cast<const uint16_t*>(g.b) + offset, n, g.b_type == BType::BF16, row);
+  if (g.b_type == Dtype::F32) return static_cast<const float*>(g.b) + offset;
+  dtype_traits(g.b_type).decode(element(g.b, g.b_type, offset), row, n);
   return row;
 }
 
 // Portable transposing pack: converts each source row in chunks, then scatters it down its column.
-void pack_t_scalar(const void* src, BType type, int64_t ld, int rows, int64_t kc, int w, float* out) {
+void pack_t_scalar(const void* src, Dtype type, int64_t ld, int rows, int64_t kc, int w, float* out) {
   constexpr int64_t kChunk = 64;
   float buf[kChunk];
   for (int r = 0; r < rows; r++) {
     for (int64_t p0 = 0; p0 < kc; p0 += kChunk) {
       const int64_t n = std::min(kChunk, kc - p0);
       const float* x;
-      if (type == BType::F32) {
+      if (type == Dtype::F32) {
         x = static_cast<const float*>(src) + r * ld + p0;
       } else {
-        half_to_f32(static_cast<const uint16_t*>(src) + r * ld + p0, n, type == BType::BF16, buf);
+        dtype_traits(type).decode(element(src, type, r * ld + p0), buf, n);
         x = buf;
       }
       for (int64_t p = 0; p < n; p++) out[(p0 + p) * w + r] = x[p];
@@ -48,11 +52,6 @@ PackT pack_t() {
   return f;
 }
 
-const void* b_at(const Gemm& g, int64_t offset) {
-  if (g.b_type == BType::F32) return static_cast<const float*>(g.b) + offset;
-  return static_cast<const uint16_t*>(g.b) + offset;
-}
-
 }  // namespace
 
 void pack_a(const Gemm& g, int64_t i0, int64_t mc, int64_t p0, int64_t kc, int mr, float* dst) {
@@ -60,7 +59,7 @@ void pack_a(const Gemm& g, int64_t i0, int64_t mc, int64_t p0, int64_t kc, int m
     const int rows = static_cast<int>(std::min<int64_t>(mr, mc - ip));
     float* panel = dst + ip * kc;
     if (!g.trans_a) {
-      pack_t()(g.a + (i0 + ip) * g.lda + p0, BType::F32, g.lda, rows, kc, mr, panel);
+      pack_t()(g.a + (i0 + ip) * g.lda + p0, Dtype::F32, g.lda, rows, kc, mr, panel);
       continue;
     }
     // A is K×M: each k gives mr contiguous values.
@@ -79,7 +78,7 @@ void pack_b(const Gemm& g, int64_t p0, int64_t kc, int64_t j0, int64_t nc, int n
     // B is N×K: nr stored rows make one panel.
     for (int64_t jp = 0; jp < panels; jp++) {
       const int cols = static_cast<int>(std::min<int64_t>(nr, nc - jp * nr));
-      pack_t()(b_at(g, (j0 + jp * nr) * g.ldb + p0), g.b_type, g.ldb, cols, kc, nr, dst + jp * kc * nr);
+      pack_t()(element(g.b, g.b_type, (j0 + jp * nr) * g.ldb + p0), g.b_type, g.ldb, cols, kc, nr, dst + jp * kc * nr);
     }
     return;
   }

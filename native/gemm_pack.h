@@ -14,7 +14,7 @@ void pack_b(const Gemm& g, int64_t p0, int64_t kc, int64_t j0, int64_t nc, int n
 // Transposing pack of one panel: out[p·w + r] = f32(src[r·ld + p]) for r < rows, p < kc, and 0 for
 // rows <= r < w. src and ld count elements of `type`. This is how A (not transposed) and B (transposed,
 // N×K) reach the microkernel, so each ISA has its own in-register transpose.
-using PackT = void (*)(const void* src, BType type, int64_t ld, int rows, int64_t kc, int w, float* out);
+using PackT = void (*)(const void* src, Dtype type, int64_t ld, int rows, int64_t kc, int w, float* out);
 PackT pack_t_avx512();
 PackT pack_t_avx2();
 

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <vector>
 
-#include "kernels.h"
+#include "kernels.generated.h"
 #include "parallel.h"
 #include "vec.h"
 

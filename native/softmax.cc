@@ -1,5 +1,5 @@
 // Row softmax forward and backward, parallel over rows.
-#include "kernels.h"
+#include "kernels.generated.h"
 #include "parallel.h"
 #include "vec.h"
 

@@ -1,11 +1,11 @@
-// Row primitives shared by the softmax-like and activation kernels, with one implementation per ISA
-// chosen at run time. Sums are accumulated in f32 lanes and combined in a fixed order, so results are
-// deterministic.
+// Row primitives shared by the kernels, with one implementation per ISA (the templates of vec_rows.h over a
+// vector trait, instantiated in avx512.cc, avx2.cc and scalar.cc) chosen at run time. Sums are accumulated in
+// vector lanes and combined in a fixed order, so results are deterministic.
 #pragma once
 
 #include <cstdint>
 
-#include "gelu_kind.h"
+#include "kernels.generated.h"
 
 namespace lntune {
 
@@ -22,6 +22,21 @@ struct VecOps {
   // y = gelu(x); dx = dy·gelu'(x)
   void (*gelu_forward)(const float* x, float* y, int64_t n, GeluKind kind);
   void (*gelu_backward)(const float* x, const float* dy, float* dx, int64_t n, GeluKind kind);
+  // out[i] = a[i·sa] op b[i·sb] for strides sa, sb of 0 or 1.
+  void (*binary)(BinaryOp op, const float* a, int64_t sa, const float* b, int64_t sb, float* out, int64_t n);
+  // ga[i·sa] += g[i]·∂(a op b)/∂a and gb[i·sb] += g[i]·∂(a op b)/∂b (a null target is skipped); strides 0 or
+  // 1, a zero stride summing the row's contributions into one element.
+  void (*binary_grad)(BinaryOp op, const float* g, const float* a, int64_t sa, const float* b, int64_t sb,
+                      float* ga, float* gb, int64_t n);
+  // y[i] = x[i]·alpha computed in double and rounded once; y may be x.
+  void (*scale_f64)(const float* x, float* y, int64_t n, double alpha);
+  // dst[i] += src[i]
+  void (*accumulate)(float* dst, const float* src, int64_t n);
+  // acc[i] += x[i], in double.
+  void (*add_f64)(const float* x, double* acc, int64_t n);
+  // Σ x[i] and Σ x[i]², in double.
+  double (*sum_f64)(const float* x, int64_t n);
+  double (*sum_sq_f64)(const float* x, int64_t n);
 };
 
 VecOps vec_ops_scalar();

@@ -78,7 +78,7 @@ export function argChecker(kernel: string, spec: KernelSpec): (args: readonly un
           return;
       }
     };
-    spec.args.forEach((a, i) => visit(a, args[i], a.name));
+    for (const [i, a] of spec.args.entries()) visit(a, args[i], a.name);
     const problem = spec.check?.(v as Vals, d as DimVals);
     if (problem) fail(RangeError, problem);
     for (const [a, x, label] of bufs) {

@@ -3,7 +3,7 @@
 // oracle in tests and the fallback), or the C++ addon (native/, loaded by native.ts), or any other that
 // implements some of the kernels and falls back to the reference for the rest (bind.ts).
 import type { ArgValue, KernelFn } from "./kernel_args.ts";
-import { KERNEL_SPEC, type KernelName } from "./kernel_spec.ts";
+import type { KERNEL_SPEC, KernelName } from "./kernel_spec.ts";
 
 export type { StorageDtype } from "./dtypes.ts";
 export { KERNEL_NAMES, type KernelName } from "./kernel_spec.ts";

@@ -24,13 +24,13 @@ interface Addon {
 
 const ADDON_PATH = fileURLToPath(new URL("../../build/Release/lntune_native.node", import.meta.url));
 
-function loadAddon(): Addon {
+function loadAddon(path = ADDON_PATH): Addon {
   const require = createRequire(import.meta.url);
   try {
-    return require(ADDON_PATH) as Addon;
+    return require(path) as Addon;
   } catch (err) {
     const reason = err instanceof Error ? err.message.split("\n")[0] : String(err);
-    throw new Error(`cannot load ${ADDON_PATH} (run \`npx node-gyp rebuild\`): ${reason}`);
+    throw new Error(`cannot load ${path} (run \`npx node-gyp rebuild\`): ${reason}`);
   }
 }
 
@@ -47,7 +47,7 @@ function adapt(args: readonly Arg[], fn: AddonFn): AddonFn {
   if (args.every((a) => a.kind !== "choice" && a.kind !== "dtype" && a.kind !== "struct")) return fn;
   return (...xs) => {
     const flat: unknown[] = [];
-    args.forEach((a, i) => flatten(a, xs[i], flat));
+    for (const [i, a] of args.entries()) flatten(a, xs[i], flat);
     return fn(...flat);
   };
 }
@@ -63,8 +63,9 @@ export function nativeIsa(): string {
   return loadAddon().isa();
 }
 
-export function loadNativeKernels(): Kernels {
-  const addon = loadAddon();
+/** The addon's kernels; `path` loads another build of it (a benchmark comparing builds). */
+export function loadNativeKernels(path = ADDON_PATH): Kernels {
+  const addon = loadAddon(path);
   const own: Record<string, AddonFn> = {};
   for (const k of KERNEL_NAMES)
     if (typeof addon[k] === "function") own[k] = adapt(KERNEL_SPEC[k].args, addon[k] as AddonFn);

@@ -1,13 +1,11 @@
 // Global gradient norm, clipping (torch.nn.utils.clip_grad_norm_) and the non-finite check that stops a run
 // before a NaN/Inf gradient reaches the weights.
+import { kernels } from "../backend/index.ts";
 import type { Parameter } from "../nn/module.ts";
 
 export function globalGradNorm(params: ReadonlyArray<readonly [string, Parameter]>): number {
   let ss = 0;
-  for (const [, p] of params) {
-    if (!p.grad) continue;
-    for (const g of p.grad) ss += g * g;
-  }
+  for (const [, p] of params) if (p.grad) ss += kernels().sumSquares(p.grad, p.grad.length);
   return Math.sqrt(ss);
 }
 
@@ -20,23 +18,15 @@ export function clipGradNorm(
 ): number {
   const coef = maxNorm / (norm + 1e-6);
   if (maxNorm > 0 && coef < 1)
-    for (const [, p] of params) {
-      if (!p.grad) continue;
-      for (let i = 0; i < p.grad.length; i++) p.grad[i] *= coef;
-    }
+    for (const [, p] of params) if (p.grad) kernels().scale(p.grad, p.grad, p.grad.length, coef);
   return norm;
 }
 
 /** Names of the parameters whose gradient holds a NaN or ±Infinity. */
 export function nonFiniteGrads(params: ReadonlyArray<readonly [string, Parameter]>): string[] {
   const bad: string[] = [];
-  for (const [name, p] of params) {
-    if (!p.grad) continue;
-    for (const g of p.grad)
-      if (!Number.isFinite(g)) {
-        bad.push(name);
-        break;
-      }
-  }
+  // A sum of squares in double is finite exactly when every element is.
+  for (const [name, p] of params)
+    if (p.grad && !Number.isFinite(kernels().sumSquares(p.grad, p.grad.length))) bad.push(name);
   return bad;
 }

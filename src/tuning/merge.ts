@@ -5,6 +5,7 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { f32ToHalf } from "../backend/half.ts";
+import { kernels } from "../backend/index.ts";
 import { openCheckpoint, SINGLE_FILE } from "../io/checkpoint.ts";
 import { copyCheckpointExtras } from "../io/checkpoint_extras.ts";
 import { type Tensor as StoredTensor, toFloat32, writeSafetensors } from "../io/safetensors.ts";
@@ -25,22 +26,27 @@ function stored(
   throw new Error(`${name}: cannot merge into a ${dtype} tensor`);
 }
 
-/** W + scaling · B·A, in f32. */
+/** W + scaling · B·A, in f32 (one GEMM accumulating onto a copy of W). */
 function loraMerged(w: Float32Array, { A, B }: LoraFactors, scaling: number): Float32Array {
   const [r, inF] = A.shape;
   const out = B.shape[0];
-  const a = A.toFloat32();
-  const b = B.toFloat32();
   const merged = Float32Array.from(w);
-  const delta = new Float32Array(inF);
-  for (let o = 0; o < out; o++) {
-    delta.fill(0);
-    for (let k = 0; k < r; k++) {
-      const bk = b[o * r + k];
-      for (let i = 0; i < inF; i++) delta[i] += bk * a[k * inF + i];
-    }
-    for (let i = 0; i < inF; i++) merged[o * inF + i] += delta[i] * scaling;
-  }
+  kernels().sgemm(
+    false,
+    false,
+    out,
+    inF,
+    r,
+    scaling,
+    B.toFloat32(),
+    r,
+    A.toFloat32(),
+    inF,
+    "f32",
+    1,
+    merged,
+    inF,
+  );
   return merged;
 }
 
