@@ -46,8 +46,8 @@ export interface BuildScale {
 
 export const BUILD_SCALES: Record<"full" | "tiny", BuildScale> = {
   full: {
-    englishPassages: 600,
-    worldScenes: 600,
+    englishPassages: 400,
+    worldScenes: 800,
     heldOutScenes: 60,
     llmEpochs: 1,
     visionSteps: 200,

@@ -1,6 +1,7 @@
 // The sandbox LLM's pretraining text: general English passages, plain descriptions of world scenes, and
 // text-only conversations about world scenes (the scene in words where an image would be) in the vicuna_v1
 // chat format the demo uses, so the LLM knows the world's words and answer formats before it sees an image.
+import { DEFAULT_IMAGE_TOKEN } from "../../data/constants.ts";
 import { preprocess } from "../../data/preprocess.ts";
 import { type Turn, toMessages } from "../../data/sample.ts";
 import { vicunaV1 } from "../../data/templates/vicuna_v1.ts";
@@ -8,7 +9,7 @@ import type { TokenizedSample } from "../../data/tokenized_sample.ts";
 import type { Tokenizer } from "../../io/tokenizer.ts";
 import { Rng } from "../../tensor/rng.ts";
 import { cocoCaptions, detailedDescription, sceneInWords } from "../world/captions.ts";
-import { textSamples } from "../world/llava_data.ts";
+import { instructSample, SHORT_ANSWER_TYPE, textSamples } from "../world/llava_data.ts";
 import { sampleScene } from "../world/scene.ts";
 
 /** Plain text (every token is a target) or a conversation (only the assistant's turns are, as LLaVA masks). */
@@ -16,15 +17,27 @@ export type Doc = { kind: "text"; text: string } | { kind: "chat"; turns: Turn[]
 
 export const CHAT_TEMPLATE = vicunaV1;
 
-/** For each of `scenes` random scenes: its text-only conversations (one per task kind) and one plain
+/** Short-answer conversations per scene on top of textSamples' one: the demo's held-out questions are short
+ * answers, and a one-word answer is a small share of a conversation's target tokens. */
+const EXTRA_SHORT_ANSWER_DOCS = 2;
+
+/** For each of `scenes` random scenes: its text-only conversations (one per task kind), more short-answer
+ * ones (LLaVA-1.5's short-answer samples with the scene in words where "<image>" stands), and one plain
  * description ("Scene: ..." followed by a caption and a detailed description). */
 export function worldDocuments(scenes: number, sceneSize: number, seed: number): Doc[] {
   const rng = new Rng(seed);
   const docs: Doc[] = [];
   for (let i = 0; i < scenes; i++) {
     const scene = sampleScene(rng, sceneSize);
-    for (const s of textSamples(scene, `text-${i}`, rng))
-      docs.push({ kind: "chat", turns: s.conversations });
+    for (const s of textSamples(scene, `text-${i}`, rng)) docs.push({ kind: "chat", turns: s.conversations });
+    const words = sceneInWords(scene);
+    for (let k = 0; k < EXTRA_SHORT_ANSWER_DOCS; k++) {
+      const s = instructSample(SHORT_ANSWER_TYPE, { id: i, file: "", scene }, rng);
+      docs.push({
+        kind: "chat",
+        turns: s.conversations.map((t) => ({ ...t, value: t.value.replace(DEFAULT_IMAGE_TOKEN, words) })),
+      });
+    }
     const plain = [sceneInWords(scene), cocoCaptions(scene, rng, 1)[0], detailedDescription(scene, rng)];
     docs.push({ kind: "text", text: plain.join(" ") });
   }
