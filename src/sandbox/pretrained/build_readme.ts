@@ -55,8 +55,8 @@ count on the same machine give the same bytes.
 ## llm/ — LLaMA (\`LlamaForCausalLM\`)
 
 ${l.num_hidden_layers} layers, hidden ${l.hidden_size}, intermediate ${l.intermediate_size}, ${l.num_attention_heads} heads, vocabulary ${l.vocab_size}, untied head:
-${n(e.llm.shares.total)} parameters. Word embeddings + head are ${pct(e.llm.shares.embeddingsAndHead, 2)} of them
-(LLaMA-7B: 3.9%) and the block norms ${pct(e.llm.shares.blockNorms, 3)} (LLaMA-7B: 0.004%).
+${n(e.llm.shares.total)} parameters. Word embeddings + head are ${pct(e.llm.shares.embeddingsAndHeadShare, 2)} of them
+(LLaMA-7B: 3.9%) and the block norms ${pct(e.llm.shares.blockNormsShare, 3)} (LLaMA-7B: 0.004%).
 
 Tokenizer: byte-pair encoding trained by lntune on the pretraining text (${r.tokenizer.vocabSize} tokens:
 \`<unk>\` 0, \`<s>\` 1, \`</s>\` 2, \`<pad>\` 3, printable ASCII and newline, ${r.tokenizer.merges} merges),

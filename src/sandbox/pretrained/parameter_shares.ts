@@ -1,28 +1,33 @@
-// How a LLaMA's parameters divide among the groups the tuning methods are defined on.
+// How a LLaMA's parameters divide between the parts the paper's methods tune: the word embeddings and the
+// output head (trained by every method but LayerNorm-simp) and the block norms (LayerNorm tuning's target).
 import type { LlamaForCausalLM } from "../../models/llama/model.ts";
-import { groupOf, type ParamGroup } from "../../models/param_groups.ts";
 
 export interface ParameterShares {
   total: number;
-  byGroup: Partial<Record<ParamGroup, number>>;
-  /** Word embeddings + output head, as a fraction of all parameters. */
-  embeddingsAndHead: number;
-  /** input_layernorm + post_attention_layernorm of every block, as a fraction. */
+  embeddings: number;
+  head: number;
   blockNorms: number;
+  /** Word embeddings + output head, as a fraction of all parameters. */
+  embeddingsAndHeadShare: number;
+  /** input_layernorm + post_attention_layernorm of every block, as a fraction. */
+  blockNormsShare: number;
 }
 
 export function parameterShares(model: LlamaForCausalLM): ParameterShares {
-  const byGroup: Partial<Record<ParamGroup, number>> = {};
-  let total = 0;
-  for (const [name, p] of model.namedParameters()) {
-    const g = groupOf(name);
-    byGroup[g] = (byGroup[g] ?? 0) + p.size;
-    total += p.size;
-  }
+  const total = model.parameters().reduce((n, p) => n + p.size, 0);
+  const embeddings = model.model.embed_tokens.weight.size;
+  // A tied head is the embedding matrix itself.
+  const head = model.lm_head?.weight.size ?? 0;
+  const blockNorms = model.model.layers.reduce(
+    (n, l) => n + l.input_layernorm.weight.size + l.post_attention_layernorm.weight.size,
+    0,
+  );
   return {
     total,
-    byGroup,
-    embeddingsAndHead: ((byGroup.embeddings ?? 0) + (byGroup.head ?? 0)) / total,
-    blockNorms: (byGroup.block_norms ?? 0) / total,
+    embeddings,
+    head,
+    blockNorms,
+    embeddingsAndHeadShare: (embeddings + head) / total,
+    blockNormsShare: blockNorms / total,
   };
 }
