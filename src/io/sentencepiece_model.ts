@@ -93,7 +93,7 @@ function readPiece(bytes: Uint8Array, index: number): SentencePiece {
   return out;
 }
 
-function readTrainerSpec(bytes: Uint8Array): TrainerSpec {
+function readTrainerSpec(chunks: Uint8Array[]): TrainerSpec {
   // Defaults as sentencepiece_model.proto declares them.
   const spec: TrainerSpec = {
     modelType: ModelType.unigram,
@@ -105,20 +105,21 @@ function readTrainerSpec(bytes: Uint8Array): TrainerSpec {
     padId: -1,
     unkPiece: "<unk>",
   };
-  readMessage(bytes, "trainer_spec", {
-    3: [WIRE_VARINT, (f) => (spec.modelType = f.int32)],
-    24: [WIRE_VARINT, (f) => (spec.treatWhitespaceAsSuffix = f.nonzero)],
-    35: [WIRE_VARINT, (f) => (spec.byteFallback = f.nonzero)],
-    40: [WIRE_VARINT, (f) => (spec.unkId = f.int32)],
-    41: [WIRE_VARINT, (f) => (spec.bosId = f.int32)],
-    42: [WIRE_VARINT, (f) => (spec.eosId = f.int32)],
-    43: [WIRE_VARINT, (f) => (spec.padId = f.int32)],
-    45: [WIRE_BYTES, (f) => (spec.unkPiece = fieldString(f, "trainer_spec.unk_piece"))],
-  });
+  for (const bytes of chunks)
+    readMessage(bytes, "trainer_spec", {
+      3: [WIRE_VARINT, (f) => (spec.modelType = f.int32)],
+      24: [WIRE_VARINT, (f) => (spec.treatWhitespaceAsSuffix = f.nonzero)],
+      35: [WIRE_VARINT, (f) => (spec.byteFallback = f.nonzero)],
+      40: [WIRE_VARINT, (f) => (spec.unkId = f.int32)],
+      41: [WIRE_VARINT, (f) => (spec.bosId = f.int32)],
+      42: [WIRE_VARINT, (f) => (spec.eosId = f.int32)],
+      43: [WIRE_VARINT, (f) => (spec.padId = f.int32)],
+      45: [WIRE_BYTES, (f) => (spec.unkPiece = fieldString(f, "trainer_spec.unk_piece"))],
+    });
   return spec;
 }
 
-function readNormalizerSpec(bytes: Uint8Array): NormalizerSpec {
+function readNormalizerSpec(chunks: Uint8Array[]): NormalizerSpec {
   const spec: NormalizerSpec = {
     name: "",
     precompiledCharsmapBytes: 0,
@@ -126,21 +127,22 @@ function readNormalizerSpec(bytes: Uint8Array): NormalizerSpec {
     removeExtraWhitespaces: true,
     escapeWhitespaces: true,
   };
-  readMessage(bytes, "normalizer_spec", {
-    1: [WIRE_BYTES, (f) => (spec.name = fieldString(f, "normalizer_spec.name"))],
-    2: [WIRE_BYTES, (f) => (spec.precompiledCharsmapBytes = f.bytes.length)],
-    3: [WIRE_VARINT, (f) => (spec.addDummyPrefix = f.nonzero)],
-    4: [WIRE_VARINT, (f) => (spec.removeExtraWhitespaces = f.nonzero)],
-    5: [WIRE_VARINT, (f) => (spec.escapeWhitespaces = f.nonzero)],
-  });
+  for (const bytes of chunks)
+    readMessage(bytes, "normalizer_spec", {
+      1: [WIRE_BYTES, (f) => (spec.name = fieldString(f, "normalizer_spec.name"))],
+      2: [WIRE_BYTES, (f) => (spec.precompiledCharsmapBytes = f.bytes.length)],
+      3: [WIRE_VARINT, (f) => (spec.addDummyPrefix = f.nonzero)],
+      4: [WIRE_VARINT, (f) => (spec.removeExtraWhitespaces = f.nonzero)],
+      5: [WIRE_VARINT, (f) => (spec.escapeWhitespaces = f.nonzero)],
+    });
   return spec;
 }
 
 /** Parses a tokenizer.model's bytes; `path` names the file in errors. */
 export function parseSentencePieceModel(bytes: Uint8Array, path: string): SentencePieceModel {
   const pieces: SentencePiece[] = [];
-  let trainer: Uint8Array | null = null;
-  let normalizer: Uint8Array | null = null;
+  const trainer: Uint8Array[] = [];
+  const normalizer: Uint8Array[] = [];
   try {
     readMessage(bytes, "ModelProto", {
       1: [
@@ -150,15 +152,15 @@ export function parseSentencePieceModel(bytes: Uint8Array, path: string): Senten
           pieces.push(readPiece(f.bytes, pieces.length));
         },
       ],
-      // A message field given twice merges in protobuf; SentencePiece writes each once, so the last wins here.
-      2: [WIRE_BYTES, (f) => (trainer = f.bytes)],
-      3: [WIRE_BYTES, (f) => (normalizer = f.bytes)],
+      // A message field given more than once is merged, later values winning, as protobuf parsers do.
+      2: [WIRE_BYTES, (f) => trainer.push(f.bytes)],
+      3: [WIRE_BYTES, (f) => normalizer.push(f.bytes)],
     });
     if (pieces.length === 0) throw new ProtobufError("no pieces (is this a SentencePiece model?)");
     const model: SentencePieceModel = {
       pieces,
-      trainerSpec: readTrainerSpec(trainer ?? new Uint8Array(0)),
-      normalizerSpec: readNormalizerSpec(normalizer ?? new Uint8Array(0)),
+      trainerSpec: readTrainerSpec(trainer),
+      normalizerSpec: readNormalizerSpec(normalizer),
     };
     checkPieces(model);
     return model;
