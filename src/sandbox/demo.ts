@@ -1,67 +1,123 @@
-// `lntune demo`: the paper's pipeline end to end on a sandbox small enough for a laptop CPU. A tiny LLaMA
-// learns the answer vocabulary from text, is joined to a CLIP tower by a connector (stage 1), and is then
-// made multimodal by stage-2 tuning with one or more of the paper's methods; held-out questions about unseen
-// images measure each method against the stage-1 model.
-import { mkdirSync } from "node:fs";
+// `lntune demo`: the paper's pipeline on the sandbox world, small enough for a laptop CPU. The pretrained
+// sandbox LLM and vision tower are joined by a connector trained on captions (stage 1), then tuned on
+// LLaVA-Instruct-style data with LayerNorm tuning (stage 2); the stage-1 and the LayerNorm model are scored
+// on the five benchmarks of the held-out test split by the evaluation harness and its official-metric code.
+// Every part is resumable (parts.ts); results.json and report.html are written at the end.
 import { join } from "node:path";
-import type { MethodName } from "../tuning/methods.ts";
-import { prepareSandbox } from "./prepare.ts";
+import { writeFileAtomic } from "../io/atomic_write.ts";
+import { FINETUNE_LR } from "../tuning/learning_rates.ts";
+import type { PartLog } from "./parts.ts";
+import { type DemoContext, prepareSandbox, type SandboxScale } from "./prepare.ts";
+import { sandboxModels } from "./pretrained/shipped.ts";
+import { renderHtml } from "./report/render_html.ts";
+import type { SandboxResults } from "./report/results.ts";
+import { lossCurve, runFacts, table2Row } from "./run_facts.ts";
+import { describeSplit, MME_PERCEPTION_MAX, runSettings, visionProbe } from "./settings.ts";
+import { evaluatePart, stage2, target } from "./stage2.ts";
+
+export interface DemoScale extends SandboxScale {
+  stage2Epochs: number;
+}
+
+/** The default demo: about 3 minutes on 2 cores. */
+export const DEMO_SCALE: DemoScale = {
+  world: {
+    size: 64,
+    train: 256,
+    val: 8,
+    test: 40,
+    textScenes: 0,
+    vqaPerImage: 2,
+    popeImages: 8,
+    mmePerSubtask: 8,
+  },
+  stage1Epochs: 2,
+  stage2Epochs: 1,
+  batchSize: 16,
+};
 
 export interface DemoOptions {
   dir: string;
-  methods: MethodName[];
   seed: number;
-  train: number;
-  eval: number;
-  quiet: boolean;
+  scale: DemoScale;
+  /** Default: the shipped pretrained models. */
+  models?: { llm: string; vision: string };
+  /** Stage-2 learning rate of `ln` (default: its default rate). */
+  lr?: number;
+  progress: "auto" | "quiet";
   log: (line: string) => void;
 }
 
-export interface DemoRow {
-  method: string;
-  trainable: number;
-  percent: number;
-  accuracy: number;
-  seconds: number;
+export interface DemoOutcome {
+  results: SandboxResults;
+  resultsFile: string;
+  reportFile: string;
+  parts: PartLog;
 }
 
-export async function runDemo(o: DemoOptions): Promise<DemoRow[]> {
-  mkdirSync(o.dir, { recursive: true });
+export function demoContext(o: Omit<DemoOptions, "scale" | "lr">): DemoContext {
+  return {
+    dir: o.dir,
+    seed: o.seed,
+    models: o.models ?? sandboxModels(),
+    progress: o.progress,
+    log: o.log,
+    parts: { computed: [], reused: [] },
+  };
+}
+
+/** Writes results.json and report.html into the demo directory. */
+export function writeResults(
+  dir: string,
+  results: SandboxResults,
+): { resultsFile: string; reportFile: string } {
+  const resultsFile = join(dir, "results.json");
+  const reportFile = join(dir, "report.html");
+  writeFileAtomic(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileAtomic(reportFile, renderHtml(results));
+  return { resultsFile, reportFile };
+}
+
+export async function runDemo(o: DemoOptions): Promise<DemoOutcome> {
   const t0 = Date.now();
-  o.log(`sandbox in ${o.dir}: ${o.train} training images, ${o.eval} held-out images (3 questions each)`);
-  const sandbox = await prepareSandbox({ ...o, textEpochs: 4 });
-  const rows: DemoRow[] = [
-    {
-      method: "stage 1 only",
-      trainable: 0,
-      percent: 0,
-      accuracy: await sandbox.score(sandbox.stage1Model()),
-      seconds: 0,
-    },
-  ];
-  o.log("3/3 stage 2: visual instruction tuning");
-  for (const method of o.methods) {
-    const t = Date.now();
-    const r = await sandbox.finetune(method, join(o.dir, `stage2-${method}`));
-    const accuracy = await sandbox.score(r.model);
-    rows.push({
-      method,
-      trainable: r.trainable.trainableCount,
-      percent: (100 * r.trainable.trainableCount) / r.trainable.totalCount,
-      accuracy,
-      seconds: (Date.now() - t) / 1000,
-    });
-    o.log(`    ${method}: accuracy ${(100 * accuracy).toFixed(1)}%`);
-  }
-  o.log(`total ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-  return rows;
-}
-
-export function formatDemoTable(rows: DemoRow[]): string {
-  const head = "method          trainable params     %        held-out accuracy   time";
-  const lines = rows.map(
-    (r) =>
-      `${r.method.padEnd(15)} ${r.trainable.toLocaleString().padStart(16)} ${r.percent.toFixed(3).padStart(8)}%   ${(100 * r.accuracy).toFixed(1).padStart(8)}%        ${r.seconds ? `${r.seconds.toFixed(0)} s` : "-"}`,
+  const ctx = demoContext(o);
+  const s = o.scale;
+  const lr = o.lr ?? FINETUNE_LR.ln.lr;
+  ctx.log(describeSplit("test", s.world.test, s));
+  const sb = await prepareSandbox(ctx, s);
+  ctx.log(
+    `stage 2: LayerNorm (ln), lr ${lr}, ${s.stage2Epochs} epoch(s) on ${3 * s.world.train} instruction samples, batch ${s.batchSize}`,
   );
-  return [head, ...lines].join("\n");
+  const ln = await stage2(ctx, sb, join(ctx.dir, "stage2", "ln"), {
+    method: "ln",
+    lr,
+    epochs: s.stage2Epochs,
+    batchSize: s.batchSize,
+  });
+  ctx.log("evaluation on the test split: stage 1, then LayerNorm");
+  const stage1Scores = await evaluatePart(
+    ctx,
+    sb,
+    join(ctx.dir, "eval", "stage1"),
+    { key: sb.stage1.key },
+    "test",
+  );
+  const lnScores = await evaluatePart(ctx, sb, join(ctx.dir, "eval", "ln"), target(ln), "test");
+  const results: SandboxResults = {
+    title: "lntune demo",
+    settings: runSettings(ctx, sb, s),
+    visionProbe: visionProbe(ctx.models),
+    table1: {
+      rows: [
+        { method: "stage1", scores: stage1Scores },
+        { method: "ln", scores: lnScores },
+      ],
+      mmePerceptionMax: MME_PERCEPTION_MAX,
+      averageReference: "stage1",
+    },
+    table2: [table2Row("stage1", runFacts(sb.stage1.run)), table2Row("ln", ln.facts)],
+    lossCurves: [lossCurve("stage1", sb.stage1.run), lossCurve("ln", ln.dir)],
+    totalSeconds: (Date.now() - t0) / 1000,
+  };
+  return { results, ...writeResults(ctx.dir, results), parts: ctx.parts };
 }

@@ -1,45 +1,87 @@
-// Sandbox evaluation: answer held-out questions about unseen images (greedy, short answers, vicuna_v1 as in
-// training) and score exact matches of the first word, case-insensitively.
-import { readFileSync } from "node:fs";
+// A model on the five sandbox benchmarks of one split, through the evaluation harness and the official-metric
+// scorers (LLaVA's protocol: vicuna_v1, the template the sandbox LLM was pretrained with; greedy decoding),
+// reduced to the numbers of the paper's Table 1.
 import { join } from "node:path";
-import { answer } from "../chat/chat.ts";
-import { processImage } from "../data/clip_preprocess.ts";
-import type { CLIPImageProcessorConfig } from "../io/config/clip_preprocessor_config.ts";
-import { decodeImage } from "../io/image.ts";
-import type { Tokenizer } from "../io/tokenizer.ts";
-import type { LlavaForConditionalGeneration } from "../models/llava/model.ts";
+import { type EvaluateResult, evaluate } from "../eval/harness/evaluate.ts";
+import type { Bench } from "../eval/harness/types.ts";
+import type { MmeScores } from "../eval/metrics/mme.ts";
+import type { CaptionReport } from "../eval/score_caption_files.ts";
+import type { PopeReport } from "../eval/score_pope_files.ts";
+import type { VqaReport } from "../eval/score_vqa_files.ts";
+import type { BenchmarkScores } from "./report/results.ts";
+import type { EvalSetFiles } from "./world/datasets.ts";
 
-interface Question {
-  question_id: string;
-  image: string;
-  text: string;
+/** New tokens per answer: short answers are a word or two; world captions are under 30 tokens. */
+export const MAX_NEW_TOKENS: Record<Bench, number> = {
+  vqav2: 10,
+  pope: 10,
+  mme: 10,
+  coco: 32,
+  flickr30k: 32,
+};
+/** Prompts generated together (left padded). */
+const BATCH = 16;
+
+export interface SplitEvalOptions {
+  /** LLaVA checkpoint directory, and the adapter of a stage-2 run. */
+  model: string;
+  adapter?: string;
+  split: EvalSetFiles;
+  /** One folder per benchmark is written here (predictions and the scorers' input files). */
+  output: string;
+  progress: "auto" | "quiet";
 }
 
-const firstWord = (s: string) =>
-  s
-    .trim()
-    .toLowerCase()
-    .split(/[^a-z]+/)
-    .filter(Boolean)[0] ?? "";
-
-export async function sandboxAccuracy(
-  model: LlavaForConditionalGeneration,
-  tokenizer: Tokenizer,
-  processor: CLIPImageProcessorConfig,
-  questionsFile: string,
-  answersFile: string,
-  images: string,
-): Promise<number> {
-  const questions = readFileSync(questionsFile, "utf8")
-    .split("\n")
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Question);
-  const answers = JSON.parse(readFileSync(answersFile, "utf8")) as Record<string, string>;
-  let correct = 0;
-  for (const q of questions) {
-    const image = processImage(await decodeImage(join(images, q.image)), processor, "square").pixelValues;
-    const { text } = answer(model, tokenizer, { prompt: q.text, image, maxNewTokens: 4 });
-    if (firstWord(text) === firstWord(answers[q.question_id])) correct++;
+function benchInput(bench: Bench, s: EvalSetFiles) {
+  switch (bench) {
+    case "vqav2":
+      return { data: s.vqav2.questions, annotations: s.vqav2.annotations, images: s.images };
+    case "coco":
+      return { data: s.coco, images: s.images };
+    case "flickr30k":
+      return { data: s.flickr30k, images: s.images };
+    case "pope":
+      return { data: s.pope, images: s.images };
+    case "mme":
+      return { data: s.mme };
   }
-  return correct / questions.length;
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/** Table 1's numbers from the scorers' reports; POPE is the mean over its three splits. */
+export function benchmarkScores(metrics: Record<Bench, unknown>): BenchmarkScores {
+  const pope = Object.values((metrics.pope as PopeReport).splits);
+  return {
+    mmePerception: (metrics.mme as MmeScores).perception.total,
+    vqav2: (metrics.vqav2 as VqaReport).overall,
+    cocoCider: 100 * (metrics.coco as CaptionReport).CIDEr,
+    flickrCider: 100 * (metrics.flickr30k as CaptionReport).CIDEr,
+    popeF1: 100 * mean(pope.map((s) => s.f1)),
+    popeAccuracy: 100 * mean(pope.map((s) => s.accuracy)),
+  };
+}
+
+export const BENCH_ORDER: readonly Bench[] = ["mme", "vqav2", "coco", "flickr30k", "pope"];
+
+/** Evaluates on every benchmark (resuming answered items) and returns the scores. */
+export async function evaluateSplit(o: SplitEvalOptions): Promise<BenchmarkScores> {
+  const metrics = {} as Record<Bench, unknown>;
+  for (const bench of BENCH_ORDER) {
+    const r: EvaluateResult = await evaluate({
+      bench,
+      ...benchInput(bench, o.split),
+      model: o.model,
+      adapter: o.adapter,
+      output: join(o.output, bench),
+      batchSize: BATCH,
+      decoding: { maxNewTokens: MAX_NEW_TOKENS[bench] },
+      strict: true,
+      progress: o.progress,
+      log: () => {},
+    });
+    if (r.metrics === null) throw new Error(`${join(o.output, bench)}: no score (no answers)`);
+    metrics[bench] = r.metrics;
+  }
+  return benchmarkScores(metrics);
 }

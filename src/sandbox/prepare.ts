@@ -1,104 +1,124 @@
-// Everything the sandbox's stage-2 runs start from, shared by `lntune demo` and the learning-rate sweep:
-// the data, the tiny models, the text-pretrained LLM, the stage-1 connector, and the held-out score.
+// What every stage-2 run of the demo starts from: the sandbox world's data sets and the stage-1 model (the
+// pretrained LLM and vision tower joined by a connector trained on captions with LLaVA's plain template),
+// each a resumable part (parts.ts).
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { loadClipImageProcessorConfig } from "../io/config/clip_preprocessor_config.ts";
-import { loadTokenizer } from "../io/tokenizer.ts";
+import { readJsonObject } from "../io/config/fields.ts";
+import { sha256File } from "../io/file_hash.ts";
 import { composeLlava } from "../models/compose.ts";
-import type { LlavaForConditionalGeneration } from "../models/llava/model.ts";
 import { loadConnector } from "../models/load.ts";
-import { runStage, type StageOptions, type StageResult } from "../train/run.ts";
-import type { MethodName } from "../tuning/methods.ts";
-import { makeSandboxData, type SandboxData } from "./data.ts";
-import { sandboxAccuracy } from "./evaluate.ts";
-import { makeSandboxModels } from "./models.ts";
-import { pretrainLlm } from "./pretrain_llm.ts";
+import { copyTokenizerFiles, saveLlava } from "../models/save.ts";
+import { type PartLog, part } from "./parts.ts";
+import { runStageIsolated } from "./stage_process.ts";
+import { type WorldData, type WorldDataOptions, writeWorldData } from "./world/datasets.ts";
 
-export interface SandboxOptions {
+export interface DemoContext {
   dir: string;
-  train: number;
-  eval: number;
   seed: number;
-  /** Epochs of the LLM's text pretraining. */
-  textEpochs: number;
-  quiet: boolean;
+  /** The pretrained sandbox models (sandboxModels()). */
+  models: { llm: string; vision: string };
+  progress: "auto" | "quiet";
   log: (line: string) => void;
+  parts: PartLog;
+}
+
+/** World sizes (the world's options without the seed) and stage-1 training. */
+export interface SandboxScale {
+  world: Omit<WorldDataOptions, "seed">;
+  stage1Epochs: number;
+  /** Samples per optimizer step, in both stages. */
+  batchSize: number;
 }
 
 export interface Sandbox {
-  data: SandboxData;
-  textLoss: number;
-  stage1Loss: number;
-  /** The LLaVA after stage 1 (LLM, tower and the trained connector). */
-  stage1Model(): LlavaForConditionalGeneration;
-  /** Stage 2 with one method from the stage-1 connector, 3 epochs (lr: the method's default unless given). */
-  finetune(method: MethodName, output: string, lr?: number): Promise<StageResult>;
-  /** Held-out accuracy of a model on the sandbox questions. */
-  score(model: LlavaForConditionalGeneration): Promise<number>;
+  world: WorldData;
+  worldKey: string;
+  /** The stage-1 LLaVA checkpoint every stage-2 run starts from, its run directory and its part's key. */
+  stage1: { key: string; llava: string; run: string };
 }
 
-export async function prepareSandbox(o: SandboxOptions): Promise<Sandbox> {
-  const data = await makeSandboxData(join(o.dir, "data"), {
-    train: o.train,
-    eval: o.eval,
-    size: 32,
-    seed: o.seed,
-  });
-  const models = makeSandboxModels(join(o.dir, "models"), o.seed);
-  const llm = join(o.dir, "models", "llm-text");
-  o.log("1/3 text pretraining of the LLM (full training on text-only conversations)");
-  const textLoss = await pretrainLlm({
-    llm: models.llm,
-    data: data.text,
-    images: data.images,
-    output: llm,
-    seed: o.seed,
-    epochs: o.textEpochs,
-    quiet: o.quiet,
-  });
-  o.log(`    final loss ${textLoss.toFixed(3)}`);
-  const common = {
-    llm,
-    vision: models.vision,
-    images: data.images,
-    seed: o.seed,
-    batchSize: 8,
-    progress: o.quiet ? ("quiet" as const) : ("auto" as const),
-    log: () => {},
-  } satisfies Partial<StageOptions>;
-  // The sandbox LLM was pretrained on conversations, not web text, so stage 1 uses its conversation template.
-  o.log("2/3 stage 1: connector only, on image descriptions");
-  const stage1 = join(o.dir, "stage1");
-  const connector = join(stage1, "connector.safetensors");
-  const s1 = await runStage({
-    ...common,
-    stage: "pretrain",
-    template: "vicuna_v1",
-    data: data.pretrain,
-    output: stage1,
-    epochs: 4,
-  });
-  const tokenizer = loadTokenizer(llm);
-  const processor = loadClipImageProcessorConfig(models.vision, 32);
-  return {
-    data,
-    textLoss,
-    stage1Loss: s1.summary.finalLoss,
-    stage1Model() {
-      const base = composeLlava(llm, models.vision, { seed: o.seed });
-      loadConnector(base, connector);
-      return base;
+/** World images are drawn at the tower's input size. */
+export const IMAGE_SIZE = 64;
+
+/** Every string in a layout of paths relative to `dir`, joined to it. */
+function under<T>(dir: string, value: T): T {
+  if (typeof value === "string") return join(dir, value) as T;
+  if (Array.isArray(value)) return value.map((v) => under(dir, v)) as T;
+  return Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, under(dir, v)])) as T;
+}
+
+/** The data set paths of a world directory, from its manifest. */
+function worldFiles(dir: string): WorldData {
+  const manifest = join(dir, "world.json");
+  const rel = readJsonObject(manifest).files as Omit<WorldData, "dir" | "manifest">;
+  return { dir, manifest, ...under(dir, rel) };
+}
+
+export async function prepareSandbox(ctx: DemoContext, scale: SandboxScale): Promise<Sandbox> {
+  const worldOptions: WorldDataOptions = { ...scale.world, seed: ctx.seed };
+  const dataDir = join(ctx.dir, "world", "data");
+  ctx.log(
+    `world: ${worldOptions.train} training images, ${worldOptions.val} validation, ${worldOptions.test} test (seed ${ctx.seed})`,
+  );
+  const world = await part(
+    join(ctx.dir, "world"),
+    worldOptions,
+    async () => {
+      await writeWorldData(dataDir, worldOptions);
+      return {};
     },
-    finetune: (method, output, lr) =>
-      runStage({
-        ...common,
-        stage: "finetune",
-        method,
-        lr,
-        connector,
-        data: data.finetune,
-        output,
-        epochs: 3,
-      }),
-    score: (model) => sandboxAccuracy(model, tokenizer, processor, data.questions, data.answers, data.images),
+    ctx.parts,
+  );
+
+  const settings = {
+    world: world.key,
+    llm: sha256File(join(ctx.models.llm, "model.safetensors")),
+    tokenizer: sha256File(join(ctx.models.llm, "tokenizer.json")),
+    vision: sha256File(join(ctx.models.vision, "model.safetensors")),
+    epochs: scale.stage1Epochs,
+    batchSize: scale.batchSize,
+    seed: ctx.seed,
   };
+  const files = worldFiles(dataDir);
+  const dir = join(ctx.dir, "stage1");
+  const stage1 = { llava: join(dir, "llava"), run: join(dir, "run") };
+  ctx.log(
+    `stage 1: connector only, plain template, ${scale.stage1Epochs} epochs on ${worldOptions.train} captions`,
+  );
+  const done = await part(
+    dir,
+    settings,
+    async () => {
+      await runStageIsolated({
+        stage: "pretrain",
+        llm: ctx.models.llm,
+        vision: ctx.models.vision,
+        data: files.train.stage1,
+        images: files.train.images,
+        output: stage1.run,
+        epochs: scale.stage1Epochs,
+        batchSize: scale.batchSize,
+        seed: ctx.seed,
+        progress: ctx.progress,
+      });
+      writeStage1Llava(ctx.models, join(stage1.run, "connector.safetensors"), stage1.llava, ctx.seed);
+      return {};
+    },
+    ctx.parts,
+  );
+  return { world: files, worldKey: world.key, stage1: { key: done.key, ...stage1 } };
+}
+
+/** The stage-1 model as a LLaVA checkpoint (the original layout, with its tower and tokenizer). */
+function writeStage1Llava(
+  models: { llm: string; vision: string },
+  connector: string,
+  out: string,
+  seed: number,
+) {
+  const model = composeLlava(models.llm, models.vision, { seed });
+  loadConnector(model, connector);
+  mkdirSync(out, { recursive: true });
+  saveLlava(out, model, readJsonObject(join(models.vision, "preprocessor_config.json")));
+  copyTokenizerFiles(models.llm, out);
 }

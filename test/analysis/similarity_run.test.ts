@@ -11,13 +11,12 @@ import { layerSimilarityOf } from "../../src/analysis/similarity_run.ts";
 import { loadLlavaConfig } from "../../src/io/config/llava_config.ts";
 import { composeLlava } from "../../src/models/compose.ts";
 import { copyTokenizerFiles, saveLlava } from "../../src/models/save.ts";
-import { makeSandboxData } from "../../src/sandbox/data.ts";
-import { LLAMA2_TOKENIZER, makeSandboxModels, SANDBOX_PREPROCESSOR } from "../../src/sandbox/models.ts";
 import { Rng } from "../../src/tensor/rng.ts";
 import { applyMethod } from "../../src/tuning/apply.ts";
 import { METHODS } from "../../src/tuning/methods.ts";
 import { saveAdapter } from "../../src/tuning/peft_adapter.ts";
 import { modelDir } from "../eval/harness_setup.ts";
+import { LLAMA2_TOKENIZER, TINY_PREPROCESSOR, tinyModels, tinyWorld } from "../sandbox/tiny_sandbox.ts";
 
 const CLI = join(import.meta.dirname, "..", "..", "bin", "lntune.js");
 
@@ -25,11 +24,11 @@ test("analyze similarity: the CLI equals the library; an adapter changes the res
   timeout: 60_000,
 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), "lntune-sim-"));
-  const data = await makeSandboxData(join(dir, "data"), { train: 3, eval: 0, size: 32, seed: 5 });
-  const { llm, vision } = makeSandboxModels(join(dir, "models"), 5);
+  const data = await tinyWorld(join(dir, "data"), { train: 3, seed: 5 });
+  const { llm, vision } = tinyModels(join(dir, "models"), 5);
   const base = join(dir, "base");
   const model = composeLlava(llm, vision, { seed: 5 });
-  saveLlava(base, model, SANDBOX_PREPROCESSOR);
+  saveLlava(base, model, TINY_PREPROCESSOR);
   copyTokenizerFiles(LLAMA2_TOKENIZER, base);
 
   const opts = { model: base, data: data.finetune, images: data.images, limit: 3 };
@@ -81,7 +80,7 @@ test("analyze similarity on an F16 llava-hf checkpoint maps LLaVA's −200 to it
   timeout: 60_000,
 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), "lntune-sim-hf-"));
-  const data = await makeSandboxData(join(dir, "data"), { train: 3, eval: 0, size: 32, seed: 6 });
+  const data = await tinyWorld(join(dir, "data"), { train: 3, seed: 6 });
   const model = modelDir(dir, "llava_hf_f16");
   // LLaVA's data pipeline marks images with −200; this checkpoint's splice looks for image_token_index 99.
   assert.equal(loadLlavaConfig(model).imageTokenIndex, 99);

@@ -7,8 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { openSafetensors } from "../../src/io/safetensors.ts";
-import { makeSandboxData } from "../../src/sandbox/data.ts";
-import { makeSandboxModels } from "../../src/sandbox/models.ts";
+import { tinyModels, tinyWorld } from "../sandbox/tiny_sandbox.ts";
 
 const CLI = join(import.meta.dirname, "..", "..", "bin", "lntune.js");
 
@@ -21,9 +20,9 @@ function args(dir: string, output: string, models: { llm: string; vision: string
     "--vision",
     models.vision,
     "--data",
-    join(dir, "data", "finetune.json"),
+    join(dir, "data", "train", "complex_reasoning.json"),
     "--images",
-    join(dir, "data", "images"),
+    join(dir, "data", "train", "images"),
     "--output",
     output,
     "--method",
@@ -67,8 +66,8 @@ let setup: Promise<{ dir: string; models: { llm: string; vision: string }; ref: 
 function reference() {
   setup ??= (async () => {
     const dir = mkdtempSync(join(tmpdir(), "lntune-resume-"));
-    await makeSandboxData(join(dir, "data"), { train: 32, eval: 0, size: 32, seed: 1 });
-    const models = makeSandboxModels(join(dir, "models"), 1);
+    await tinyWorld(join(dir, "data"), { train: 32, seed: 1 });
+    const models = tinyModels(join(dir, "models"), 1);
     const ref = join(dir, "ref");
     const full = spawnSync(process.execPath, args(dir, ref, models), { encoding: "utf8" });
     assert.equal(full.status, 0, full.stderr);

@@ -17,9 +17,8 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { makeSandboxData } from "../../src/sandbox/data.ts";
-import { makeSandboxModels } from "../../src/sandbox/models.ts";
 import { runStage, type StageOptions } from "../../src/train/run.ts";
+import { tinyModels, tinyWorld } from "../sandbox/tiny_sandbox.ts";
 
 /** Every file under `dir` with its modification time and content hash. */
 function snapshot(dir: string): Record<string, string> {
@@ -38,8 +37,8 @@ test("resume refuses each changed option, naming old and new values, and writes 
   timeout: 240_000,
 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), "lntune-resume-options-"));
-  const data = await makeSandboxData(join(dir, "data"), { train: 8, eval: 0, size: 32, seed: 5 });
-  const { llm, vision } = makeSandboxModels(join(dir, "models"), 5);
+  const data = await tinyWorld(join(dir, "data"), { train: 8, seed: 5 });
+  const { llm, vision } = tinyModels(join(dir, "models"), 5);
   const quiet = { progress: "quiet" as const, log: () => {} };
   const common = { llm, vision, images: data.images, batchSize: 2, maxSteps: 1, ...quiet };
   await runStage({ ...common, stage: "pretrain", data: data.pretrain, output: join(dir, "s1") });

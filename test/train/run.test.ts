@@ -9,9 +9,8 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { openSafetensors } from "../../src/io/safetensors.ts";
 import { loadLlava } from "../../src/models/load.ts";
-import { makeSandboxData } from "../../src/sandbox/data.ts";
-import { makeSandboxModels } from "../../src/sandbox/models.ts";
 import { loadAdapter } from "../../src/tuning/peft_adapter.ts";
+import { tinyModels, tinyWorld } from "../sandbox/tiny_sandbox.ts";
 
 const CLI = join(import.meta.dirname, "..", "..", "bin", "lntune.js");
 
@@ -25,8 +24,8 @@ test("pretrain → finetune → adapter (or merge) on the written base reproduce
   timeout: 120_000,
 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), "lntune-run-"));
-  const data = await makeSandboxData(join(dir, "data"), { train: 16, eval: 0, size: 32, seed: 2 });
-  const { llm, vision } = makeSandboxModels(join(dir, "models"), 2);
+  const data = await tinyWorld(join(dir, "data"), { train: 16, seed: 2 });
+  const { llm, vision } = tinyModels(join(dir, "models"), 2);
   const common = [
     "--llm",
     llm,

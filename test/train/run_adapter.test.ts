@@ -6,16 +6,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { openSafetensors } from "../../src/io/safetensors.ts";
-import { makeSandboxData } from "../../src/sandbox/data.ts";
-import { makeSandboxModels } from "../../src/sandbox/models.ts";
 import { runStage } from "../../src/train/run.ts";
+import { tinyModels, tinyWorld } from "../sandbox/tiny_sandbox.ts";
 
 test("finetune with --trainable and --freeze: adapter keys = trained parameters under PEFT's names", {
   timeout: 120_000,
 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), "lntune-run-adapter-"));
-  const data = await makeSandboxData(join(dir, "data"), { train: 4, eval: 0, size: 32, seed: 6 });
-  const { llm, vision } = makeSandboxModels(join(dir, "models"), 6);
+  const data = await tinyWorld(join(dir, "data"), { train: 4, seed: 6 });
+  const { llm, vision } = tinyModels(join(dir, "models"), 6);
   const output = join(dir, "run");
   await runStage({
     stage: "finetune",

@@ -6,19 +6,19 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { makeSandboxData } from "../../src/sandbox/data.ts";
-import { makeSandboxModels } from "../../src/sandbox/models.ts";
 import { runStage } from "../../src/train/run.ts";
+import { tinyModels, tinyWorld } from "../sandbox/tiny_sandbox.ts";
 
 test("missing and undecodable images are skipped and counted; no usable sample is a clear error", {
   timeout: 120_000,
 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), "lntune-bad-data-"));
-  const data = await makeSandboxData(join(dir, "data"), { train: 8, eval: 0, size: 32, seed: 4 });
-  const { llm, vision } = makeSandboxModels(join(dir, "models"), 4);
-  rmSync(join(data.images, "00000.png"));
-  rmSync(join(data.images, "00001.png"));
-  writeFileSync(join(data.images, "00002.png"), "not a png");
+  const data = await tinyWorld(join(dir, "data"), { train: 8, seed: 4 });
+  const { llm, vision } = tinyModels(join(dir, "models"), 4);
+  const image = (i: number) => join(data.images, data.imageFiles[i]);
+  rmSync(image(0));
+  rmSync(image(1));
+  writeFileSync(image(2), "not a jpeg");
   const common = {
     stage: "finetune" as const,
     llm,
@@ -34,7 +34,7 @@ test("missing and undecodable images are skipped and counted; no usable sample i
   assert.equal(r.summary.steps, 6);
   const run = JSON.parse(readFileSync(join(dir, "out", "run.json"), "utf8"));
   assert.deepEqual(run.skipped, { image_missing: 2, image_undecodable: 1 });
-  for (let i = 2; i < 8; i++) rmSync(join(data.images, `0000${i}.png`));
+  for (let i = 2; i < 8; i++) rmSync(image(i));
   await assert.rejects(
     runStage({ ...common, output: join(dir, "out2"), maxSteps: 1 }),
     (e: Error) =>
