@@ -13,9 +13,10 @@
 //  - decoding drops a U+FEFF made of byte-fallback tokens (the tokenizers library decodes bytes with a
 //    TextDecoder that strips a leading BOM); LLaMA's vocabulary has U+FEFF as a piece, so it is kept there.
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { convertSentencePiece, LLAMA_TOKENIZER_DEFAULTS } from "../../src/io/sentencepiece_convert.ts";
 import { parseSentencePieceModel } from "../../src/io/sentencepiece_model.ts";
 import { createTokenizer, loadTokenizer } from "../../src/io/tokenizer.ts";
@@ -252,4 +253,16 @@ test("a tokenizer.json next to tokenizer.model is the one read; a directory with
     () => loadTokenizer(missing),
     /none: no tokenizer\.json \(nor a SentencePiece tokenizer\.model\)/,
   );
+});
+
+test("the vicuna-7b-v1.5 and llava-v1.5-7b replicas hold tokenizer.model alone, read as LLaMA's with legacy false", () => {
+  const reference = nonLegacyLlama2();
+  for (const folder of ["lmsys--vicuna-7b-v1.5", "liuhaotian--llava-v1.5-7b"]) {
+    const dir = fileURLToPath(new URL(`../fixtures/replicas/${folder}`, import.meta.url));
+    assert.ok(!existsSync(join(dir, "tokenizer.json")), folder);
+    const tok = loadTokenizer(dir);
+    assert.deepEqual([tok.legacy, tok.vocabSize, tok.padTokenId], [false, 32000, 0], folder);
+    for (const s of ["USER: <image>\nWhat is in the picture? ASSISTANT: A cat.</s>USER: And?", " x</s> y"])
+      assert.deepEqual(tok.encode(s), reference.encode(s), `${folder} ${JSON.stringify(s)}`);
+  }
 });
