@@ -15,11 +15,19 @@ export {
   type CLIPImageProcessorConfig,
   loadClipImageProcessorConfig,
 } from "./io/config/clip_preprocessor_config.ts";
+export type { LlamaConfig } from "./io/config/llama_config.ts";
 export { decodeImage, type RgbImage } from "./io/image.ts";
 // Text and images
 export { loadTokenizer, type Tokenizer } from "./io/tokenizer.ts";
 // Models and loading
 export { CLIPVisionModel, CLIPVisionTransformer } from "./models/clip/vision_model.ts";
+export { composeLlava } from "./models/compose.ts";
+export type { Family, ModelParts } from "./models/families/family.ts";
+export type { LlavaConfig } from "./models/families/llava/config.ts";
+export type { Preprocessing } from "./models/families/llava/preprocessing.ts";
+export { familyName, layoutOf, partsOf } from "./models/families/of_model.ts";
+export { LLM_FAMILIES, VISION_FAMILIES } from "./models/families/registry.ts";
+export { SiglipVisionModel } from "./models/families/siglip_vision/model.ts";
 // Generation
 export { type GenerateOptions, generate, leftPad, type PromptBatch } from "./models/generation.ts";
 export { type DescribeOptions, describeModel, type ModelDescription } from "./models/inspect.ts";
@@ -36,10 +44,13 @@ export {
   loadLlama,
   loadLlava,
   loadModel,
+  loadVisionTower,
   type ModelKind,
 } from "./models/load.ts";
-export { groupOf, type ParamGroup } from "./models/param_groups.ts";
+export { type ParamGroup, type ParamInfo, parameterGroups } from "./models/param_groups.ts";
 export type { SamplingOptions } from "./models/sampling.ts";
+export { saveClipVision, saveLlama, saveLlava, saveVisionTower } from "./models/save.ts";
+export type { VisionConfig, VisionTower } from "./models/vision_tower.ts";
 export { Module, Parameter, setTrainable } from "./nn/module.ts";
 // Tensors and autograd
 export { backward, isGradEnabled, noGrad } from "./tensor/autograd.ts";

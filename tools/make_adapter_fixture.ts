@@ -21,7 +21,6 @@ for (const [, p] of model.namedParameters())
 saveAdapter(fixture("adapters/llava_hf_lora"), model, {
   method: spec,
   trainable: trainable.names,
-  layout: "llava-hf",
   lora,
   baseModelNameOrPath: "test/fixtures/models/llava_hf",
 });

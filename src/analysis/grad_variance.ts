@@ -2,6 +2,7 @@
 // parameters over K fixed probe mini-batches, and Var = (1/K) Σ_k ‖g_k − ḡ‖² (with ḡ their mean). The block
 // norms are the common set: every method has them, trainable or not. Probing neither changes the weights nor
 // the run's randomness: it works on copies of the gradients, in eval mode (no dropout).
+import { parameterGroups } from "../models/param_groups.ts";
 import { type Module, type Parameter, setTrainable } from "../nn/module.ts";
 import { backward } from "../tensor/autograd.ts";
 import type { Tensor } from "../tensor/tensor.ts";
@@ -32,18 +33,22 @@ export function gradientVariance(grads: ReadonlyArray<Float32Array>): {
   return { variance, meanSquaredNorm };
 }
 
-export const BLOCK_NORMS = /^model\.layers\.\d+\.(input_layernorm|post_attention_layernorm)\.weight$/;
+/** The parameters of the block norms (the paper's LayerNorm in attention), as the model's family places them. */
+export function blockNorms(model: Module): Set<string> {
+  const groups = parameterGroups(model);
+  return new Set([...groups].filter(([, g]) => g.group === "block_norms").map(([n]) => n));
+}
 
-/** Gradients of the parameters matching `select` for each probe loss; every other gradient, the trainable
- * flags and the train/eval mode are restored afterwards. */
+/** Gradients of the parameters named in `select` (default: the block norms) for each probe loss; every
+ * other gradient, the trainable flags and the train/eval mode are restored afterwards. */
 export function probeGradVariance(
   model: Module,
   losses: ReadonlyArray<() => Tensor>,
-  select: RegExp = BLOCK_NORMS,
+  select: ReadonlySet<string> = blockNorms(model),
 ): GradVariance {
   const all = model.namedParameters();
-  const probed = all.filter(([n]) => select.test(n)).map(([, p]) => p);
-  if (probed.length === 0) throw new Error(`no parameter matches ${select}`);
+  const probed = all.filter(([n]) => select.has(n)).map(([, p]) => p);
+  if (probed.length === 0) throw new Error("no parameter to probe");
   const saved = new Map<Parameter, { grad: Float32Array | null; requiresGrad: boolean }>(
     all.map(([, p]) => [p, { grad: p.grad, requiresGrad: p.requiresGrad }]),
   );

@@ -3,7 +3,6 @@
 
 import { LlavaDataset } from "../data/llava_dataset.ts";
 import { getTemplate } from "../data/templates/index.ts";
-import { findClipImageProcessorConfig } from "../io/config/clip_preprocessor_config.ts";
 import { loadTokenizer } from "../io/tokenizer.ts";
 import { toModelImageToken } from "../models/llava/image_token.ts";
 import { loadLlava } from "../models/load.ts";
@@ -25,7 +24,7 @@ export interface SimilarityOptions {
 
 export async function layerSimilarityOf(o: SimilarityOptions): Promise<SimilarityResult> {
   const model = loadLlava(o.model, { visionTowerDir: o.visionTower });
-  if (o.adapter) loadAdapter(o.adapter, model, model.llava.layout);
+  if (o.adapter) loadAdapter(o.adapter, model);
   model.eval();
   const tokenizer = loadTokenizer(o.tokenizer ?? o.model);
   const data = await LlavaDataset.open({
@@ -33,12 +32,12 @@ export async function layerSimilarityOf(o: SimilarityOptions): Promise<Similarit
     imageFolder: o.images,
     tokenizer,
     template: getTemplate(o.template ?? "vicuna_v1", tokenizer),
-    processor: findClipImageProcessorConfig([o.visionTower, o.model], model.vision_model.config.image_size),
+    processor: model.preprocessing.imageProcessor,
     batchSize: 1,
     seed: o.seed ?? 0,
   });
-  const L = model.config.num_hidden_layers;
-  const H = model.config.hidden_size;
+  const L = model.text.num_hidden_layers;
+  const H = model.text.hidden_size;
   const acc = new LayerSimilarity(L);
   const n = Math.min(o.limit ?? 100, data.batchesPerEpoch);
   for (let i = 0; i < n; i++) {
@@ -46,7 +45,7 @@ export async function layerSimilarityOf(o: SimilarityOptions): Promise<Similarit
     if (b.batchSize === 0) continue;
     const out = noGrad(() =>
       model.forwardMultimodal({
-        inputIds: toModelImageToken(b.inputIds, model.llava),
+        inputIds: toModelImageToken(b.inputIds, model.config),
         batch: 1,
         seqLen: b.seqLen,
         attentionMask: b.attentionMask,

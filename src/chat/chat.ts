@@ -56,14 +56,15 @@ export function chatPrompt(
 
 /** Answers `req`, passing the text to `onText` as it is generated. The model runs in eval mode. */
 export function answer(
-  model: LlamaForCausalLM,
+  model: LlamaForCausalLM | LlavaForConditionalGeneration,
   tokenizer: Tokenizer,
   req: AnswerRequest,
   onText: (chunk: string) => void = () => {},
 ): AnswerResult {
   const llava = model instanceof LlavaForConditionalGeneration ? model : null;
+  const lm = llava ? llava.language_model : (model as LlamaForCausalLM);
   if (req.image && !llava) throw new Error("an image needs a LLaVA model; this one has no vision tower");
-  if (req.image && llava?.llava.mmUseImStartEnd)
+  if (req.image && llava?.config.mmUseImStartEnd)
     throw new Error("checkpoints with mm_use_im_start_end are not supported");
   const text = chatPrompt(
     req.template ?? getTemplate("vicuna_v1"),
@@ -73,10 +74,10 @@ export function answer(
   );
   // Without an image, "<image>" in the question is plain text.
   const promptIds = req.image
-    ? toModelImageToken(tokenizerImageToken(text, tokenizer), llava!.llava)
+    ? toModelImageToken(tokenizerImageToken(text, tokenizer), llava!.config)
     : tokenizer.encode(text);
   const eos = new Set([
-    ...model.config.eos_token_id,
+    ...lm.config.eos_token_id,
     ...(tokenizer.eosTokenId === null ? [] : [tokenizer.eosTokenId]),
   ]);
   const stream = new TextStream(
@@ -99,7 +100,7 @@ export function answer(
       );
       prompt = { batch: 1, seqLen: plan.seqLen, inputsEmbeds: embeds, attentionMask: plan.attentionMask };
     }
-    const [tokens] = generate(model, prompt, {
+    const [tokens] = generate(lm, prompt, {
       maxNewTokens: req.maxNewTokens ?? 256,
       eosTokenIds: [...eos],
       temperature: req.temperature,

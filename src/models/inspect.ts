@@ -1,33 +1,30 @@
 // What a checkpoint directory holds, without loading its weights: the architecture from its config, the
 // parameter count per component, stored dtypes, and how its tensors map onto the model (placement). Only
 // safetensors headers are read, so a multi-gigabyte model is described instantly, and a checkpoint that
-// would fail to load is still described (its missing and misshapen weights are listed).
+// would fail to load is still described (its missing and misshapen weights are listed). The counts come from
+// the model its family builds with placeholders, which allocate nothing.
 import { openCheckpoint } from "../io/checkpoint.ts";
-import type { CLIPVisionConfig } from "../io/config/clip_vision_config.ts";
-import { loadClipVisionConfig } from "../io/config/clip_vision_config.ts";
-import { readJsonObject, resolveConfigFile } from "../io/config/fields.ts";
-import { type LlamaConfig, loadLlamaConfig } from "../io/config/llama_config.ts";
-import { type LlavaConfig, loadLlavaConfig } from "../io/config/llava_config.ts";
-import {
-  clipVisionWeights,
-  type ExpectedWeight,
-  llamaWeights,
-  llavaWeights,
-  projectorWeights,
-} from "../io/weights/expected.ts";
-import type { WeightLayout } from "../io/weights/layouts.ts";
-import { placeWeights, type ShapeMismatch } from "../io/weights/placement.ts";
-import { type ModelKind, towerBesideModel } from "./load.ts";
-import { groupOf, type ParamGroup } from "./param_groups.ts";
+import type { LlamaConfig } from "../io/config/llama_config.ts";
+import type { WeightLayout } from "../io/weights/layout.ts";
+import { type ExpectedWeight, placeWeights, type ShapeMismatch } from "../io/weights/placement.ts";
+import type { Module } from "../nn/module.ts";
+import { type LlavaConfig, parseLlavaConfig } from "./families/llava/config.ts";
+import { buildLlava, LLAVA } from "./families/llava/index.ts";
+import { llmFamily, llmFamilyOf, visionFamily, visionFamilyOf } from "./families/registry.ts";
+import { Projector } from "./llava/projector.ts";
+import { type ModelKind, modelKind, readConfigFields, towerBesideModel } from "./load.ts";
+import { type ParamGroup, parameterGroups } from "./param_groups.ts";
+import type { VisionConfig } from "./vision_tower.ts";
 
 export interface DescribeOptions {
-  /** The CLIP tower of an original-layout LLaVA, when mm_vision_tower does not name a local directory. */
+  /** The tower of an original-layout LLaVA, when mm_vision_tower does not name a local directory. */
   visionTowerDir?: string;
   /** How many unplaced / skipped tensor names to list (default 5). */
   listLimit?: number;
 }
 
 export interface LlmDescription {
+  /** The family (llama, mistral, qwen2). */
   modelType: string;
   layers: number;
   hiddenSize: number;
@@ -40,15 +37,22 @@ export interface LlmDescription {
   ropeTheta: number;
   ropeScaling: LlamaConfig["rope_scaling"];
   tieWordEmbeddings: boolean;
+  /** The window of the sliding layers (null: none), and how many layers slide. */
+  slidingWindow: number | null;
+  slidingLayers: number;
+  /** PEFT's LN-tuning default targets for the family (null: PEFT has none). */
+  lnTuningTargets: readonly string[] | null;
 }
 
 export interface VisionDescription {
+  /** The family (clip_vision_model, siglip_vision_model). */
+  family: string;
   layers: number;
   hiddenSize: number;
   heads: number;
   imageSize: number;
   patchSize: number;
-  /** Patches per image (the grid, without the CLS token). */
+  /** Patches per image (the grid, without a class token). */
   patches: number;
 }
 
@@ -85,7 +89,8 @@ export interface NameList {
 
 export interface CheckpointDescription {
   dir: string;
-  layout: WeightLayout;
+  /** The naming of its tensors (llama, clip, siglip, llava-hf, llava). */
+  layout: string;
   tensors: number;
   missing: string[];
   mismatched: ShapeMismatch[];
@@ -96,7 +101,9 @@ export interface CheckpointDescription {
 export interface ModelDescription {
   dir: string;
   kind: ModelKind;
-  layout: WeightLayout;
+  /** The family of the model (a language model's, a tower's, or llava). */
+  family: string;
+  layout: string;
   llm: LlmDescription | null;
   vision: VisionDescription | null;
   llava: LlavaDescription | null;
@@ -119,8 +126,9 @@ const COMPONENT: Record<ParamGroup, Exclude<keyof ParameterCounts, "total">> = {
 };
 
 function describeLlm(c: LlamaConfig): LlmDescription {
+  const family = llmFamilyOf(c);
   return {
-    modelType: c.model_type,
+    modelType: family.name,
     layers: c.num_hidden_layers,
     hiddenSize: c.hidden_size,
     intermediateSize: c.intermediate_size,
@@ -132,11 +140,15 @@ function describeLlm(c: LlamaConfig): LlmDescription {
     ropeTheta: c.rope_theta,
     ropeScaling: c.rope_scaling,
     tieWordEmbeddings: c.tie_word_embeddings,
+    slidingWindow: c.sliding_window,
+    slidingLayers: c.layer_types.filter((k) => k === "sliding_attention").length,
+    lnTuningTargets: family.lnTuningTargets,
   };
 }
 
-function describeVision(c: CLIPVisionConfig): VisionDescription {
+function describeVision(c: VisionConfig): VisionDescription {
   return {
+    family: visionFamilyOf(c).name,
     layers: c.num_hidden_layers,
     hiddenSize: c.hidden_size,
     heads: c.num_attention_heads,
@@ -146,22 +158,22 @@ function describeVision(c: CLIPVisionConfig): VisionDescription {
   };
 }
 
-function describeLlava(c: LlavaConfig): LlavaDescription {
+function describeLlava(c: LlavaConfig, tokensPerImage: number | null): LlavaDescription {
   const p = c.projector;
-  const patches = c.vision && (c.vision.image_size / c.vision.patch_size) ** 2;
   return {
     projectorType: p.type === "linear" ? "linear" : `mlp${p.depth}x_${p.act}`,
     featureLayer: c.visionFeatureLayer,
     selectFeature: c.selectFeature,
     imageTokenIndex: c.imageTokenIndex,
     imageAspectRatio: c.imageAspectRatio,
-    tokensPerImage: patches === null ? null : patches + (c.selectFeature === "cls_patch" ? 1 : 0),
+    tokensPerImage,
     visionTower: c.visionTower,
   };
 }
 
-/** The model's own parameters: a tied head is no parameter, and the tower counts wherever it is stored. */
-function countParameters(weights: ExpectedWeight[]): ParameterCounts {
+/** The models' own parameters by component: a tied head is no parameter, and a tower counts wherever it is
+ * stored. */
+function countParameters(models: Module[]): ParameterCounts {
   const counts: ParameterCounts = {
     visionTower: 0,
     projector: 0,
@@ -171,16 +183,15 @@ function countParameters(weights: ExpectedWeight[]): ParameterCounts {
     norms: 0,
     total: 0,
   };
-  for (const w of weights) {
-    const n = w.shape.reduce((a, b) => a * b, 1);
-    counts[COMPONENT[groupOf(w.name)]] += n;
-    counts.total += n;
+  for (const model of models) {
+    const groups = parameterGroups(model);
+    for (const [name, p] of model.namedParameters()) {
+      counts[COMPONENT[groups.get(name)!.group]] += p.size;
+      counts.total += p.size;
+    }
   }
   return counts;
 }
-
-const modelLlamaWeights = (c: LlamaConfig) =>
-  llamaWeights(c).filter((w) => !(c.tie_word_embeddings && w.name === "lm_head.weight"));
 
 /** Places one checkpoint's tensors and tallies their dtypes into `dtypes`. */
 function describeCheckpoint(
@@ -202,7 +213,7 @@ function describeCheckpoint(
     return {
       description: {
         dir,
-        layout,
+        layout: layout.name,
         tensors: names.length,
         missing: p.missing,
         mismatched: p.mismatched,
@@ -216,10 +227,11 @@ function describeCheckpoint(
   }
 }
 
-/** Describes the model in `dir` (LLaMA family, CLIP vision tower or LLaVA in either layout). */
+/** Describes the model in `dir` (a language model, a vision tower or a LLaVA, of any family). */
 export function describeModel(dir: string, opts: DescribeOptions = {}): ModelDescription {
   const limit = opts.listLimit ?? 5;
-  const type = readJsonObject(resolveConfigFile(dir)).model_type;
+  const kind = modelKind(dir);
+  const f = readConfigFields(dir);
   const dtypes: Record<string, number> = {};
   const checkpoints: CheckpointDescription[] = [];
   const read = (d: string, layout: WeightLayout, expected: ExpectedWeight[]) => {
@@ -227,51 +239,81 @@ export function describeModel(dir: string, opts: DescribeOptions = {}): ModelDes
     checkpoints.push(r.description);
     return r.placed;
   };
-  const base = { dir, dtypes, checkpoints };
+  const base = { dir, kind, dtypes, checkpoints };
 
-  if (type === "clip" || type === "clip_vision_model") {
-    const c = loadClipVisionConfig(dir);
-    const weights = clipVisionWeights(c);
-    read(dir, "clip", weights);
-    const parameters = countParameters(weights);
+  if (kind === "vision") {
+    const family = visionFamily(f);
+    const c = family.parseConfig(f);
+    const tower = family.build(c, null);
+    read(dir, family.layout(c), family.storedWeights(tower));
+    const parameters = countParameters([tower]);
     return {
       ...base,
-      kind: "clip",
-      layout: "clip",
+      family: family.name,
+      layout: family.layout(c).name,
       llm: null,
       vision: describeVision(c),
       llava: null,
       parameters,
     };
   }
-  if (type === "llava" || type === "llava_llama") {
-    const tower = opts.visionTowerDir ?? towerBesideModel(dir);
-    const c = loadLlavaConfig(dir, { visionTowerDir: tower });
-    const placed = read(dir, c.layout, llavaWeights(c));
-    // The original layout keeps the tower in its own CLIP checkpoint unless a tuned copy was saved along.
-    const towerWeights = c.vision ? clipVisionWeights(c.vision) : [];
-    if (c.layout === "llava" && tower && c.vision && !placed.has(towerWeights[0].name))
-      read(tower, "clip", towerWeights);
-    const weights = [...modelLlamaWeights(c.text), ...projectorWeights(c.projector), ...towerWeights];
+  if (kind === "llava") {
+    const towerDir = opts.visionTowerDir ?? towerBesideModel(dir);
+    const c = parseLlavaConfig(f, { visionTowerDir: towerDir });
+    const layout = LLAVA.layout(c);
+    if (!c.vision) {
+      // The tower's config is unknown: the language model and the connector alone.
+      const lm = llmFamilyOf(c.text);
+      const llm = lm.build(c.text, null);
+      const projector = new Projector(c.projector, null);
+      const weights = [
+        ...lm.storedWeights(llm),
+        ...projector.namedParameters("projector").map(([name, p]) => ({ name, shape: [...p.shape] })),
+      ];
+      read(dir, layout, weights);
+      const parameters = countParameters([llm]);
+      const proj = projector.parameters().reduce((n, p) => n + p.size, 0);
+      parameters.projector += proj;
+      parameters.total += proj;
+      return {
+        ...base,
+        family: LLAVA.name,
+        layout: layout.name,
+        llm: describeLlm(c.text),
+        vision: null,
+        llava: describeLlava(c, null),
+        parameters,
+      };
+    }
+    const model = buildLlava(c, null);
+    const placed = read(dir, layout, LLAVA.storedWeights(model));
+    // The original layout keeps the tower in its own checkpoint unless a tuned copy was saved along.
+    const towerWeights = model.vision_tower.namedParameters().map(([n]) => n);
+    if (c.layout === "llava" && towerDir && !placed.has(towerWeights[0])) {
+      const family = visionFamilyOf(c.vision);
+      read(towerDir, family.layout(c.vision), family.storedWeights(model.vision_tower));
+    }
     return {
       ...base,
-      kind: "llava",
-      layout: c.layout,
+      family: LLAVA.name,
+      layout: layout.name,
       llm: describeLlm(c.text),
-      vision: c.vision && describeVision(c.vision),
-      llava: describeLlava(c),
-      parameters: countParameters(weights),
+      vision: describeVision(c.vision),
+      llava: describeLlava(c, model.tokensPerImage),
+      parameters: countParameters([model]),
     };
   }
-  const c = loadLlamaConfig(dir);
-  read(dir, "llama", llamaWeights(c));
+  const family = llmFamily(f);
+  const c = family.parseConfig(f);
+  const model = family.build(c, null);
+  read(dir, family.layout(c), family.storedWeights(model));
   return {
     ...base,
-    kind: "llama",
-    layout: "llama",
+    family: family.name,
+    layout: family.layout(c).name,
     llm: describeLlm(c),
     vision: null,
     llava: null,
-    parameters: countParameters(modelLlamaWeights(c)),
+    parameters: countParameters([model]),
   };
 }

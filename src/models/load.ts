@@ -1,31 +1,37 @@
-// Loading Hugging Face checkpoint directories into models: LLaMA-family LLMs, CLIP vision towers and LLaVA
-// in both layouts. Weights keep their stored dtype (bf16/f16 stay half-size until made trainable); every
-// parameter comes back frozen. Missing or misshapen tensors fail with one error listing all of them.
+// Loading Hugging Face checkpoint directories into models of any family (families/registry.ts): language
+// models, vision towers and LLaVA in both layouts. The model is built with placeholders (no weight storage),
+// its parameters are the weights the checkpoint must hold, and the checkpoint fills them. Weights keep their
+// stored dtype (bf16/f16 stay half-size until made trainable); every parameter comes back frozen. Missing or
+// misshapen tensors fail with one error listing all of them, before any weight is read.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { StorageDtype } from "../backend/kernels.ts";
-import { type Checkpoint, openCheckpoint } from "../io/checkpoint.ts";
-import { loadClipVisionConfig } from "../io/config/clip_vision_config.ts";
-import { readJsonObject, resolveConfigFile } from "../io/config/fields.ts";
-import { loadLlamaConfig } from "../io/config/llama_config.ts";
-import { type LlavaLoadOptions, loadLlavaConfig } from "../io/config/llava_config.ts";
+import { openCheckpoint } from "../io/checkpoint.ts";
+import { Fields, readJsonObject, resolveConfigFile } from "../io/config/fields.ts";
 import type { Tensor as StoredTensor } from "../io/dtype.ts";
-import {
-  clipVisionWeights,
-  type ExpectedWeight,
-  llamaWeights,
-  llavaWeights,
-} from "../io/weights/expected.ts";
-import { toCanonical, type WeightLayout } from "../io/weights/layouts.ts";
-import { requireWeights, type WeightPlacement } from "../io/weights/placement.ts";
+import type { WeightLayout } from "../io/weights/layout.ts";
+import { type ExpectedWeight, requireWeights, type WeightPlacement } from "../io/weights/placement.ts";
 import { openWeightsFile } from "../io/weights_file.ts";
 import type { Module } from "../nn/module.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { CLIPVisionModel } from "./clip/vision_model.ts";
-import { LlamaForCausalLM } from "./llama/model.ts";
-import { LlavaForConditionalGeneration } from "./llava/model.ts";
+import { CLIP_LAYOUT } from "./families/clip_vision/index.ts";
+import { type LlavaLoadOptions, parseLlavaConfig } from "./families/llava/config.ts";
+import { buildLlava, LLAVA } from "./families/llava/index.ts";
+import { llavaHfLayout, llavaOriginalLayout } from "./families/llava/layouts.ts";
+import { findPreprocessing } from "./families/llava/preprocessing.ts";
+import {
+  LLM_FAMILIES,
+  llmFamily,
+  VISION_FAMILIES,
+  visionFamily,
+  visionFamilyOf,
+} from "./families/registry.ts";
+import type { LlamaForCausalLM } from "./llama/model.ts";
+import type { LlavaForConditionalGeneration } from "./llava/model.ts";
+import type { VisionTower } from "./vision_tower.ts";
 
-export type ModelKind = "llava" | "llama" | "clip";
+export type ModelKind = "llava" | "llm" | "vision";
 
 export interface LoadReport {
   /** One entry per checkpoint read (the LLaVA directory, and the separate tower of the original layout). */
@@ -45,20 +51,24 @@ export function toEngineTensor(t: StoredTensor, name: string): Tensor {
   throw new Error(`${name}: weights of dtype ${t.dtype} cannot be loaded`);
 }
 
-/** Checks the checkpoint against the weights the config implies, then builds the module and reads the tensors
- * into its parameters by canonical name. Building comes second so that a config that does not fit its
- * checkpoint (say, 65,537 layers) fails before anything is allocated for it. */
-function loadInto<M extends Module>(
-  build: () => M,
+/** config.json of a model directory (or the file itself) as typed fields. */
+export function readConfigFields(dir: string): Fields {
+  const file = resolveConfigFile(dir);
+  return new Fields(file, readJsonObject(file));
+}
+
+/** Places the checkpoint's tensors against the weights the model must hold (one error for every problem),
+ * then reads them into its parameters by canonical name. */
+function fill(
+  module: Module,
   dir: string,
   layout: WeightLayout,
   expected: ExpectedWeight[],
   report: LoadReport,
-): M {
-  const ckpt: Checkpoint = openCheckpoint(dir);
+) {
+  const ckpt = openCheckpoint(dir);
   try {
     const placement = requireWeights(ckpt, layout, expected, dir);
-    const module = build();
     const params = module.stateDict();
     const tensors = new Map<string, Tensor>();
     for (const [canonical, disk] of placement.map) {
@@ -68,32 +78,44 @@ function loadInto<M extends Module>(
     }
     module.loadStateDict(tensors, false);
     report.placements.push({ dir, placement });
-    return module;
   } finally {
     ckpt.close();
   }
 }
 
+/** Parameters still without storage (optional weights the checkpoint did not hold). */
+function unfilled(module: Module): string[] {
+  return module
+    .namedParameters()
+    .filter(([, p]) => p.data.length === 0 && p.size > 0)
+    .map(([n]) => n);
+}
+
+/** A language model of any LLM family (LLaMA, Mistral, Qwen2). */
 export function loadLlama(dir: string, report: LoadReport = { placements: [] }): LlamaForCausalLM {
-  const cfg = loadLlamaConfig(dir);
-  return loadInto(
-    () => new LlamaForCausalLM(cfg, null),
-    dir,
-    "llama",
-    llamaWeights(cfg),
-    report,
-  ).requiresGrad(false);
+  const f = readConfigFields(dir);
+  const family = llmFamily(f);
+  const config = family.parseConfig(f);
+  const model = family.build(config, null);
+  fill(model, dir, family.layout(config), family.storedWeights(model), report);
+  return model.requiresGrad(false);
+}
+
+/** A vision tower of any tower family (CLIP, SigLIP), from its own config or a two-tower model's. */
+export function loadVisionTower(dir: string, report: LoadReport = { placements: [] }): VisionTower {
+  const f = readConfigFields(dir);
+  const family = visionFamily(f);
+  const config = family.parseConfig(f);
+  const model = family.build(config, null);
+  fill(model, dir, family.layout(config), family.storedWeights(model), report);
+  return model.requiresGrad(false);
 }
 
 export function loadClipVision(dir: string, report: LoadReport = { placements: [] }): CLIPVisionModel {
-  const cfg = loadClipVisionConfig(dir);
-  return loadInto(
-    () => new CLIPVisionModel(cfg, null),
-    dir,
-    "clip",
-    clipVisionWeights(cfg),
-    report,
-  ).requiresGrad(false);
+  const tower = loadVisionTower(dir, report);
+  if (!(tower instanceof CLIPVisionModel))
+    throw new Error(`${dir}: not a CLIP vision tower (load it with loadVisionTower)`);
+  return tower;
 }
 
 export function loadLlava(
@@ -101,27 +123,29 @@ export function loadLlava(
   opts: LlavaLoadOptions = {},
   report: LoadReport = { placements: [] },
 ): LlavaForConditionalGeneration {
-  const cfg = loadLlavaConfig(dir, { visionTowerDir: opts.visionTowerDir ?? towerBesideModel(dir) });
-  const model = loadInto(
-    () => new LlavaForConditionalGeneration(cfg, null),
-    dir,
-    cfg.layout,
-    llavaWeights(cfg),
-    report,
-  );
-  if (cfg.layout === "llava" && !model.vision_model.embeddings.class_embedding.data.length) {
-    const tower = opts.visionTowerDir ?? towerBesideModel(dir);
-    if (!tower)
-      throw new Error(
-        `${dir}: the vision tower "${cfg.visionTower}" is not a local directory; pass its path`,
-      );
-    const clip = () => {
-      const c = new CLIPVisionModel(cfg.vision!, null);
-      c.vision_model = model.vision_model;
-      return c;
-    };
-    loadInto(clip, tower, "clip", clipVisionWeights(cfg.vision!), report);
+  const towerDir = opts.visionTowerDir ?? towerBesideModel(dir);
+  const config = parseLlavaConfig(readConfigFields(dir), { visionTowerDir: towerDir });
+  if (!config.vision)
+    throw new Error(
+      `${dir}: the vision tower "${config.visionTower}" is not a local directory; pass its path`,
+    );
+  const original = config.layout === "llava";
+  const dirs = original ? { tower: towerDir, model: dir } : { model: dir };
+  const model = buildLlava(config, null, findPreprocessing(config, dirs, opts.modelMaxLength));
+  fill(model, dir, LLAVA.layout(config), LLAVA.storedWeights(model), report);
+  // The original layout's tower is its own checkpoint, unless a tuned copy was saved along.
+  if (original && unfilled(model.vision_tower).length > 0) {
+    const family = visionFamilyOf(config.vision);
+    fill(
+      model.vision_tower,
+      towerDir!,
+      family.layout(config.vision),
+      family.storedWeights(model.vision_tower),
+      report,
+    );
   }
+  const missing = unfilled(model);
+  if (missing.length > 0) throw new Error(`${dir}: no weights for ${missing.slice(0, 5).join(", ")}`);
   return model.requiresGrad(false);
 }
 
@@ -134,18 +158,34 @@ export function towerBesideModel(dir: string): string | undefined {
   return undefined;
 }
 
+/** What a directory holds, judged by its config's model_type. */
+export function modelKind(dir: string): ModelKind {
+  const f = readConfigFields(dir);
+  const known = [LLAVA, ...LLM_FAMILIES, ...VISION_FAMILIES].flatMap((x) => x.modelTypes);
+  if (!f.has("model_type")) throw f.fail("model_type", "missing");
+  const type = f.oneOf("model_type", known, known[0]);
+  if (LLAVA.modelTypes.includes(type)) return "llava";
+  return LLM_FAMILIES.some((x) => x.modelTypes.includes(type)) ? "llm" : "vision";
+}
+
 /** Loads whatever the directory holds, judged by its config's model_type. */
 export function loadModel(
   dir: string,
   opts: LlavaLoadOptions = {},
-): { kind: ModelKind; model: LlamaForCausalLM | CLIPVisionModel; report: LoadReport } {
+): {
+  kind: ModelKind;
+  model: LlamaForCausalLM | LlavaForConditionalGeneration | VisionTower;
+  report: LoadReport;
+} {
   const report: LoadReport = { placements: [] };
-  const type = readJsonObject(resolveConfigFile(dir)).model_type;
-  const llavaLike = type === "llava" || type === "llava_llama";
-  if (llavaLike) return { kind: "llava", model: loadLlava(dir, opts, report), report };
-  if (type === "clip" || type === "clip_vision_model")
-    return { kind: "clip", model: loadClipVision(dir, report), report };
-  return { kind: "llama", model: loadLlama(dir, report), report };
+  const kind = modelKind(dir);
+  const model =
+    kind === "llava"
+      ? loadLlava(dir, opts, report)
+      : kind === "llm"
+        ? loadLlama(dir, report)
+        : loadVisionTower(dir, report);
+  return { kind, model, report };
 }
 
 /** The projector parameter (linear_k.weight/bias) a connector file's tensor name stands for: canonical
@@ -153,8 +193,8 @@ export function loadModel(
  * or llava-hf's multi_modal_projector.*; null for anything else. */
 function connectorParameter(name: string): string | null {
   if (name.startsWith("projector.")) return name.slice("projector.".length);
-  for (const layout of ["llava", "llava-hf"] as const) {
-    const m = toCanonical(layout, name);
+  for (const layout of [llavaOriginalLayout("mlp", CLIP_LAYOUT), llavaHfLayout(CLIP_LAYOUT)]) {
+    const m = layout.toCanonical(name);
     if (m.kind === "weight" && m.name.startsWith("projector.")) return m.name.slice("projector.".length);
   }
   return null;
@@ -193,4 +233,18 @@ export function loadConnector(model: LlavaForConditionalGeneration, file: string
   } finally {
     st.close();
   }
+}
+
+/** The naming of the checkpoint in `dir`, from its config (a LLaVA's tower read from its directory when at
+ * hand). */
+export function checkpointLayout(dir: string): WeightLayout {
+  const f = readConfigFields(dir);
+  const kind = modelKind(dir);
+  if (kind === "llava") return LLAVA.layout(parseLlavaConfig(f, { visionTowerDir: towerBesideModel(dir) }));
+  if (kind === "llm") {
+    const family = llmFamily(f);
+    return family.layout(family.parseConfig(f));
+  }
+  const family = visionFamily(f);
+  return family.layout(family.parseConfig(f));
 }

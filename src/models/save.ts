@@ -1,20 +1,27 @@
-// Writing models as Hugging Face checkpoint directories: a LLaMA (config.json + model.safetensors), a CLIP
-// vision tower, and a LLaVA in the original layout (llava_llama config, model.* / model.mm_projector.*
-// weights, the tower in ./vision_tower referenced by a relative mm_vision_tower). Weights are written in
-// their checkpoint's dtype, trained ones included.
-import { copyFileSync, existsSync, mkdirSync } from "node:fs";
+// Writing models as Hugging Face checkpoint directories, each in its family's config and naming: a language
+// model (config.json + model.safetensors), a vision tower, and a LLaVA in the original layout (the LLaVA
+// code base's config, model.* / model.mm_projector.* weights, the tower in ./vision_tower referenced by a
+// relative mm_vision_tower). Weights are written in their checkpoint's dtype, trained ones included.
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../io/atomic_write.ts";
-import type { CLIPVisionConfig } from "../io/config/clip_vision_config.ts";
-import type { LlamaConfig } from "../io/config/llama_config.ts";
 import type { Dtype, Tensor as StoredTensor } from "../io/dtype.ts";
 import { writeSafetensors } from "../io/safetensors.ts";
-import { toDiskName, type WeightLayout } from "../io/weights/layouts.ts";
+import type { WeightLayout } from "../io/weights/layout.ts";
 import { type Module, Parameter } from "../nn/module.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import type { CLIPVisionModel } from "./clip/vision_model.ts";
+import { llavaConfigJson, TOWER_DIR } from "./families/llava/config_json.ts";
+import { llavaOriginalLayout } from "./families/llava/layouts.ts";
+import { PREPROCESSOR_FILE } from "./families/llava/preprocessing.ts";
+import { llmFamilyOf, visionFamilyOf } from "./families/registry.ts";
 import type { LlamaForCausalLM } from "./llama/model.ts";
 import type { LlavaForConditionalGeneration } from "./llava/model.ts";
+import type { VisionTower } from "./vision_tower.ts";
+
+export { clipVisionConfigJson } from "./families/clip_vision/config_json.ts";
+export { llamaConfigJson } from "./families/llama/config_json.ts";
+export { TOWER_DIR };
 
 const DTYPE: Record<Tensor["dtype"], Dtype> = { f32: "F32", bf16: "BF16", f16: "F16" };
 
@@ -29,56 +36,36 @@ function writeJson(path: string, value: unknown) {
   writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
 }
 
-function writeWeights(
-  file: string,
-  module: Module,
-  layout: WeightLayout,
-  projectorType?: "linear" | "mlp",
-  keep = (_: string) => true,
-) {
+/** The parameters of `module` that `keep` accepts, under their names in `layout`. */
+function writeWeights(file: string, module: Module, layout: WeightLayout, keep = (_: string) => true) {
   const tensors: Record<string, StoredTensor> = {};
   for (const [name, p] of module.namedParameters()) {
     // LoRA branches belong in adapters, not in a base checkpoint.
     if (!keep(name) || /\.lora_[AB]\./.test(name)) continue;
-    tensors[toDiskName(layout, name, projectorType)] = checkpointTensor(p);
+    tensors[layout.toDiskName(name)] = checkpointTensor(p);
   }
   writeSafetensors(file, tensors, { format: "pt" });
 }
 
-export function llamaConfigJson(c: LlamaConfig): Record<string, unknown> {
-  return {
-    architectures: ["LlamaForCausalLM"],
-    model_type: "llama",
-    vocab_size: c.vocab_size,
-    hidden_size: c.hidden_size,
-    intermediate_size: c.intermediate_size,
-    num_hidden_layers: c.num_hidden_layers,
-    num_attention_heads: c.num_attention_heads,
-    num_key_value_heads: c.num_key_value_heads,
-    head_dim: c.head_dim,
-    hidden_act: c.hidden_act,
-    max_position_embeddings: c.max_position_embeddings,
-    rms_norm_eps: c.rms_norm_eps,
-    rope_theta: c.rope_theta,
-    rope_scaling: c.rope_scaling,
-    tie_word_embeddings: c.tie_word_embeddings,
-    attention_bias: c.attention_bias,
-    mlp_bias: c.mlp_bias,
-    bos_token_id: c.bos_token_id,
-    eos_token_id: c.eos_token_id.length === 1 ? c.eos_token_id[0] : c.eos_token_id,
-    pad_token_id: c.pad_token_id,
-    torch_dtype: c.torch_dtype ?? "float32",
-  };
-}
-
-export function clipVisionConfigJson(c: CLIPVisionConfig): Record<string, unknown> {
-  return { architectures: ["CLIPVisionModel"], model_type: "clip_vision_model", ...c };
-}
-
+/** A language model of any LLM family, with its family's config.json. */
 export function saveLlama(dir: string, model: LlamaForCausalLM): void {
+  const family = llmFamilyOf(model.config);
   mkdirSync(dir, { recursive: true });
-  writeJson(join(dir, "config.json"), llamaConfigJson(model.config));
-  writeWeights(join(dir, "model.safetensors"), model, "llama");
+  writeJson(join(dir, "config.json"), family.configJson(model.config));
+  writeWeights(join(dir, "model.safetensors"), model, family.layout(model.config));
+}
+
+/** A vision tower of any tower family; `preprocessor`: preprocessor_config.json to write along. */
+export function saveVisionTower(
+  dir: string,
+  model: VisionTower,
+  preprocessor?: Record<string, unknown>,
+): void {
+  const family = visionFamilyOf(model.config);
+  mkdirSync(dir, { recursive: true });
+  writeJson(join(dir, "config.json"), family.configJson(model.config));
+  writeWeights(join(dir, "model.safetensors"), model, family.layout(model.config));
+  if (preprocessor) writeJson(join(dir, PREPROCESSOR_FILE), preprocessor);
 }
 
 export function saveClipVision(
@@ -86,47 +73,35 @@ export function saveClipVision(
   model: CLIPVisionModel,
   preprocessor?: Record<string, unknown>,
 ): void {
-  mkdirSync(dir, { recursive: true });
-  writeJson(join(dir, "config.json"), clipVisionConfigJson(model.config));
-  writeWeights(join(dir, "model.safetensors"), model, "clip");
-  if (preprocessor) writeJson(join(dir, "preprocessor_config.json"), preprocessor);
+  saveVisionTower(dir, model, preprocessor);
 }
 
-export const TOWER_DIR = "vision_tower";
-
+/** `preprocessor`: preprocessor_config.json to write, by default the one the model's processor settings came
+ * from (none when they are the tower family's defaults, which the reloaded model falls back on too). */
 export function saveLlava(
   dir: string,
   model: LlavaForConditionalGeneration,
   preprocessor?: Record<string, unknown>,
 ): void {
   mkdirSync(dir, { recursive: true });
-  const c = model.llava;
-  const p = c.projector;
-  writeJson(join(dir, "config.json"), {
-    ...llamaConfigJson(c.text),
-    architectures: ["LlavaLlamaForCausalLM"],
-    model_type: "llava_llama",
-    mm_vision_tower: `./${TOWER_DIR}`,
-    mm_hidden_size: p.in_features,
-    mm_projector_type: p.type === "linear" ? "linear" : `mlp${p.depth}x_gelu`,
-    mm_vision_select_layer: c.visionFeatureLayer,
-    mm_vision_select_feature: c.selectFeature,
-    mm_use_im_start_end: c.mmUseImStartEnd,
-    mm_use_im_patch_token: c.mmUseImPatchToken,
-    image_aspect_ratio: c.imageAspectRatio,
-    tokenizer_model_max_length: c.tokenizerModelMaxLength,
-    tokenizer_padding_side: c.tokenizerPaddingSide ?? "right",
-  });
-  writeWeights(join(dir, "model.safetensors"), model, "llava", p.type, (n) => !n.startsWith("vision_model."));
-  const tower = join(dir, TOWER_DIR);
-  mkdirSync(tower, { recursive: true });
-  writeJson(join(tower, "config.json"), clipVisionConfigJson(c.vision!));
-  writeWeights(join(tower, "model.safetensors"), model, "clip", undefined, (n) =>
-    n.startsWith("vision_model."),
+  const c = model.config;
+  const tower = visionFamilyOf(model.vision_tower.config);
+  const towerLayout = tower.layout(model.vision_tower.config);
+  writeJson(join(dir, "config.json"), llavaConfigJson(c));
+  const isTower = new Set(model.vision_tower.namedParameters().map(([n]) => n));
+  writeWeights(
+    join(dir, "model.safetensors"),
+    model,
+    llavaOriginalLayout(c.projector.type, towerLayout),
+    (n) => !isTower.has(n),
   );
-  if (preprocessor) {
-    writeJson(join(tower, "preprocessor_config.json"), preprocessor);
-    writeJson(join(dir, "preprocessor_config.json"), preprocessor);
+  saveVisionTower(join(dir, TOWER_DIR), model.vision_tower);
+  const file = model.preprocessing.imageProcessorFile;
+  const processor =
+    preprocessor ?? (file !== null && existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : undefined);
+  if (processor) {
+    writeJson(join(dir, TOWER_DIR, PREPROCESSOR_FILE), processor);
+    writeJson(join(dir, PREPROCESSOR_FILE), processor);
   }
 }
 

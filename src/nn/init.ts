@@ -11,7 +11,9 @@ export function normalParam(shape: number[], rng: Rng | null, std = 0.02): Param
   return new Parameter(rng.fillNormal(new Float32Array(n), 0, std), shape);
 }
 
-export function constParam(shape: number[], value: number): Parameter {
+/** A constant-filled parameter, or with `placeholder` an empty one of that shape (see above). */
+export function constParam(shape: number[], value: number, placeholder = false): Parameter {
+  if (placeholder) return new Parameter(new Float32Array(0), shape);
   const n = shape.reduce((p, d) => p * d, 1);
   return new Parameter(new Float32Array(n).fill(value), shape);
 }

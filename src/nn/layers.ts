@@ -23,7 +23,7 @@ export class Linear extends Module {
   constructor(inFeatures: number, outFeatures: number, bias: boolean, rng: Rng | null) {
     super();
     this.weight = normalParam([outFeatures, inFeatures], rng);
-    this.bias = bias ? constParam([outFeatures], 0) : null;
+    this.bias = bias ? constParam([outFeatures], 0, rng === null) : null;
   }
 
   get inFeatures(): number {
@@ -76,9 +76,10 @@ export class RMSNorm extends Module {
   weight: Parameter;
   eps: number;
 
-  constructor(dim: number, eps: number) {
+  /** `placeholder`: no storage until a checkpoint fills it (see init.ts). */
+  constructor(dim: number, eps: number, placeholder = false) {
     super();
-    this.weight = constParam([dim], 1);
+    this.weight = constParam([dim], 1, placeholder);
     this.eps = eps;
   }
 
@@ -92,10 +93,11 @@ export class LayerNorm extends Module {
   bias: Parameter;
   eps: number;
 
-  constructor(dim: number, eps: number) {
+  /** `placeholder`: no storage until a checkpoint fills it (see init.ts). */
+  constructor(dim: number, eps: number, placeholder = false) {
     super();
-    this.weight = constParam([dim], 1);
-    this.bias = constParam([dim], 0);
+    this.weight = constParam([dim], 1, placeholder);
+    this.bias = constParam([dim], 0, placeholder);
     this.eps = eps;
   }
 

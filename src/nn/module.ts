@@ -18,11 +18,22 @@ export class Parameter extends Tensor {
 export abstract class Module {
   training = true;
 
+  /** Fields holding a part whose parameters keep the names they have on their own (no field-name prefix):
+   * a composite model built from whole models names their weights as those models do. */
+  protected inlined(_field: string): boolean {
+    return false;
+  }
+
+  private childName(prefix: string, key: string): string {
+    if (this.inlined(key)) return prefix;
+    return prefix ? `${prefix}.${key}` : key;
+  }
+
   /** (name, parameter) pairs in field order, depth first; arrays of modules are numbered like nn.ModuleList. */
   namedParameters(prefix = ""): Array<[string, Parameter]> {
     const out: Array<[string, Parameter]> = [];
     for (const [key, value] of Object.entries(this)) {
-      const name = prefix ? `${prefix}.${key}` : key;
+      const name = this.childName(prefix, key);
       if (value instanceof Parameter) out.push([name, value]);
       else if (value instanceof Module) out.push(...value.namedParameters(name));
       else if (Array.isArray(value))
@@ -33,11 +44,11 @@ export abstract class Module {
     return out;
   }
 
-  /** (name, module) pairs, this module first with name prefix. */
+  /** (name, module) pairs, this module first with name prefix; an inlined part carries its parent's name. */
   namedModules(prefix = ""): Array<[string, Module]> {
     const out: Array<[string, Module]> = [[prefix, this]];
     for (const [key, value] of Object.entries(this)) {
-      const name = prefix ? `${prefix}.${key}` : key;
+      const name = this.childName(prefix, key);
       if (value instanceof Module) out.push(...value.namedModules(name));
       else if (Array.isArray(value))
         value.forEach((m, i) => {

@@ -1,22 +1,33 @@
 // AdamW (PyTorch semantics, decoupled weight decay) over named parameters, with HF's grouping: no weight
 // decay on norm weights and biases. State (m, v, step) is saved by name so runs resume exactly.
 import { kernels } from "../backend/index.ts";
-import type { Parameter } from "../nn/module.ts";
+import { LayerNorm, RMSNorm } from "../nn/layers.ts";
+import { type Module, Parameter } from "../nn/module.ts";
 
 export interface AdamWOptions {
   lr: number;
   betas?: [number, number];
   eps?: number;
   weightDecay?: number;
+  /** Parameters weight decay skips (see noDecayParameters). */
+  noDecay?: ReadonlySet<Parameter>;
 }
 
 /** torch.optim.AdamW's defaults. */
 export const DEFAULT_BETAS: [number, number] = [0.9, 0.999];
 export const DEFAULT_EPS = 1e-8;
 
-/** HF Trainer's rule: decay everything except LayerNorm/RMSNorm weights and biases. */
-export function decays(name: string): boolean {
-  return !/norm\d*\.weight$/.test(name) && !name.endsWith(".bias");
+/** HF Trainer's rule (get_decay_parameter_names): decay everything except the parameters of norm layers
+ * (ALL_LAYERNORM_LAYERS: LayerNorm, and the RMSNorms of LLaMA-architecture models) and biases. Found from the
+ * module types, so every family's norms are exempt whatever they are named. */
+export function noDecayParameters(model: Module): Set<Parameter> {
+  const out = new Set<Parameter>();
+  for (const [, m] of model.namedModules()) {
+    if (m instanceof LayerNorm || m instanceof RMSNorm) for (const p of m.parameters()) out.add(p);
+    const bias = (m as { bias?: unknown }).bias;
+    if (bias instanceof Parameter) out.add(bias);
+  }
+  return out;
 }
 
 export class AdamW {
@@ -24,6 +35,7 @@ export class AdamW {
   readonly beta2: number;
   readonly eps: number;
   readonly weightDecay: number;
+  private readonly noDecay: ReadonlySet<Parameter>;
   lr: number;
   step = 0;
   readonly m = new Map<string, Float32Array>();
@@ -37,6 +49,7 @@ export class AdamW {
     [this.beta1, this.beta2] = opts.betas ?? DEFAULT_BETAS;
     this.eps = opts.eps ?? DEFAULT_EPS;
     this.weightDecay = opts.weightDecay ?? 0;
+    this.noDecay = opts.noDecay ?? new Set();
     for (const [name, p] of params) {
       if (p.dtype !== "f32") throw new Error(`${name}: trainable parameters must be f32`);
       this.m.set(name, new Float32Array(p.size));
@@ -50,7 +63,7 @@ export class AdamW {
     const k = kernels();
     for (const [name, p] of this.params) {
       if (!p.grad) continue;
-      const wd = decays(name) ? this.weightDecay : 0;
+      const wd = this.noDecay.has(p) ? 0 : this.weightDecay;
       k.adamw(
         p.values,
         p.grad,

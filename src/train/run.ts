@@ -8,8 +8,6 @@ import type { ImageAspectRatio } from "../data/clip_preprocess.ts";
 import { type DatasetBatch, LlavaDataset } from "../data/llava_dataset.ts";
 import { getTemplate } from "../data/templates/index.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
-import { findClipImageProcessorConfig } from "../io/config/clip_preprocessor_config.ts";
-import { readJsonObject } from "../io/config/fields.ts";
 import { writeSafetensors } from "../io/safetensors.ts";
 import { loadTokenizer } from "../io/tokenizer.ts";
 import { composeLlava } from "../models/compose.ts";
@@ -91,8 +89,9 @@ export interface StageResult {
   lr: number;
 }
 
+/** LLaVA cuts the spliced rows again after image expansion; --max-length sets that limit too. */
 function buildModel(o: StageOptions): LlavaForConditionalGeneration {
-  if (o.model) return loadLlava(o.model, { visionTowerDir: o.visionTower });
+  if (o.model) return loadLlava(o.model, { visionTowerDir: o.visionTower, modelMaxLength: o.maxLength });
   if (o.llm && o.vision)
     return composeLlava(o.llm, o.vision, { projector: o.projector, seed: o.seed, maxLength: o.maxLength });
   throw new Error("give --model DIR, or --llm DIR and --vision DIR");
@@ -151,26 +150,15 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
   mkdirSync(o.output, { recursive: true });
   const model = buildModel(o);
   if (o.connector) loadConnector(model, o.connector);
-  // LLaVA cuts the spliced rows again after image expansion; --max-length sets that limit too.
-  if (o.maxLength !== undefined) model.llava.tokenizerModelMaxLength = o.maxLength;
   const tokenizerDir = o.tokenizer ?? o.model ?? o.llm!;
   const tokenizer = loadTokenizer(tokenizerDir);
   const template = getTemplate(templateName, tokenizer);
-  const visionCfg = model.vision_model.config;
-  const processorDir = [o.vision, o.visionTower, o.model].find(
-    (d) => d && existsSync(join(d, "preprocessor_config.json")),
-  );
-  const processor = findClipImageProcessorConfig([processorDir], visionCfg.image_size);
   // A model joined here from an LLM and a tower has no checkpoint of its own for the adapter to apply to:
   // write it (with the stage-1 connector) before a method changes anything.
   let base = o.model ?? "";
   if (o.stage === "finetune" && !o.model) {
     base = join(o.output, "base");
-    saveLlava(
-      base,
-      model,
-      processorDir ? readJsonObject(join(processorDir, "preprocessor_config.json")) : undefined,
-    );
+    saveLlava(base, model);
     copyTokenizerFiles(tokenizerDir, base);
   }
   const trainable = applyMethod(model, spec, o.tuning ?? {}, new Rng(seed));
@@ -178,14 +166,13 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
   // refused now rather than after training.
   const adapter: SaveAdapterOptions = {
     method: spec,
-    layout: model.llava.layout,
     trainable: trainable.names,
     lora: spec.lora ? (o.tuning?.lora ?? DEFAULT_LORA) : undefined,
     baseModelNameOrPath: base,
     embeddingBaseLayers: o.model !== undefined,
   };
   if (o.stage === "finetune") planAdapter(model, adapter);
-  model.model.recompute = o.recompute ?? false;
+  model.language_model.model.recompute = o.recompute ?? false;
   model.train();
   log(describeTrainable(trainable, lr, o.lr ? "given" : lrDefault.source));
 
@@ -194,8 +181,8 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
     imageFolder: o.images,
     tokenizer,
     template,
-    processor,
-    aspectRatio: o.aspectRatio ?? model.llava.imageAspectRatio,
+    processor: model.preprocessing.imageProcessor,
+    aspectRatio: o.aspectRatio ?? model.config.imageAspectRatio,
     batchSize,
     seed,
     maxLength: o.maxLength,
@@ -226,7 +213,7 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
 
   const forwardLoss = (b: DatasetBatch) =>
     model.forwardMultimodal({
-      inputIds: toModelImageToken(b.inputIds, model.llava),
+      inputIds: toModelImageToken(b.inputIds, model.config),
       batch: b.batchSize,
       seqLen: b.seqLen,
       attentionMask: b.attentionMask,

@@ -9,7 +9,7 @@ import { createProgress } from "../io/progress.ts";
 import type { Module, Parameter } from "../nn/module.ts";
 import { backward } from "../tensor/autograd.ts";
 import type { Tensor } from "../tensor/tensor.ts";
-import { AdamW, DEFAULT_BETAS, DEFAULT_EPS } from "./adamw.ts";
+import { AdamW, DEFAULT_BETAS, DEFAULT_EPS, noDecayParameters } from "./adamw.ts";
 import { latestCheckpoint, loadCheckpoint, saveCheckpoint, type TrainerState } from "./checkpoint.ts";
 import { clipGradNorm, globalGradNorm, nonFiniteGrads } from "./grad_norm.ts";
 import { arrayBufferBytes } from "./memory.ts";
@@ -120,6 +120,7 @@ export async function train<B>(
     betas: opts.betas,
     eps: opts.eps,
     weightDecay: d.weightDecay,
+    noDecay: noDecayParameters(model),
   });
   const options: RunOptions = { ...trainerRunOptions(opts), totalSteps, ...opts.runOptions };
   mkdirSync(opts.outputDir, { recursive: true });

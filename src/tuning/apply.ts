@@ -1,7 +1,9 @@
 // Applying a tuning method to a model: inject LoRA where asked, then make exactly the method's parameters
-// trainable (f32) and freeze everything else. Returns what is trainable, for accounting and adapters.
+// trainable (f32) and freeze everything else. The method's groups are found in the model's family's parts,
+// so a method selects the same modules in every family. Returns what is trainable, for accounting and
+// adapters.
 
-import { groupOf, LORA_TARGETS, type ParamGroup, QV_PROJ } from "../models/param_groups.ts";
+import { loraTargets, type ParamGroup, type ParamInfo, parameterGroups } from "../models/param_groups.ts";
 import type { Linear } from "../nn/layers.ts";
 import { type Module, setTrainable } from "../nn/module.ts";
 import { Rng } from "../tensor/rng.ts";
@@ -26,23 +28,21 @@ export interface TuningOptions {
 
 export const DEFAULT_LORA: LoraOptions = { r: 64, alpha: 16, dropout: 0.05 };
 
-/** Adds LoRA branches to the seven projections of every LLaMA block (PEFT's init). */
-export function injectLora(model: Module, opts: LoraOptions, rng: Rng): string[] {
-  const wrapped: string[] = [];
-  for (const [name, m] of model.namedModules()) {
-    const leaf = name.split(".").at(-1) as (typeof LORA_TARGETS)[number];
-    if (!name.startsWith("model.layers.") || !LORA_TARGETS.includes(leaf)) continue;
-    (m as Linear).addLora(opts.r, opts.alpha, opts.dropout, rng, opts.useRslora);
-    wrapped.push(name);
-  }
-  if (wrapped.length === 0) throw new Error("LoRA found no q/k/v/o/gate/up/down projections to wrap");
-  return wrapped;
+/** Adds LoRA branches to every attention and MLP projection of the decoder blocks (PEFT's init), in
+ * module order. */
+export function injectLora(model: Module, opts: LoraOptions, rng: Rng): void {
+  const targets = new Set<Linear>(loraTargets(model));
+  if (targets.size === 0) throw new Error("LoRA found no attention or MLP projections to wrap");
+  for (const [, m] of model.namedModules())
+    if (targets.has(m as Linear))
+      (m as Linear).addLora(opts.r, opts.alpha, opts.dropout, rng, opts.useRslora);
 }
 
-export function isSelected(name: string, spec: MethodSpec, opts: TuningOptions): boolean {
-  const group = groupOf(name);
+export function isSelected(name: string, info: ParamInfo, spec: MethodSpec, opts: TuningOptions): boolean {
+  const { group, projection } = info;
   if (group === "vision_tower") return false;
-  let on = spec.groups.includes(group) && (!spec.qvOnly || group !== "attention" || QV_PROJ.test(name));
+  const qv = projection === "q" || projection === "v";
+  let on = spec.groups.includes(group) && (!spec.qvOnly || group !== "attention" || qv);
   if (group === "final_norm" && opts.includeFinalNorm) on = true;
   if (opts.trainable?.test(name)) on = true;
   if (opts.freeze?.test(name)) on = false;
@@ -58,9 +58,10 @@ export interface TrainableSet {
 
 export function applyMethod(model: Module, spec: MethodSpec, opts: TuningOptions, rng: Rng): TrainableSet {
   if (spec.lora) injectLora(model, opts.lora ?? DEFAULT_LORA, rng);
+  const groups = parameterGroups(model);
   const names: string[] = [];
   for (const [name, p] of model.namedParameters()) {
-    const on = isSelected(name, spec, opts);
+    const on = isSelected(name, groups.get(name)!, spec, opts);
     setTrainable(p, on);
     if (on) names.push(name);
   }
@@ -69,12 +70,13 @@ export function applyMethod(model: Module, spec: MethodSpec, opts: TuningOptions
 }
 
 export function countTrainable(model: Module): TrainableSet {
+  const groups = parameterGroups(model);
   const byGroup = new Map<ParamGroup, { trainable: number; total: number }>();
   const names: string[] = [];
   let trainableCount = 0;
   let totalCount = 0;
   for (const [name, p] of model.namedParameters()) {
-    const g = groupOf(name);
+    const g = groups.get(name)!.group;
     const entry = byGroup.get(g) ?? { trainable: 0, total: 0 };
     entry.total += p.size;
     totalCount += p.size;

@@ -9,7 +9,7 @@ import { kernels } from "../backend/index.ts";
 import { openCheckpoint, SINGLE_FILE } from "../io/checkpoint.ts";
 import { copyCheckpointExtras } from "../io/checkpoint_extras.ts";
 import { type Tensor as StoredTensor, toFloat32, writeSafetensors } from "../io/safetensors.ts";
-import { detectLayout, toCanonical } from "../io/weights/layouts.ts";
+import { checkpointLayout, modelKind } from "../models/load.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import type { LoraFactors } from "./adapter_switch.ts";
 import { readAdapter } from "./peft_adapter.ts";
@@ -60,10 +60,11 @@ export interface MergeResult {
 export function mergeAdapter(modelDir: string, adapterDir: string, outDir: string): MergeResult {
   if (resolve(modelDir) === resolve(outDir))
     throw new Error(`${outDir}: the output must not be the model directory`);
+  if (modelKind(modelDir) === "vision")
+    throw new Error(`${modelDir}: not a language model or LLaVA checkpoint`);
+  const layout = checkpointLayout(modelDir);
   const ckpt = openCheckpoint(modelDir);
   try {
-    const layout = detectLayout(ckpt.names());
-    if (!layout || layout === "clip") throw new Error(`${modelDir}: not a LLaMA or LLaVA checkpoint`);
     const adapter = readAdapter(adapterDir, layout);
     const lora = adapter.config.lora;
     const scaling = lora ? (lora.useRslora ? lora.alpha / Math.sqrt(lora.r) : lora.alpha / lora.r) : 0;
@@ -74,7 +75,7 @@ export function mergeAdapter(modelDir: string, adapterDir: string, outDir: strin
     const out: Record<string, StoredTensor> = {};
     for (const name of ckpt.names()) {
       const t = ckpt.read(name);
-      const m = toCanonical(layout, name);
+      const m = layout.toCanonical(name);
       const c = m.kind === "weight" ? m.name : "";
       const whole: Tensor | undefined = adapter.tensors.get(c);
       const factors = c.endsWith(".weight") ? adapter.lora.get(c.slice(0, -".weight".length)) : undefined;
@@ -94,7 +95,7 @@ export function mergeAdapter(modelDir: string, adapterDir: string, outDir: strin
     const file = join(outDir, SINGLE_FILE);
     writeSafetensors(file, out, { format: "pt" });
     const merged = [...adapter.tensors.keys(), ...[...adapter.lora.keys()].map((p) => `${p}.weight`)].sort();
-    return { layout, merged, file };
+    return { layout: layout.name, merged, file };
   } finally {
     ckpt.close();
   }

@@ -19,11 +19,11 @@ import { join } from "node:path";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { openCheckpoint } from "../io/checkpoint.ts";
 import { type Tensor as StoredTensor, writeSafetensors } from "../io/safetensors.ts";
-import { detectLayout, toCanonical, toDiskName, type WeightLayout } from "../io/weights/layouts.ts";
+import type { WeightLayout } from "../io/weights/layout.ts";
 import { openWeightsFile } from "../io/weights_file.ts";
-import { LlavaForConditionalGeneration } from "../models/llava/model.ts";
-import { toEngineTensor } from "../models/load.ts";
-import { groupOf } from "../models/param_groups.ts";
+import { layoutOf } from "../models/families/of_model.ts";
+import { checkpointLayout, toEngineTensor } from "../models/load.ts";
+import { parameterGroups } from "../models/param_groups.ts";
 import { checkpointTensor } from "../models/save.ts";
 import { Linear } from "../nn/layers.ts";
 import type { Module } from "../nn/module.ts";
@@ -44,18 +44,16 @@ import {
 } from "./peft_config.ts";
 import { ADAPTER_NAME, lnTuningInnerPath, PREFIX, savedKey } from "./peft_keys.ts";
 
-export type AdapterLayout = Exclude<WeightLayout, "clip">;
-
-/** The connector as one module, the unit PEFT's `llava` LN-tuning default ("multi_modal_projector") copies. */
-const CONNECTOR: Record<AdapterLayout, string | null> = {
-  "llava-hf": "multi_modal_projector",
-  llava: "model.mm_projector",
-  llama: null,
-};
-
 const parentPath = (path: string) => path.slice(0, Math.max(0, path.lastIndexOf(".")));
 const lastSegment = (path: string) => path.slice(path.lastIndexOf(".") + 1);
 const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
+
+/** The connector as one module, the unit PEFT's `llava` LN-tuning default ("multi_modal_projector") copies:
+ * the one module holding its parameters, or the module around its Linears. */
+function connectorModule(diskNames: string[]): string {
+  const linears = sorted(diskNames.map(parentPath));
+  return linears.length === 1 ? linears[0] : parentPath(linears[0]);
+}
 
 /** Every module path that holds a parameter, directly or below it. */
 function modulePaths(paramPaths: string[]): string[] {
@@ -72,19 +70,19 @@ const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 /** A module path as a regex: layer indices become \d+. The older llava-hf prefix also accepts
  * transformers ≥ 4.52's model.language_model.layers…, since PEFT does not rewrite a regex target for the
  * newer module names. */
-function generalize(path: string, layout: AdapterLayout): string {
+function generalize(path: string, layout: WeightLayout): string {
   const re = path
     .split(".")
     .map((s) => (/^\d+$/.test(s) ? "\\d+" : escapeRegex(s)))
     .join("\\.");
-  return layout === "llava-hf"
+  return layout.name === "llava-hf"
     ? re.replace(/^language_model\\\.model\\\./, "(?:model\\.)?language_model\\.(?:model\\.)?")
     : re;
 }
 
 /** target_modules that select exactly `targets` among `modules` by PEFT's rule: short names (PEFT's own
  * style), else a regex (when a short name would also hit the vision tower), else the full paths. */
-function describeTargets(targets: Set<string>, modules: string[], layout: AdapterLayout): TargetModules {
+function describeTargets(targets: Set<string>, modules: string[], layout: WeightLayout): TargetModules {
   const exact = (t: TargetModules) => modules.every((m) => targetMatches(t, m) === targets.has(m));
   const leaves = sorted([...targets].map(lastSegment));
   if (exact(leaves)) return leaves;
@@ -125,15 +123,13 @@ function readBaseWeight(baseDir: string | null | undefined, canonical: string): 
       `PEFT also saves the untouched ${canonical} as "…base_layer.weight" when it is an LN-tuning target; ` +
         "give baseModelNameOrPath as the base checkpoint directory, or embeddingBaseLayers: false",
     );
+  const layout = checkpointLayout(baseDir);
   const ckpt = openCheckpoint(baseDir);
   try {
-    const layout = detectLayout(ckpt.names());
-    const name =
-      layout &&
-      ckpt.names().find((n) => {
-        const m = toCanonical(layout, n);
-        return m.kind === "weight" && m.name === canonical;
-      });
+    const name = ckpt.names().find((n) => {
+      const m = layout.toCanonical(n);
+      return m.kind === "weight" && m.name === canonical;
+    });
     if (!name) throw new Error(`${baseDir}: the base checkpoint has no ${canonical}`);
     return toEngineTensor(ckpt.read(name), `${baseDir}: ${name}`);
   } finally {
@@ -143,7 +139,6 @@ function readBaseWeight(baseDir: string | null | undefined, canonical: string): 
 
 export interface SaveAdapterOptions {
   method: MethodSpec | MethodName;
-  layout: AdapterLayout;
   /** Canonical names of the parameters that were trained (applyMethod's TrainableSet.names, which include
    * the --trainable / --freeze adjustments); default: the parameters that require a gradient now. */
   trainable?: readonly string[];
@@ -171,9 +166,10 @@ export interface AdapterPlan {
  * has no such adapter; call it before training to fail early. */
 export function planAdapter(model: Module, opts: SaveAdapterOptions): AdapterPlan {
   const spec = typeof opts.method === "string" ? methodSpec(opts.method) : opts.method;
-  const projectorType =
-    model instanceof LlavaForConditionalGeneration ? model.projector.config.type : undefined;
-  const disk = (canonical: string) => toDiskName(opts.layout, canonical, projectorType);
+  // PEFT paths are the base checkpoint's module paths: the naming the model was loaded from.
+  const layout = layoutOf(model);
+  const disk = (canonical: string) => layout.toDiskName(canonical);
+  const groups = parameterGroups(model);
   const all = model.namedParameters().map(([n]) => n);
   const trained = new Set(
     opts.trainable ??
@@ -187,13 +183,14 @@ export function planAdapter(model: Module, opts: SaveAdapterOptions): AdapterPla
     .filter((n) => !known.has(n))
     .map((n) => `${n}: the model has no such parameter`);
   if (trained.size === 0) problems.push("no parameter was trained");
-  const params = all.filter((n) => groupOf(n) !== "lora");
+  const params = all.filter((n) => groups.get(n)!.group !== "lora");
   const modules = modulePaths(params.map(disk));
-  const connector = params.filter((n) => groupOf(n) === "connector");
-  const wholeConnector = CONNECTOR[opts.layout] !== null && connector.every((n) => trained.has(n));
+  const connector = params.filter((n) => groups.get(n)!.group === "connector");
+  const wholeConnector = connector.length > 0 && connector.every((n) => trained.has(n));
+  const connectorPath = wholeConnector ? connectorModule(connector.map(disk)) : "";
   /** The module PEFT copies (LN tuning) or wraps (modules_to_save) to hold a parameter. */
   const unit = (n: string) =>
-    groupOf(n) === "connector" && wholeConnector ? CONNECTOR[opts.layout]! : parentPath(disk(n));
+    groups.get(n)!.group === "connector" && wholeConnector ? connectorPath : parentPath(disk(n));
   const units = new Set(params.filter((n) => trained.has(n)).map(unit));
   for (const n of params)
     if (!trained.has(n) && units.has(unit(n)))
@@ -238,7 +235,7 @@ export function planAdapter(model: Module, opts: SaveAdapterOptions): AdapterPla
     const config: AdapterConfig = {
       ...base,
       peftType: "LORA",
-      targetModules: describeTargets(new Set(branches.keys()), modules, opts.layout),
+      targetModules: describeTargets(new Set(branches.keys()), modules, layout),
       modulesToSave: units.size ? describeSaved(units, modules) : null,
       lora: { r: lora.r, alpha: lora.alpha, dropout: lora.dropout, useRslora: lora.useRslora ?? false },
     };
@@ -249,7 +246,7 @@ export function planAdapter(model: Module, opts: SaveAdapterOptions): AdapterPla
     const u = unit(n);
     saved.set(savedKey(`${u}.ln_tuning_layers.${ADAPTER_NAME}.${disk(n).slice(u.length + 1)}`), n);
   }
-  const targetModules = describeTargets(units, modules, opts.layout);
+  const targetModules = describeTargets(units, modules, layout);
   if ((opts.embeddingBaseLayers ?? true) && embeddingTargeted(targetModules, modules))
     for (const c of ["model.embed_tokens.weight", "lm_head.weight"])
       if (trained.has(c)) baseLayers.set(`${unit(c)}.base_layer.weight`, c);
@@ -286,11 +283,11 @@ type Entry =
   | { kind: "whole"; name: string; target: string | null }
   | { kind: "lora"; linear: string; half: "A" | "B"; target: string };
 
-function classify(key: string, config: AdapterConfig, layout: AdapterLayout): Entry | null {
+function classify(key: string, config: AdapterConfig, layout: WeightLayout): Entry | null {
   if (!key.startsWith(PREFIX)) return null;
   const path = key.slice(PREFIX.length);
   const canonical = (diskName: string) => {
-    const m = toCanonical(layout, diskName);
+    const m = layout.toCanonical(diskName);
     return m.kind === "weight" ? m.name : null;
   };
   const ln = path.split(".ln_tuning_layers.");
@@ -311,8 +308,9 @@ function classify(key: string, config: AdapterConfig, layout: AdapterLayout): En
 }
 
 /** Reads an adapter directory (written by lntune or by PEFT, with either llava-hf module naming) into
- * canonical names. Half-precision tensors keep their dtype. */
-export function readAdapter(dir: string, layout: AdapterLayout): Adapter {
+ * canonical names, its module paths read in the base checkpoint's `layout`. Half-precision tensors keep
+ * their dtype. */
+export function readAdapter(dir: string, layout: WeightLayout): Adapter {
   const config = readAdapterConfig(dir);
   // PEFT writes adapter_model.bin when saving without safetensors (and did by default before 0.7).
   const file = [WEIGHTS_NAME, LEGACY_WEIGHTS_NAME].map((f) => join(dir, f)).find(existsSync);
@@ -327,7 +325,7 @@ export function readAdapter(dir: string, layout: AdapterLayout): Adapter {
       if (key.includes(".base_layer.")) continue;
       const entry = classify(key, config, layout);
       if (!entry) {
-        problems.push(`${key}: not a tensor of a ${config.peftType} adapter for the ${layout} layout`);
+        problems.push(`${key}: not a tensor of a ${config.peftType} adapter for the ${layout.name} layout`);
         continue;
       }
       if (entry.target !== null && config.targetModules && !targetMatches(config.targetModules, entry.target))
@@ -352,8 +350,8 @@ export function readAdapter(dir: string, layout: AdapterLayout): Adapter {
 
 /** Reads the adapter and makes it the model's active one (see adapter_switch.ts to switch or restore).
  * Like PeftModel.load_adapter without is_trainable, it also puts the model in eval mode (no dropout). */
-export function loadAdapter(dir: string, model: Module, layout: AdapterLayout): Adapter {
-  const adapter = readAdapter(dir, layout);
+export function loadAdapter(dir: string, model: Module): Adapter {
+  const adapter = readAdapter(dir, layoutOf(model));
   activateAdapter(model, adapter);
   model.eval();
   return adapter;

@@ -8,8 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { layerSimilarityOf } from "../../src/analysis/similarity_run.ts";
-import { loadLlavaConfig } from "../../src/io/config/llava_config.ts";
 import { composeLlava } from "../../src/models/compose.ts";
+import { loadLlavaConfig } from "../../src/models/families/llava/config.ts";
 import { copyTokenizerFiles, saveLlava } from "../../src/models/save.ts";
 import { Rng } from "../../src/tensor/rng.ts";
 import { applyMethod } from "../../src/tuning/apply.ts";
@@ -69,7 +69,6 @@ test("analyze similarity: the CLI equals the library; an adapter changes the res
     if (p.requiresGrad) for (let i = 0; i < p.size; i++) p.values[i] *= 1 + 0.5 * Math.sin(i);
   saveAdapter(join(dir, "adapter"), model, {
     method: "ln-simp",
-    layout: model.llava.layout,
     baseModelNameOrPath: base,
   });
   const tuned = await layerSimilarityOf({ ...opts, adapter: join(dir, "adapter") });

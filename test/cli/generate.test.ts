@@ -145,7 +145,7 @@ test("generate answers about an image on LLaVA as embedMultimodal + generate() d
   const model = loadLlava(llavaDir).eval();
   const ids = toModelImageToken(
     tokenizerImageToken(chatPrompt(getTemplate("vicuna_v1"), PROMPT, true), tok),
-    model.llava,
+    model.config,
   );
   // llava_hf has no preprocessor_config.json: CLIP's defaults at the tower's 28 pixels, no padding.
   const processor = loadClipImageProcessorConfig(join(tmp, "none"), 28);
@@ -154,7 +154,7 @@ test("generate answers about an image on LLaVA as embedMultimodal + generate() d
     model.embedMultimodal({ inputIds: Int32Array.from(ids), batch: 1, seqLen: ids.length, pixelValues }),
   );
   const [tokens] = generate(
-    model,
+    model.language_model,
     { batch: 1, seqLen: plan.seqLen, inputsEmbeds: embeds, attentionMask: plan.attentionMask },
     { maxNewTokens: 12, eosTokenIds: [EOS] },
   );
@@ -190,7 +190,7 @@ test("generate --adapter answers with the adapter's weights", () => {
   for (const [, p] of model.namedParameters())
     if (p.requiresGrad) for (let i = 0; i < p.size; i++) p.data[i] *= 1 + 0.5 * Math.sin(7 * i);
   const adapter = join(tmp, "adapter");
-  saveAdapter(adapter, model, { method: "ln-simp", layout: "llama" });
+  saveAdapter(adapter, model, { method: "ln-simp" });
   const tok = loadTokenizer(llamaDir);
   const ids = tok.encode(chatPrompt(getTemplate("vicuna_v1"), PROMPT, false));
   const [tokens] = generate(model, leftPad([ids], tok.padTokenId), { maxNewTokens: 16, eosTokenIds: [EOS] });

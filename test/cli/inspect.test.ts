@@ -48,7 +48,8 @@ test("inspect --json counts llama_base's parameters as computed from its config"
 
   const d = inspectJson(dir);
   assert.deepEqual(d.parameters, expected);
-  assert.equal(d.kind, "llama");
+  assert.equal(d.kind, "llm");
+  assert.equal(d.family, "llama");
   assert.equal(d.layout, "llama");
   assert.deepEqual(
     [d.llm.layers, d.llm.hiddenSize, d.llm.heads, d.llm.kvHeads, d.llm.headDim, d.llm.vocabSize],

@@ -31,7 +31,7 @@ const weights = (d: string) =>
 test(`${REPO} × inspect`, async () => {
   const d = JSON.parse((await lntuneOk("inspect", dir, "--json")).stdout);
   const expected = readReplica(CLIP_FOLDER).expected;
-  assert.deepEqual([d.kind, d.layout], ["clip", "clip"]);
+  assert.deepEqual([d.kind, d.family, d.layout], ["vision", "clip_vision_model", "clip"]);
   assert.deepEqual(d.parameters, expected.parameters);
   assert.deepEqual(d.dtypes, expected.dtypes);
   assert.deepEqual(

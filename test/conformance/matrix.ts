@@ -10,7 +10,6 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { scorePopeFiles } from "../../src/eval/score_pope_files.ts";
 import { openSafetensors } from "../../src/io/safetensors.ts";
-import type { LlamaForCausalLM } from "../../src/models/llama/model.ts";
 import type { LlavaForConditionalGeneration } from "../../src/models/llava/model.ts";
 import { loadLlava, loadModel } from "../../src/models/load.ts";
 import { makeSandboxData, type SandboxData } from "../../src/sandbox/data.ts";
@@ -81,10 +80,10 @@ function assertSameWeights(
 }
 
 /** Logits of a fixed text-only sequence. */
-function logitsOf(model: LlamaForCausalLM, vocab: number): Float32Array {
+function logitsOf(model: LlavaForConditionalGeneration, vocab: number): Float32Array {
   const ids = Int32Array.from([1, 450, 4996, 17354, 1701, 29916].map((t) => t % vocab));
   const out = noGrad(() =>
-    (model as LlavaForConditionalGeneration).forwardMultimodal({
+    model.forwardMultimodal({
       inputIds: ids,
       batch: 1,
       seqLen: ids.length,
@@ -143,7 +142,7 @@ export function conformanceMatrix(spec: ReplicaSpec): void {
 
   test(`${repo} × inspect`, async () => {
     const d = JSON.parse((await lntuneOk("inspect", dir, ...tower(), "--json")).stdout);
-    assert.equal(d.kind, kind === "llava" ? "llava" : "llama");
+    assert.equal(d.kind, kind);
     assert.equal(d.layout, spec.layout);
     assert.deepEqual(d.parameters, info.expected.parameters);
     assert.deepEqual(d.dtypes, info.expected.dtypes);
@@ -267,7 +266,7 @@ export function conformanceMatrix(spec: ReplicaSpec): void {
       // Trained weights go back into the adapter in the checkpoint's dtype.
       const stored = weightsOf(loadLlava(base(method), { visionTowerDir: towerDir() }));
       const model = loadLlava(base(method), { visionTowerDir: towerDir() });
-      loadAdapter(adapter(method), model, model.llava.layout);
+      loadAdapter(adapter(method), model);
       const params = new Map(model.namedParameters());
       const final = openSafetensors(
         join(stage2(method), "checkpoints", "step-0000002", "trainable.safetensors"),
@@ -291,9 +290,9 @@ export function conformanceMatrix(spec: ReplicaSpec): void {
       await lntuneOk("merge", "--model", base(method), "--adapter", adapter(method), "--output", out);
       const merged = loadLlava(out, { visionTowerDir: towerDir() });
       const tuned = loadLlava(base(method), { visionTowerDir: towerDir() });
-      loadAdapter(adapter(method), tuned, tuned.llava.layout);
+      loadAdapter(adapter(method), tuned);
       // The merged weights are stored in the checkpoint's dtype: equal logits up to that rounding.
-      const vocab = tuned.config.vocab_size;
+      const vocab = tuned.text.vocab_size;
       assertClose(logitsOf(merged, vocab), logitsOf(tuned, vocab), 2e-2, "logits");
     });
 
@@ -318,7 +317,7 @@ export function conformanceMatrix(spec: ReplicaSpec): void {
       ...["--data", data.finetune, "--images", data.images, "--limit", "2", "--json"],
     );
     const s = JSON.parse(r.stdout);
-    const layers = loadLlava(base("ln"), { visionTowerDir: towerDir() }).config.num_hidden_layers;
+    const layers = loadLlava(base("ln"), { visionTowerDir: towerDir() }).text.num_hidden_layers;
     assert.equal(s.samples, 2);
     assert.equal(s.matrix.length, layers);
     for (let i = 0; i < layers; i++) assert.ok(Math.abs(s.matrix[i][i] - 1) < 1e-4, `diagonal ${i}`);

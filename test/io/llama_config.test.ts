@@ -39,7 +39,10 @@ const LLAMA_DEFAULTS: LlamaConfig = {
   rope_scaling: null,
   tie_word_embeddings: false,
   attention_bias: false,
+  qkv_bias: false,
   mlp_bias: false,
+  sliding_window: null,
+  layer_types: new Array(32).fill("full_attention"),
   bos_token_id: 1,
   eos_token_id: [2],
   pad_token_id: null,
@@ -82,6 +85,7 @@ test("a Llama-3.2-style config: GQA, explicit head_dim, llama3 RoPE, eos list, t
     hidden_size: 2048,
     intermediate_size: 8192,
     num_hidden_layers: 16,
+    layer_types: new Array(16).fill("full_attention"),
     num_key_value_heads: 8,
     head_dim: 64,
     max_position_embeddings: 131072,
@@ -139,23 +143,9 @@ test("explicit nulls mean none; a single eos id becomes a list", () => {
   assert.deepEqual(parse({ model_type: "llama", eos_token_id: 7 }).eos_token_id, [7]);
 });
 
-test("llama-family model types: mistral without an effective sliding window, llava_llama", () => {
-  const m = parse({ model_type: "mistral", sliding_window: null, rope_theta: 1e6 });
-  assert.equal(m.model_type, "mistral");
-  assert.equal(m.num_key_value_heads, 8);
-  assert.equal(m.intermediate_size, 14336);
-  assert.equal(m.max_position_embeddings, 131072);
-  assert.equal(
-    parse({ model_type: "mistral", sliding_window: 32768, max_position_embeddings: 32768 }).model_type,
-    "mistral",
-  );
-  expectConfigError({ model_type: "mistral" }, "sliding_window", /4096 < max_position_embeddings \(131072\)/);
-  expectConfigError(
-    { model_type: "mistral", sliding_window: 4096, max_position_embeddings: 32768 },
-    "sliding_window",
-    /not supported/,
-  );
+test("model types: llama and original LLaVA's llava_llama; Mistral and Qwen2 are their own families", () => {
   assert.equal(parse({ model_type: "llava_llama" }).model_type, "llava_llama");
+  expectConfigError({ model_type: "mistral" }, "model_type", /unsupported value "mistral"/);
 });
 
 test("missing, mistyped and inconsistent fields name the file and field", () => {

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
-import { loadLlavaConfig } from "../../src/io/config/llava_config.ts";
+import { loadLlavaConfig } from "../../src/models/families/llava/config.ts";
 import { toModelImageToken } from "../../src/models/llava/image_token.ts";
 import { loadLlava } from "../../src/models/load.ts";
 import { fixture, fixtureBatch } from "./fixture.ts";
@@ -33,7 +33,7 @@ test("a llava-hf model given −200 unmapped fails naming its image token; mappe
     () => model.embedMultimodal({ ...batch, inputIds: withLlavaIds }),
     /input ids hold LLaVA's image placeholder -200, but this checkpoint's image token is 99/,
   );
-  const mapped = model.embedMultimodal({ ...batch, inputIds: toModelImageToken(withLlavaIds, model.llava) });
+  const mapped = model.embedMultimodal({ ...batch, inputIds: toModelImageToken(withLlavaIds, model.config) });
   const own = model.embedMultimodal(batch);
   assert.deepEqual(mapped.plan, own.plan);
   assert.deepEqual(mapped.embeds.values, own.embeds.values);

@@ -6,7 +6,7 @@ import { generate, leftPad } from "../../src/models/generation.ts";
 import type { LlamaForCausalLM } from "../../src/models/llama/model.ts";
 import type { LlavaForConditionalGeneration } from "../../src/models/llava/model.ts";
 import { loadClipVision, loadLlama, loadLlava } from "../../src/models/load.ts";
-import { setTrainable } from "../../src/nn/module.ts";
+import { type Module, setTrainable } from "../../src/nn/module.ts";
 import { backward } from "../../src/tensor/autograd.ts";
 import { assertClose } from "../tensor/gradcheck.ts";
 import { type Fixture, fixture, fixtureBatch } from "./fixture.ts";
@@ -30,12 +30,12 @@ function compareLogits(got: Float32Array, f: Fixture, mask: Uint8Array) {
   }
 }
 
-function trainableForGrads(model: LlamaForCausalLM) {
+function trainableForGrads(model: Module) {
   for (const [name, p] of model.namedParameters())
     setTrainable(p, /norm\.weight$|^model\.embed_tokens\.weight$|^lm_head\.weight$|^projector\./.test(name));
 }
 
-function compareGrads(model: LlamaForCausalLM, f: Fixture) {
+function compareGrads(model: Module, f: Fixture) {
   let compared = 0;
   for (const [name, p] of model.namedParameters()) {
     if (!p.requiresGrad || !f.has(`grad.${name}`)) continue;
@@ -48,7 +48,7 @@ function compareGrads(model: LlamaForCausalLM, f: Fixture) {
 }
 
 /** The parameters matching `re` (`count` of them) are frozen and still stored in `dtype`. */
-function assertFrozenHalf(model: LlamaForCausalLM, re: RegExp, dtype: "bf16" | "f16", count: number) {
+function assertFrozenHalf(model: Module, re: RegExp, dtype: "bf16" | "f16", count: number) {
   const params = model.namedParameters().filter(([n]) => re.test(n));
   assert.equal(params.length, count, `parameters matching ${re}`);
   for (const [n, p] of params) {
@@ -152,7 +152,7 @@ for (const name of ["llava_hf", "llava_original", "llava_hf_f16"])
       pixelValues: imgs,
     });
     const tokens = generate(
-      model,
+      model.language_model,
       { batch: 1, seqLen: plan.seqLen, inputsEmbeds: embeds, attentionMask: plan.attentionMask },
       { maxNewTokens: g.max_new_tokens, eosTokenIds: [] },
     );

@@ -100,7 +100,7 @@ test("finetune --method lora on an F16 llava-hf model: f32 LoRA factors, F16 cop
   const merged = join(root, "lora-merged");
   lntune("merge", "--model", base, "--adapter", adapter, "--output", merged);
   assert.deepEqual(new Set(dtypes(join(merged, "model.safetensors")).values()), new Set(["F16"]));
-  const q = (dir: string) => loadLlava(dir).model.layers[0].self_attn.q_proj.weight.data;
+  const q = (dir: string) => loadLlava(dir).language_model.model.layers[0].self_attn.q_proj.weight.data;
   assert.notDeepEqual(q(merged), q(base));
   assert.notEqual(answer("--model", merged), answer("--model", base));
 });

@@ -2,10 +2,14 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { Parameter } from "../../src/nn/module.ts";
-import { AdamW, decays } from "../../src/train/adamw.ts";
+import { loadLlava } from "../../src/models/load.ts";
+import { Embedding, LayerNorm, Linear, RMSNorm } from "../../src/nn/layers.ts";
+import { Module, Parameter } from "../../src/nn/module.ts";
+import { Rng } from "../../src/tensor/rng.ts";
+import { AdamW, noDecayParameters } from "../../src/train/adamw.ts";
 import { clipGradNorm, nonFiniteGrads } from "../../src/train/grad_norm.ts";
 import { cosineWithWarmup, warmupSteps } from "../../src/train/schedule.ts";
+import { fixture } from "../models/fixture.ts";
 import { testEachBackend } from "../tensor/backends.ts";
 import { assertClose } from "../tensor/gradcheck.ts";
 
@@ -18,7 +22,13 @@ testEachBackend("AdamW + clipping + cosine warmup match PyTorch over several ste
     ["layer.weight", w],
     ["layer.bias", b],
   ] as const;
-  const opt = new AdamW(params, { lr: fx.lr, betas: fx.betas, eps: fx.eps, weightDecay: fx.weight_decay });
+  const opt = new AdamW(params, {
+    lr: fx.lr,
+    betas: fx.betas,
+    eps: fx.eps,
+    weightDecay: fx.weight_decay,
+    noDecay: new Set([b]),
+  });
   const warmup = warmupSteps(fx.total, fx.warmup_ratio);
   fx.steps.forEach((s: Record<string, number[] & number>, step: number) => {
     w.grad = Float32Array.from(s.grad_decay);
@@ -33,14 +43,33 @@ testEachBackend("AdamW + clipping + cosine warmup match PyTorch over several ste
   });
 });
 
-test("weight decay skips norm weights and biases (HF Trainer's grouping)", () => {
-  assert.equal(decays("model.layers.0.self_attn.q_proj.weight"), true);
-  assert.equal(decays("model.embed_tokens.weight"), true);
-  assert.equal(decays("projector.linear_1.weight"), true);
-  assert.equal(decays("projector.linear_1.bias"), false);
-  assert.equal(decays("model.layers.3.input_layernorm.weight"), false);
-  assert.equal(decays("model.norm.weight"), false);
-  assert.equal(decays("vision_model.encoder.layers.0.layer_norm1.weight"), false);
+test("weight decay skips the parameters of norm layers and biases, found by module type, not name", () => {
+  // HF Trainer's get_decay_parameter_names: no decay inside ALL_LAYERNORM_LAYERS modules, none on biases.
+  class Toy extends Module {
+    ln_f = new LayerNorm(4, 1e-5);
+    final = new RMSNorm(4, 1e-6);
+    proj = new Linear(4, 4, true, new Rng(1));
+    emb = new Embedding(5, 4, new Rng(2));
+  }
+  const toy = new Toy();
+  const names = (set: Set<Parameter>) =>
+    toy
+      .namedParameters()
+      .filter(([, p]) => set.has(p))
+      .map(([n]) => n);
+  assert.deepEqual(names(noDecayParameters(toy)), ["ln_f.weight", "ln_f.bias", "final.weight", "proj.bias"]);
+
+  const llava = loadLlava(fixture("llava_hf").dir);
+  const exempt = new Set(
+    llava
+      .namedParameters()
+      .filter(([, p]) => noDecayParameters(llava).has(p))
+      .map(([n]) => n),
+  );
+  for (const [name] of llava.namedParameters()) {
+    const isNorm = /(layernorm|layer_norm\d|pre_layrnorm|^model\.norm)\.(weight|bias)$/.test(name);
+    assert.equal(exempt.has(name), isNorm || name.endsWith(".bias"), name);
+  }
 });
 
 test("non-finite gradients are reported by parameter name", () => {

@@ -75,7 +75,7 @@ test("pretrain → finetune → adapter (or merge) on the written base reproduce
   assert.deepEqual(base.projector.linear_1.weight.values, saved.read("projector.linear_1.weight").data);
   saved.close();
   // Base + adapter = the final trainable weights of the run.
-  loadAdapter(join(out, "adapter"), base, base.llava.layout);
+  loadAdapter(join(out, "adapter"), base);
   const final = openSafetensors(join(out, "checkpoints", "step-0000002", "trainable.safetensors"));
   const params = new Map(base.namedParameters());
   for (const name of final.names())

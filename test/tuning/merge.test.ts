@@ -33,19 +33,14 @@ function llamaLogits(model: LlamaForCausalLM): Float32Array {
 }
 
 /** Tunes with the method, moves every trainable value and saves the adapter; returns its directory. */
-function adapterFor(
-  model: Module,
-  method: MethodName,
-  baseDir: string,
-  layout: "llava-hf" | "llama",
-): string {
+function adapterFor(model: Module, method: MethodName, baseDir: string): string {
   const rng = new Rng(21);
   applyMethod(model, methodSpec(method), { lora: LORA }, rng);
   for (const [, p] of model.namedParameters())
     if (p.requiresGrad)
       for (let i = 0; i < p.size; i++) p.values[i] += ((rng.nextU32() % 2001) - 1000) * 1e-4;
   const dir = tmp();
-  saveAdapter(dir, model, { method, layout, lora: LORA, baseModelNameOrPath: baseDir });
+  saveAdapter(dir, model, { method, lora: LORA, baseModelNameOrPath: baseDir });
   return dir;
 }
 
@@ -55,9 +50,9 @@ function maxDiff(a: Float32Array, b: Float32Array): number {
 }
 
 test("LN adapter merged into a llava-hf checkpoint gives exactly the adapter's logits", () => {
-  const adapter = adapterFor(loadLlava(LLAVA.dir), "ln", LLAVA.dir, "llava-hf");
+  const adapter = adapterFor(loadLlava(LLAVA.dir), "ln", LLAVA.dir);
   const withAdapter = loadLlava(LLAVA.dir);
-  loadAdapter(adapter, withAdapter, "llava-hf");
+  loadAdapter(adapter, withAdapter);
   const out = tmp();
   const r = mergeAdapter(LLAVA.dir, adapter, out);
   assert.equal(r.layout, "llava-hf");
@@ -72,9 +67,9 @@ test("LN adapter merged into a llava-hf checkpoint gives exactly the adapter's l
 });
 
 test("LoRA adapter merged into a llava-hf checkpoint matches base + adapter within f32 rounding", () => {
-  const adapter = adapterFor(loadLlava(LLAVA.dir), "lora", LLAVA.dir, "llava-hf");
+  const adapter = adapterFor(loadLlava(LLAVA.dir), "lora", LLAVA.dir);
   const withAdapter = loadLlava(LLAVA.dir);
-  loadAdapter(adapter, withAdapter, "llava-hf");
+  loadAdapter(adapter, withAdapter);
   const out = tmp();
   mergeAdapter(LLAVA.dir, adapter, out);
   const merged = loadLlava(out);
@@ -84,9 +79,9 @@ test("LoRA adapter merged into a llava-hf checkpoint matches base + adapter with
 
 test("merging into a sharded bf16 LLaMA writes one bf16 file; the CLI runs the same merge", async () => {
   const base = join(FIXTURES, "llama_bf16_sharded");
-  const adapter = adapterFor(loadLlama(base), "lora", base, "llama");
+  const adapter = adapterFor(loadLlama(base), "lora", base);
   const withAdapter = loadLlama(base);
-  loadAdapter(adapter, withAdapter, "llama");
+  loadAdapter(adapter, withAdapter);
   const out = tmp();
   const program = new Command("lntune").exitOverride();
   registerMerge(program);
@@ -112,7 +107,7 @@ test("merging into a sharded bf16 LLaMA writes one bf16 file; the CLI runs the s
 });
 
 test("merge refuses an adapter whose weights the checkpoint lacks", () => {
-  const adapter = adapterFor(loadLlava(LLAVA.dir), "ln-simp", LLAVA.dir, "llava-hf");
+  const adapter = adapterFor(loadLlava(LLAVA.dir), "ln-simp", LLAVA.dir);
   assert.throws(
     () => mergeAdapter(join(FIXTURES, "llama_base"), adapter, tmp()),
     /not a tensor of a LN_TUNING adapter for the llama layout/,

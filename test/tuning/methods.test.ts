@@ -90,9 +90,9 @@ test("parameter accounting: counts per group add up to the model's total", () =>
     byGroup.reduce((s, g) => s + g.total, 0),
     total,
   );
-  const H = model.config.hidden_size;
-  const L = model.config.num_hidden_layers;
-  const V = model.config.vocab_size;
+  const H = model.text.hidden_size;
+  const L = model.text.num_hidden_layers;
+  const V = model.text.vocab_size;
   const proj = model.projector.parameters().reduce((s, p) => s + p.size, 0);
   assert.equal(set.trainableCount, 2 * L * H + 2 * V * H + proj);
 });

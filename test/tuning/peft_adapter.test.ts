@@ -7,6 +7,8 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { f32ToHalf } from "../../src/backend/half.ts";
 import { openSafetensors, writeSafetensors } from "../../src/io/safetensors.ts";
+import { DECODER_LAYOUT } from "../../src/models/families/llama/layout.ts";
+import { layoutOf } from "../../src/models/families/of_model.ts";
 import { LlamaForCausalLM } from "../../src/models/llama/model.ts";
 import type { LlavaForConditionalGeneration } from "../../src/models/llava/model.ts";
 import { loadLlava } from "../../src/models/load.ts";
@@ -133,7 +135,7 @@ test("LN tuning with PEFT's llava recipe (ln + final norm): keys, config and an 
   const tuned = llavaLogits(model);
   assert.ok(tuned.some((v, i) => v !== base[i]));
   const dir = tmp();
-  saveAdapter(dir, model, { method: "ln", layout: "llava-hf", baseModelNameOrPath: LLAVA.dir });
+  saveAdapter(dir, model, { method: "ln", baseModelNameOrPath: LLAVA.dir });
 
   const file = keysOf(dir);
   assert.deepEqual(file.names, LLAVA_LN_KEYS);
@@ -171,11 +173,11 @@ test("LN tuning with PEFT's llava recipe (ln + final norm): keys, config and an 
   const fresh = loadLlava(LLAVA.dir);
   assert.deepEqual(
     st.read("base_model.model.language_model.lm_head.base_layer.weight").data,
-    fresh.lm_head!.weight.values,
+    fresh.language_model.lm_head!.weight.values,
   );
   st.close();
 
-  loadAdapter(dir, fresh, "llava-hf");
+  loadAdapter(dir, fresh);
   same(llavaLogits(fresh), tuned);
   deactivate(fresh);
   same(llavaLogits(fresh), base);
@@ -187,7 +189,7 @@ test("LN-simp on LLaMA: per-block norms only, optionally the final norm", () => 
     tune(model, "ln-simp", 2, { includeFinalNorm });
     const tuned = llamaLogits(model);
     const dir = tmp();
-    saveAdapter(dir, model, { method: "ln-simp", layout: "llama", baseModelNameOrPath: "tiny" });
+    saveAdapter(dir, model, { method: "ln-simp", baseModelNameOrPath: "tiny" });
     const expected = layers((i) => [
       `base_model.model.model.layers.${i}.input_layernorm.ln_tuning_layers.weight`,
       `base_model.model.model.layers.${i}.post_attention_layernorm.ln_tuning_layers.weight`,
@@ -198,7 +200,7 @@ test("LN-simp on LLaMA: per-block norms only, optionally the final norm", () => 
     const targets = ["input_layernorm", ...(includeFinalNorm ? ["norm"] : []), "post_attention_layernorm"];
     assert.deepEqual(configOf(dir).target_modules, targets);
     const fresh = tinyLlama();
-    loadAdapter(dir, fresh, "llama");
+    loadAdapter(dir, fresh);
     same(llamaLogits(fresh), tuned);
   }
 });
@@ -209,7 +211,7 @@ test("LoRA on LLaVA: LLM-only regex targets, modules_to_save for connector, embe
   tune(model, "lora", 3, { lora });
   const tuned = llavaLogits(model);
   const dir = tmp();
-  saveAdapter(dir, model, { method: "lora", layout: "llava-hf", lora, baseModelNameOrPath: LLAVA.dir });
+  saveAdapter(dir, model, { method: "lora", lora, baseModelNameOrPath: LLAVA.dir });
   const expected = [
     ...loraKeys("language_model.model."),
     "base_model.model.language_model.lm_head.weight",
@@ -281,9 +283,9 @@ test("LoRA on LLaVA: LLM-only regex targets, modules_to_save for connector, embe
     assert.ok(!targetMatches(cfg.target_modules, name), name);
 
   const fresh = loadLlava(LLAVA.dir);
-  const adapter = loadAdapter(dir, fresh, "llava-hf");
+  const adapter = loadAdapter(dir, fresh);
   assert.equal(adapter.lora.size, 14);
-  assert.equal((fresh.model.layers[0].self_attn.q_proj as Linear).loraScaling, 2);
+  assert.equal((fresh.language_model.model.layers[0].self_attn.q_proj as Linear).loraScaling, 2);
   same(llavaLogits(fresh), tuned);
 });
 
@@ -293,7 +295,7 @@ test("LoRA on LLaMA with rsLoRA: short-name targets and alpha/sqrt(r) scaling", 
   tune(model, "lora", 4, { lora });
   const tuned = llamaLogits(model);
   const dir = tmp();
-  saveAdapter(dir, model, { method: "lora", layout: "llama", lora });
+  saveAdapter(dir, model, { method: "lora", lora });
   assert.deepEqual(
     keysOf(dir).names,
     [
@@ -315,7 +317,7 @@ test("LoRA on LLaMA with rsLoRA: short-name targets and alpha/sqrt(r) scaling", 
   assert.equal(cfg.use_rslora, true);
   assert.equal(cfg.base_model_name_or_path, null);
   const fresh = tinyLlama();
-  loadAdapter(dir, fresh, "llama");
+  loadAdapter(dir, fresh);
   assert.equal((fresh.model.layers[1].mlp.up_proj as Linear).loraScaling, 3);
   same(llamaLogits(fresh), tuned);
 });
@@ -357,20 +359,23 @@ test("reads LN_TUNING in the newer transformers naming, PEFT's keys, half precis
   const model = loadLlava(LLAVA.dir);
   tune(model, "ln", 5, { includeFinalNorm: true });
   const ours = tmp();
-  saveAdapter(ours, model, { method: "ln", layout: "llava-hf", baseModelNameOrPath: LLAVA.dir });
+  saveAdapter(ours, model, { method: "ln", baseModelNameOrPath: LLAVA.dir });
   // Stored F16, as a PEFT save of an f16 model would be.
   const theirs = rewritten(ours, toCurrentNaming, {
     f16: true,
     config: { peft_version: "0.17.1", layer_replication: null, new_field: 1 },
   });
   assert.deepEqual(keysOf(theirs).names, LLAVA_LN_KEYS_CURRENT_NAMING);
-  const a = readAdapter(theirs, "llava-hf");
-  assert.deepEqual([...a.tensors.keys()].sort(), [...readAdapter(ours, "llava-hf").tensors.keys()].sort());
+  const a = readAdapter(theirs, layoutOf(model));
+  assert.deepEqual(
+    [...a.tensors.keys()].sort(),
+    [...readAdapter(ours, layoutOf(model)).tensors.keys()].sort(),
+  );
   assert.equal(a.tensors.get("projector.linear_2.weight")!.dtype, "f16");
   const fresh = loadLlava(LLAVA.dir);
   activateAdapter(fresh, a);
   // Loaded into the parameters' own dtype, as torch's load_state_dict does.
-  const norm = fresh.model.layers[1].input_layernorm.weight;
+  const norm = fresh.language_model.model.layers[1].input_layernorm.weight;
   assert.equal(norm.dtype, "f32");
   same(norm.values, a.tensors.get("model.layers.1.input_layernorm.weight")!.toFloat32(), "norm");
   assert.ok(llavaLogits(fresh).every(Number.isFinite));
@@ -381,7 +386,7 @@ test("reads PEFT ≤ 0.17's LN_TUNING keys (every '.default' removed), in both t
   tune(model, "ln", 6, { includeFinalNorm: true });
   const tuned = llavaLogits(model);
   const ours = tmp();
-  saveAdapter(ours, model, { method: "ln", layout: "llava-hf", baseModelNameOrPath: LLAVA.dir });
+  saveAdapter(ours, model, { method: "ln", baseModelNameOrPath: LLAVA.dir });
   // save_and_load.py in PEFT 0.17.1: to_return = {k.replace(f".{adapter_name}", ""): v ...}
   const older = (k: string) => k.replace(".ln_tuning_layers.default.", ".ln_tuning_layers.");
   for (const rename of [older, (k: string) => older(toCurrentNaming(k))]) {
@@ -390,7 +395,7 @@ test("reads PEFT ≤ 0.17's LN_TUNING keys (every '.default' removed), in both t
     assert.ok(names.every((k) => !k.includes(".default.")));
     assert.ok(names.some((k) => k.endsWith("multi_modal_projector.ln_tuning_layers.linear_1.weight")));
     const fresh = loadLlava(LLAVA.dir);
-    loadAdapter(dir, fresh, "llava-hf");
+    loadAdapter(dir, fresh);
     same(llavaLogits(fresh), tuned);
   }
 });
@@ -401,7 +406,7 @@ test("reads LORA in the newer transformers naming: same factors and modules_to_s
   tune(model, "lora", 7, { lora });
   const tuned = llavaLogits(model);
   const ours = tmp();
-  saveAdapter(ours, model, { method: "lora", layout: "llava-hf", lora, baseModelNameOrPath: LLAVA.dir });
+  saveAdapter(ours, model, { method: "lora", lora, baseModelNameOrPath: LLAVA.dir });
   const theirs = rewritten(ours, toCurrentNaming);
   assert.deepEqual(
     keysOf(theirs).names,
@@ -416,7 +421,7 @@ test("reads LORA in the newer transformers naming: same factors and modules_to_s
     ].sort(),
   );
   const fresh = loadLlava(LLAVA.dir);
-  loadAdapter(theirs, fresh, "llava-hf");
+  loadAdapter(theirs, fresh);
   same(llavaLogits(fresh), tuned);
 });
 
@@ -424,7 +429,7 @@ test("plain ln (no final norm) does not claim norm: PEFT's llava default less th
   const model = loadLlava(LLAVA.dir);
   tune(model, "ln", 8);
   const dir = tmp();
-  saveAdapter(dir, model, { method: "ln", layout: "llava-hf", baseModelNameOrPath: LLAVA.dir });
+  saveAdapter(dir, model, { method: "ln", baseModelNameOrPath: LLAVA.dir });
   assert.deepEqual(
     keysOf(dir).names,
     LLAVA_LN_KEYS.filter((k) => k !== "base_model.model.language_model.model.norm.ln_tuning_layers.weight"),
@@ -466,7 +471,6 @@ test("--trainable / --freeze: an LN_TUNING adapter holds exactly the trained par
   const dir = tmp();
   saveAdapter(dir, model, {
     method: "ln",
-    layout: "llava-hf",
     trainable: trainable.names,
     baseModelNameOrPath: LLAVA.dir,
   });
@@ -513,7 +517,7 @@ test("--trainable / --freeze: a LORA adapter holds exactly the trained branches 
   );
   const tuned = llamaLogits(model);
   const dir = tmp();
-  saveAdapter(dir, model, { method: "lora", layout: "llama", lora, trainable: trainable.names });
+  saveAdapter(dir, model, { method: "lora", lora, trainable: trainable.names });
   // LoRA factors keep their canonical name; modules_to_save copies are saved under the base key.
   assert.deepEqual(keysOf(dir).names, trainable.names.map((n) => `base_model.model.${n}`).sort());
   assert.ok(
@@ -525,7 +529,7 @@ test("--trainable / --freeze: a LORA adapter holds exactly the trained branches 
   assert.ok(targetMatches(cfg.target_modules, "model.layers.0.mlp.up_proj"));
   assert.ok(targetMatches(cfg.target_modules, "model.layers.1.self_attn.q_proj"));
   const fresh = tinyLlama();
-  loadAdapter(dir, fresh, "llama");
+  loadAdapter(dir, fresh);
   same(llamaLogits(fresh), tuned);
 });
 
@@ -533,7 +537,7 @@ test("a partly trained module or LoRA branch has no PEFT adapter: refused, namin
   const model = loadLlava(LLAVA.dir);
   const t = applyMethod(model, methodSpec("ln"), { freeze: /^projector\.linear_1\.bias$/ }, new Rng(11));
   assert.throws(
-    () => planAdapter(model, { method: "ln", layout: "llava-hf", trainable: t.names }),
+    () => planAdapter(model, { method: "ln", trainable: t.names }),
     /projector\.linear_1\.bias: frozen, but the rest of multi_modal_projector\.linear_1 was trained/,
   );
   const llama = tinyLlama();
@@ -545,11 +549,11 @@ test("a partly trained module or LoRA branch has no PEFT adapter: refused, namin
     new Rng(12),
   );
   assert.throws(
-    () => saveAdapter(tmp(), llama, { method: "lora", layout: "llama", lora, trainable: l.names }),
+    () => saveAdapter(tmp(), llama, { method: "lora", lora, trainable: l.names }),
     /model\.layers\.1\.mlp\.up_proj\.lora_B\.weight: trained without the other LoRA factor/,
   );
   assert.throws(
-    () => planAdapter(llama, { method: "lora", layout: "llama", lora, trainable: ["model.nope.weight"] }),
+    () => planAdapter(llama, { method: "lora", lora, trainable: ["model.nope.weight"] }),
     /model\.nope\.weight: the model has no such parameter/,
   );
 });
@@ -569,9 +573,9 @@ test("switching adapters over one base restores the base bit for bit", () => {
     tune(m, method, seed, { lora });
     expected.push(llamaLogits(m));
     dirs.push(tmp());
-    saveAdapter(dirs.at(-1)!, m, { method, layout: "llama", lora, embeddingBaseLayers: false });
+    saveAdapter(dirs.at(-1)!, m, { method, lora, embeddingBaseLayers: false });
   }
-  const [a, b] = dirs.map((d) => readAdapter(d, "llama"));
+  const [a, b] = dirs.map((d) => readAdapter(d, DECODER_LAYOUT));
   activateAdapter(base, a);
   same(llamaLogits(base), expected[0]);
   activateAdapter(base, b);
@@ -628,10 +632,13 @@ test("loading refuses tensors that do not belong to the adapter, and a missing c
     },
     { format: "pt" },
   );
-  assert.throws(() => readAdapter(dir, "llama"), /adapter_config.json: cannot read/);
+  assert.throws(() => readAdapter(dir, DECODER_LAYOUT), /adapter_config.json: cannot read/);
   writeFileSync(
     join(dir, "adapter_config.json"),
     JSON.stringify({ peft_type: "LN_TUNING", target_modules: ["norm"] }),
   );
-  assert.throws(() => readAdapter(dir, "llama"), /q_proj\.weight: not a tensor of a LN_TUNING adapter/);
+  assert.throws(
+    () => readAdapter(dir, DECODER_LAYOUT),
+    /q_proj\.weight: not a tensor of a LN_TUNING adapter/,
+  );
 });

@@ -9,7 +9,7 @@ import { loadTokenizer } from "../../io/tokenizer.ts";
 import type { LlamaForCausalLM } from "../../models/llama/model.ts";
 import { LlavaForConditionalGeneration } from "../../models/llava/model.ts";
 import { loadModel } from "../../models/load.ts";
-import { type AdapterLayout, loadAdapter } from "../../tuning/peft_adapter.ts";
+import { loadAdapter } from "../../tuning/peft_adapter.ts";
 
 interface GenerateFlags {
   model: string;
@@ -45,10 +45,13 @@ export function registerGenerate(program: Command): void {
   program
     .command("generate")
     .description("answer one prompt (optionally about an image), streaming the text as it is generated")
-    .requiredOption("--model <dir>", "checkpoint directory (LLaMA, llava-hf or original LLaVA)")
+    .requiredOption(
+      "--model <dir>",
+      "checkpoint directory (LLaMA, Mistral, Qwen2, llava-hf or original LLaVA)",
+    )
     .option("--tokenizer <dir>", "tokenizer directory (default: the model directory)")
     .option("--adapter <dir>", "PEFT adapter (LN tuning or LoRA) to apply to the model")
-    .option("--vision-tower <dir>", "CLIP tower directory of an original-layout LLaVA checkpoint")
+    .option("--vision-tower <dir>", "tower directory of an original-layout LLaVA checkpoint")
     .option("--image <file>", "image the prompt is about (LLaVA models)")
     .requiredOption("--prompt <text>", "the question or instruction")
     .option(
@@ -73,20 +76,16 @@ export function registerGenerate(program: Command): void {
       // Fail on a bad path before the (slow) model load.
       if (flags.image && !(existsSync(flags.image) && statSync(flags.image).isFile()))
         throw new Error(`image not found: ${flags.image}`);
-      const { kind, model, report } = loadModel(flags.model, { visionTowerDir: flags.visionTower });
-      if (kind === "clip") throw new Error(`${flags.model}: a CLIP vision tower does not generate text`);
-      const llm = model as LlamaForCausalLM;
-      if (flags.adapter)
-        loadAdapter(flags.adapter, llm, report.placements[0].placement.layout as AdapterLayout);
+      const { kind, model } = loadModel(flags.model, { visionTowerDir: flags.visionTower });
+      if (kind === "vision") throw new Error(`${flags.model}: a vision tower does not generate text`);
+      const llm = model as LlamaForCausalLM | LlavaForConditionalGeneration;
+      if (flags.adapter) loadAdapter(flags.adapter, llm);
       const tokenizer = loadTokenizer(flags.tokenizer ?? flags.model);
       let image: Float32Array | undefined;
       if (flags.image) {
         if (!(llm instanceof LlavaForConditionalGeneration))
           throw new Error(`${flags.model}: an image needs a LLaVA checkpoint; this is a ${kind} model`);
-        image = await loadChatImage(llm, flags.image, {
-          processorDirs: report.placements.map((p) => p.dir),
-          aspectRatio: flags.imageAspectRatio,
-        });
+        image = await loadChatImage(llm, flags.image, { aspectRatio: flags.imageAspectRatio });
       }
       answer(
         llm,

@@ -17,9 +17,9 @@ export interface DecodingOptions {
 
 /** Token ids of a rendered prompt, with the model's own image placeholder id. */
 export function encodePrompt(m: EvalModel, prompt: string): number[] {
-  const vocab = m.model.config.vocab_size;
-  const ids = toModelImageToken(tokenizerImageToken(prompt, m.tokenizer), m.model.llava);
-  const placeholder = m.model.llava.imageTokenIndex;
+  const vocab = m.model.text.vocab_size;
+  const ids = toModelImageToken(tokenizerImageToken(prompt, m.tokenizer), m.model.config);
+  const placeholder = m.model.config.imageTokenIndex;
   // A tokenizer of another model would index outside the embedding table.
   const bad = ids.find((id) => id !== placeholder && (id < 0 || id >= vocab));
   if (bad !== undefined)
@@ -35,7 +35,7 @@ export function generateAnswers(
   decoding: DecodingOptions,
 ): string[] {
   const batch = leftPad([...prompts], m.tokenizer.padTokenId);
-  const S = m.model.llava.vision!.image_size;
+  const S = m.model.vision_tower.config.image_size;
   const perImage = 3 * S * S;
   const pixelValues = new Float32Array(pixels.length * perImage);
   pixels.forEach((p, i) => {
@@ -49,10 +49,12 @@ export function generateAnswers(
     seqLen: batch.seqLen,
     attentionMask: batch.attentionMask,
     pixelValues,
+    // The batch is left padded for generation; the splice keeps the padding on the left.
+    paddingSide: "left",
   });
   const eos = m.tokenizer.eosTokenId;
   const tokens = generate(
-    m.model,
+    m.model.language_model,
     { batch: plan.batch, seqLen: plan.seqLen, inputsEmbeds: embeds, attentionMask: plan.attentionMask },
     { ...decoding, eosTokenIds: eos === null ? undefined : [eos] },
   );

@@ -1,12 +1,7 @@
 // The model under evaluation: a LLaVA checkpoint (either layout), optionally with a PEFT adapter applied,
-// its tokenizer and its image preprocessing.
-import { existsSync } from "node:fs";
-import { isAbsolute, join } from "node:path";
+// its tokenizer and its image preprocessing (the checkpoint's own, see families/llava/preprocessing.ts).
 import type { ImageAspectRatio } from "../../data/clip_preprocess.ts";
-import {
-  type CLIPImageProcessorConfig,
-  findClipImageProcessorConfig,
-} from "../../io/config/clip_preprocessor_config.ts";
+import type { CLIPImageProcessorConfig } from "../../io/config/clip_preprocessor_config.ts";
 import { loadTokenizer, type Tokenizer } from "../../io/tokenizer.ts";
 import { LlavaForConditionalGeneration } from "../../models/llava/model.ts";
 import { loadModel } from "../../models/load.ts";
@@ -15,7 +10,7 @@ import { loadAdapter } from "../../tuning/peft_adapter.ts";
 export interface EvalModelOptions {
   model: string;
   adapter?: string;
-  /** The CLIP tower's directory, for original-layout checkpoints whose mm_vision_tower is a hub name. */
+  /** The tower's directory, for original-layout checkpoints whose mm_vision_tower is a hub name. */
   visionTower?: string;
   /** Tokenizer directory; default the model directory. */
   tokenizer?: string;
@@ -42,26 +37,14 @@ export function modelNameFromPath(path: string): string {
 export function loadEvalModel(opts: EvalModelOptions): EvalModel {
   const { model } = loadModel(opts.model, { visionTowerDir: opts.visionTower });
   if (!(model instanceof LlavaForConditionalGeneration))
-    throw new Error(`${opts.model}: not a LLaVA checkpoint (config model_type must be llava or llava_llama)`);
-  if (opts.adapter) loadAdapter(opts.adapter, model, model.llava.layout);
+    throw new Error(`${opts.model}: not a LLaVA checkpoint (its config's model_type is no LLaVA's)`);
+  if (opts.adapter) loadAdapter(opts.adapter, model);
   model.eval();
-  // Batches are left padded for generation; the splice must keep the padding on the left.
-  model.llava.tokenizerPaddingSide = "left";
-  const towers = [opts.visionTower, towerDir(opts.model, model.llava.visionTower)].filter(
-    (d): d is string => d !== undefined,
-  );
   return {
     model,
     tokenizer: loadTokenizer(opts.tokenizer ?? opts.model),
-    processor: findClipImageProcessorConfig([...towers, opts.model], model.llava.vision!.image_size),
-    aspectRatio: opts.imageAspectRatio ?? model.llava.imageAspectRatio,
+    processor: model.preprocessing.imageProcessor,
+    aspectRatio: opts.imageAspectRatio ?? model.config.imageAspectRatio,
     modelId: modelNameFromPath(opts.adapter ?? opts.model),
   };
-}
-
-/** mm_vision_tower when it names a local directory (absolute, or relative to the model directory). */
-function towerDir(modelDir: string, tower: string | null): string | undefined {
-  if (tower === null) return undefined;
-  const candidates = isAbsolute(tower) ? [tower] : [join(modelDir, tower), tower];
-  return candidates.find((d) => existsSync(join(d, "config.json")));
 }

@@ -187,7 +187,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluateResult> {
           // demos are drawn with the run's seed (42 by default).
           const demos =
             settings.demos > 0 ? drawDemos(demoPool, settings.demos, decoding.seed, itemKey(item)) : [];
-          return encodePrompt(m, renderPrompt(template, item.text, m.model.llava.mmUseImStartEnd, demos));
+          return encodePrompt(m, renderPrompt(template, item.text, m.model.config.mmUseImStartEnd, demos));
         });
         const answers = generateAnswers(
           m,

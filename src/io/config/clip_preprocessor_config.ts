@@ -1,5 +1,5 @@
-// CLIP image preprocessing settings (`preprocessor_config.json`, transformers' CLIPImageProcessor
-// names and defaults).
+// CLIP-style image preprocessing settings (`preprocessor_config.json`, transformers' CLIPImageProcessor
+// names and defaults; other processors of the same steps read with their own defaults).
 
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -25,8 +25,32 @@ export interface CLIPImageProcessorConfig {
 export const OPENAI_CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073];
 export const OPENAI_CLIP_STD = [0.26862954, 0.26130258, 0.27577711];
 
+/** What an image processor class defaults differently from CLIPImageProcessor (SiglipImageProcessor: a
+ * square resize, no crop, mean and std 0.5). */
+export interface ProcessorDefaults {
+  size: ImageSize;
+  do_center_crop: boolean;
+  image_mean: number[];
+  image_std: number[];
+}
+
 /** `imageSize` sets the default resize and crop; CLIPImageProcessor's own default is 224. */
 export function parseClipImageProcessorConfig(f: Fields, imageSize = 224): CLIPImageProcessorConfig {
+  return parseImageProcessorConfig(f, imageSize, {
+    size: { shortest_edge: imageSize },
+    do_center_crop: true,
+    image_mean: OPENAI_CLIP_MEAN,
+    image_std: OPENAI_CLIP_STD,
+  });
+}
+
+/** The fields CLIP-style processors share (resize, optional center crop, rescale, normalise), with the
+ * given class's defaults. */
+export function parseImageProcessorConfig(
+  f: Fields,
+  imageSize: number,
+  defaults: ProcessorDefaults,
+): CLIPImageProcessorConfig {
   const side = (name: string, v: unknown): number => {
     if (typeof v !== "number" || !Number.isSafeInteger(v) || v <= 0) {
       throw f.fail(name, `expected a positive integer, got ${JSON.stringify(v)}`);
@@ -34,7 +58,7 @@ export function parseClipImageProcessorConfig(f: Fields, imageSize = 224): CLIPI
     return v;
   };
   // `size` may be an int (the shortest edge), {"shortest_edge"} or {"height", "width"}.
-  let size: ImageSize = { shortest_edge: imageSize };
+  let size: ImageSize = defaults.size;
   const rawSize = f.obj.size;
   if (typeof rawSize === "number") size = { shortest_edge: side("size", rawSize) };
   else if (f.has("size")) {
@@ -55,7 +79,7 @@ export function parseClipImageProcessorConfig(f: Fields, imageSize = 224): CLIPI
     if (v.length !== 3) throw f.fail(name, `expected 3 values (one per channel), got ${v.length}`);
     return v;
   };
-  const std = triple("image_std", OPENAI_CLIP_STD);
+  const std = triple("image_std", defaults.image_std);
   if (std.some((x) => x <= 0)) throw f.fail("image_std", "values must be positive");
   const resample = f.int("resample", 3);
   if (resample < 0 || resample > 5) throw f.fail("resample", `unknown PIL filter ${resample}`);
@@ -64,12 +88,12 @@ export function parseClipImageProcessorConfig(f: Fields, imageSize = 224): CLIPI
     do_resize: f.bool("do_resize", true),
     size,
     resample,
-    do_center_crop: f.bool("do_center_crop", true),
+    do_center_crop: f.bool("do_center_crop", defaults.do_center_crop),
     crop_size: crop,
     do_rescale: f.bool("do_rescale", true),
     rescale_factor: f.num("rescale_factor", 1 / 255),
     do_normalize: f.bool("do_normalize", true),
-    image_mean: triple("image_mean", OPENAI_CLIP_MEAN),
+    image_mean: triple("image_mean", defaults.image_mean),
     image_std: std,
   };
 }

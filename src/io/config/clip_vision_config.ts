@@ -3,6 +3,7 @@
 // irrelevant here), or the `vision_config` of a llava-hf config.
 
 import { Fields, MAX_LAYERS, readJsonObject, resolveConfigFile } from "./fields.ts";
+import { towerFields } from "./tower_fields.ts";
 
 export const CLIP_HIDDEN_ACTS = ["quick_gelu", "gelu", "gelu_new", "gelu_pytorch_tanh"] as const;
 
@@ -62,13 +63,13 @@ export function parseClipVisionConfig(
   };
 }
 
+/** A "clip_vision_model" config, or the vision_config of a "clip" one. */
+export function readClipVisionConfig(f: Fields): CLIPVisionConfig {
+  return parseClipVisionConfig(towerFields(f, "clip", "clip_vision_model"));
+}
+
 /** `path`: a CLIP model directory or its config.json ("clip_vision_model" or "clip"). */
 export function loadClipVisionConfig(path: string): CLIPVisionConfig {
   const file = resolveConfigFile(path);
-  const f = new Fields(file, readJsonObject(file));
-  if (!f.has("model_type")) throw f.fail("model_type", "missing");
-  if (f.oneOf("model_type", ["clip", "clip_vision_model"], "clip") === "clip_vision_model") {
-    return parseClipVisionConfig(f);
-  }
-  return parseClipVisionConfig(f.optObject("vision_config") ?? new Fields(file, {}, "vision_config."));
+  return readClipVisionConfig(new Fields(file, readJsonObject(file)));
 }

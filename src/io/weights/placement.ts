@@ -1,8 +1,15 @@
 // Matching a checkpoint's tensors to the canonical weights a model expects.
 
 import type { TensorInfo } from "../safetensors_header.ts";
-import type { ExpectedWeight } from "./expected.ts";
-import { toCanonical, type WeightLayout } from "./layouts.ts";
+import type { WeightLayout } from "./layout.ts";
+
+/** A canonical weight a model has, with its shape (nn.Linear weights are [out, in]). */
+export interface ExpectedWeight {
+  name: string;
+  shape: number[];
+  /** An optional weight is placed when present and not missed when absent. */
+  optional?: boolean;
+}
 
 export interface ShapeMismatch {
   name: string;
@@ -12,7 +19,8 @@ export interface ShapeMismatch {
 }
 
 export interface WeightPlacement {
-  layout: WeightLayout;
+  /** The layout's name. */
+  layout: string;
   /** Canonical name → name in the checkpoint. */
   map: Map<string, string>;
   /** Required canonical weights the checkpoint lacks. */
@@ -62,7 +70,7 @@ export function placeWeights(
 ): WeightPlacement {
   const byName = new Map(expected.map((w) => [w.name, w]));
   const p: WeightPlacement = {
-    layout,
+    layout: layout.name,
     map: new Map(),
     missing: [],
     mismatched: [],
@@ -70,7 +78,7 @@ export function placeWeights(
     skipped: [],
   };
   for (const diskName of ckpt.names()) {
-    const m = toCanonical(layout, diskName);
+    const m = layout.toCanonical(diskName);
     if (m.kind === "skip") {
       p.skipped.push(diskName);
       continue;

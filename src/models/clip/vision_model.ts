@@ -3,7 +3,7 @@
 
 import type { GeluKind } from "../../backend/kernels.ts";
 import type { CLIPVisionConfig } from "../../io/config/clip_vision_config.ts";
-import { normalParam } from "../../nn/init.ts";
+import { constParam, normalParam } from "../../nn/init.ts";
 import { Embedding, LayerNorm, Linear } from "../../nn/layers.ts";
 import { Module, type Parameter } from "../../nn/module.ts";
 import { gelu } from "../../tensor/ops/activations.ts";
@@ -13,6 +13,7 @@ import { linear } from "../../tensor/ops/matmul.ts";
 import { reshape, slice } from "../../tensor/ops/shape.ts";
 import type { Rng } from "../../tensor/rng.ts";
 import { Tensor } from "../../tensor/tensor.ts";
+import type { VisionTower } from "../vision_tower.ts";
 
 const ACT: Record<CLIPVisionConfig["hidden_act"], GeluKind> = {
   quick_gelu: "quick",
@@ -21,33 +22,23 @@ const ACT: Record<CLIPVisionConfig["hidden_act"], GeluKind> = {
   gelu_pytorch_tanh: "tanh",
 };
 
-/** The Conv2d(C, D, P, stride P, no bias) of the patch embedding; weight [D, C, P, P]. */
-class PatchEmbedding extends Module {
+/** The Conv2d(C, D, P, stride P) of a ViT's patch embedding as a linear map over unfolded patches; weight
+ * [D, C, P, P], bias [D] when the tower has one (SigLIP's does, CLIP's does not). */
+export class PatchEmbedding extends Module {
   weight: Parameter;
-  constructor(D: number, C: number, P: number, rng: Rng | null) {
-    super();
-    this.weight = normalParam([D, C, P, P], rng);
-  }
-}
-
-class CLIPVisionEmbeddings extends Module {
-  class_embedding: Parameter;
-  patch_embedding: PatchEmbedding;
-  position_embedding: Embedding;
-
+  bias: Parameter | null;
   constructor(
-    readonly cfg: CLIPVisionConfig,
+    readonly cfg: Pick<CLIPVisionConfig, "hidden_size" | "num_channels" | "patch_size" | "image_size">,
+    bias: boolean,
     rng: Rng | null,
   ) {
     super();
-    const D = cfg.hidden_size;
-    const grid = cfg.image_size / cfg.patch_size;
-    this.class_embedding = normalParam([D], rng);
-    this.patch_embedding = new PatchEmbedding(D, cfg.num_channels, cfg.patch_size, rng);
-    this.position_embedding = new Embedding(grid * grid + 1, D, rng);
+    const { hidden_size: D, num_channels: C, patch_size: P } = cfg;
+    this.weight = normalParam([D, C, P, P], rng);
+    this.bias = bias ? constParam([D], 0, rng === null) : null;
   }
 
-  /** pixels [N, C, S, S] → [N, 1 + G², D]. */
+  /** pixels [N, C, S, S] → [N, G², D], patches in row-major grid order. */
   forward(pixels: Float32Array, N: number): Tensor {
     const { image_size: S, patch_size: P, num_channels: C, hidden_size: D } = this.cfg;
     const G = S / P;
@@ -65,9 +56,34 @@ class CLIPVisionEmbeddings extends Module {
               patches.set(pixels.subarray(src, src + P), at);
               at += P;
             }
-    const w = this.patch_embedding.weight;
+    const w = this.weight;
     const flatW = new Tensor(w.storage, [D, C * P * P], w.dtype);
-    const emb = linear(new Tensor(patches, [N, G * G, C * P * P]), flatW).values;
+    return linear(new Tensor(patches, [N, G * G, C * P * P]), flatW, this.bias);
+  }
+}
+
+class CLIPVisionEmbeddings extends Module {
+  class_embedding: Parameter;
+  patch_embedding: PatchEmbedding;
+  position_embedding: Embedding;
+
+  constructor(
+    readonly cfg: CLIPVisionConfig,
+    rng: Rng | null,
+  ) {
+    super();
+    const D = cfg.hidden_size;
+    const grid = cfg.image_size / cfg.patch_size;
+    this.class_embedding = normalParam([D], rng);
+    this.patch_embedding = new PatchEmbedding(cfg, false, rng);
+    this.position_embedding = new Embedding(grid * grid + 1, D, rng);
+  }
+
+  /** pixels [N, C, S, S] → [N, 1 + G², D]. */
+  forward(pixels: Float32Array, N: number): Tensor {
+    const { image_size: S, patch_size: P, hidden_size: D } = this.cfg;
+    const G = S / P;
+    const emb = this.patch_embedding.forward(pixels, N).values;
     const cls = this.class_embedding.toFloat32();
     const pos = this.position_embedding.weight.toFloat32();
     const out = new Float32Array(N * (G * G + 1) * D);
@@ -81,13 +97,24 @@ class CLIPVisionEmbeddings extends Module {
   }
 }
 
+/** The encoder settings a ViT layer needs (CLIP's and SigLIP's configs both have them). */
+export type EncoderConfig = Pick<
+  CLIPVisionConfig,
+  | "hidden_size"
+  | "intermediate_size"
+  | "num_hidden_layers"
+  | "num_attention_heads"
+  | "hidden_act"
+  | "layer_norm_eps"
+>;
+
 class CLIPAttention extends Module {
   k_proj: Linear;
   v_proj: Linear;
   q_proj: Linear;
   out_proj: Linear;
   constructor(
-    readonly cfg: CLIPVisionConfig,
+    readonly cfg: EncoderConfig,
     rng: Rng | null,
   ) {
     super();
@@ -118,7 +145,7 @@ class CLIPMLP extends Module {
   fc1: Linear;
   fc2: Linear;
   constructor(
-    readonly cfg: CLIPVisionConfig,
+    readonly cfg: EncoderConfig,
     rng: Rng | null,
   ) {
     super();
@@ -135,12 +162,12 @@ class CLIPEncoderLayer extends Module {
   layer_norm1: LayerNorm;
   mlp: CLIPMLP;
   layer_norm2: LayerNorm;
-  constructor(cfg: CLIPVisionConfig, rng: Rng | null) {
+  constructor(cfg: EncoderConfig, rng: Rng | null) {
     super();
     this.self_attn = new CLIPAttention(cfg, rng);
-    this.layer_norm1 = new LayerNorm(cfg.hidden_size, cfg.layer_norm_eps);
+    this.layer_norm1 = new LayerNorm(cfg.hidden_size, cfg.layer_norm_eps, rng === null);
     this.mlp = new CLIPMLP(cfg, rng);
-    this.layer_norm2 = new LayerNorm(cfg.hidden_size, cfg.layer_norm_eps);
+    this.layer_norm2 = new LayerNorm(cfg.hidden_size, cfg.layer_norm_eps, rng === null);
   }
   forward(x: Tensor): Tensor {
     const h = add(x, this.self_attn.forward(this.layer_norm1.forward(x)));
@@ -148,11 +175,19 @@ class CLIPEncoderLayer extends Module {
   }
 }
 
-class CLIPEncoder extends Module {
+/** The pre-LN transformer encoder of CLIP's and SigLIP's towers (same modules, same names). */
+export class CLIPEncoder extends Module {
   layers: CLIPEncoderLayer[];
-  constructor(cfg: CLIPVisionConfig, rng: Rng | null) {
+  constructor(cfg: EncoderConfig, rng: Rng | null) {
     super();
     this.layers = Array.from({ length: cfg.num_hidden_layers }, () => new CLIPEncoderLayer(cfg, rng));
+  }
+
+  /** HF hidden_states: the input `x`, then the output of each layer up to `upTo`. */
+  states(x: Tensor, upTo = this.layers.length): Tensor[] {
+    const out = [x];
+    for (let i = 0; i < upTo; i++) out.push(this.layers[i].forward(out[i]));
+    return out;
   }
 }
 
@@ -168,21 +203,15 @@ export class CLIPVisionTransformer extends Module {
   ) {
     super();
     this.embeddings = new CLIPVisionEmbeddings(config, rng);
-    this.pre_layrnorm = new LayerNorm(config.hidden_size, config.layer_norm_eps);
+    this.pre_layrnorm = new LayerNorm(config.hidden_size, config.layer_norm_eps, rng === null);
     this.encoder = new CLIPEncoder(config, rng);
-    this.post_layernorm = new LayerNorm(config.hidden_size, config.layer_norm_eps);
+    this.post_layernorm = new LayerNorm(config.hidden_size, config.layer_norm_eps, rng === null);
   }
 
   /** HF hidden_states[0..upTo]: [0] = embeddings after pre_layrnorm, [k] = output of layer k. Layers past
    * `upTo` are not computed (LLaVA's default −2 never needs the last one). */
   hiddenStates(pixels: Float32Array, N: number, upTo = this.config.num_hidden_layers): Tensor[] {
-    let x = this.pre_layrnorm.forward(this.embeddings.forward(pixels, N));
-    const states = [x];
-    for (let i = 0; i < upTo; i++) {
-      x = this.encoder.layers[i].forward(x);
-      states.push(x);
-    }
-    return states;
+    return this.encoder.states(this.pre_layrnorm.forward(this.embeddings.forward(pixels, N)), upTo);
   }
 
   /** post_layernorm of the CLS token of the last layer. */
@@ -192,7 +221,7 @@ export class CLIPVisionTransformer extends Module {
   }
 }
 
-export class CLIPVisionModel extends Module {
+export class CLIPVisionModel extends Module implements VisionTower {
   vision_model: CLIPVisionTransformer;
   constructor(
     readonly config: CLIPVisionConfig,
@@ -200,5 +229,14 @@ export class CLIPVisionModel extends Module {
   ) {
     super();
     this.vision_model = new CLIPVisionTransformer(config, rng);
+  }
+
+  /** The class token, then one per patch. */
+  get sequenceLength(): number {
+    return (this.config.image_size / this.config.patch_size) ** 2 + 1;
+  }
+
+  hiddenStates(pixels: Float32Array, N: number, upTo?: number): Tensor[] {
+    return this.vision_model.hiddenStates(pixels, N, upTo);
   }
 }

@@ -1,4 +1,5 @@
-// LlamaAttention: q/k/v/o projections, RoPE on q and k, grouped-query SDPA (causal + padding mask).
+// LlamaAttention: q/k/v/o projections, RoPE on q and k, grouped-query SDPA (causal + padding mask), and
+// the sliding window of Mistral's and Qwen2's sliding layers.
 
 import { kernels } from "../../backend/index.ts";
 import type { LlamaConfig } from "../../io/config/llama_config.ts";
@@ -10,6 +11,7 @@ import { reshape } from "../../tensor/ops/shape.ts";
 import type { Rng } from "../../tensor/rng.ts";
 import { Tensor } from "../../tensor/tensor.ts";
 import type { KVCache } from "./kv_cache.ts";
+import { windowedAttention } from "./windowed_attention.ts";
 
 export interface AttentionContext {
   B: number;
@@ -30,18 +32,26 @@ export class LlamaAttention extends Module {
   readonly heads: number;
   readonly kvHeads: number;
   readonly headDim: number;
+  /** Keys a query sees (itself included) on a sliding layer; null: all earlier keys. */
+  readonly window: number | null;
 
-  constructor(cfg: LlamaConfig, rng: Rng | null) {
+  constructor(cfg: LlamaConfig, rng: Rng | null, layer = 0) {
     super();
     this.heads = cfg.num_attention_heads;
     this.kvHeads = cfg.num_key_value_heads;
     this.headDim = cfg.head_dim;
+    this.window = cfg.layer_types[layer] === "sliding_attention" ? cfg.sliding_window : null;
     const H = cfg.hidden_size;
-    const bias = cfg.attention_bias;
-    this.q_proj = new Linear(H, this.heads * this.headDim, bias, rng);
-    this.k_proj = new Linear(H, this.kvHeads * this.headDim, bias, rng);
-    this.v_proj = new Linear(H, this.kvHeads * this.headDim, bias, rng);
-    this.o_proj = new Linear(this.heads * this.headDim, H, bias, rng);
+    const qkv = cfg.attention_bias || cfg.qkv_bias;
+    this.q_proj = new Linear(H, this.heads * this.headDim, qkv, rng);
+    this.k_proj = new Linear(H, this.kvHeads * this.headDim, qkv, rng);
+    this.v_proj = new Linear(H, this.kvHeads * this.headDim, qkv, rng);
+    this.o_proj = new Linear(this.heads * this.headDim, H, cfg.attention_bias, rng);
+  }
+
+  /** Whether the window hides some of `keys` keys from the last query. */
+  private windowed(keys: number): boolean {
+    return this.window !== null && keys > this.window;
   }
 
   forward(x: Tensor, ctx: AttentionContext): Tensor {
@@ -52,11 +62,15 @@ export class LlamaAttention extends Module {
     const v = reshape(this.v_proj.forward(x), [B, T, this.kvHeads, D]);
     const o = ctx.cache
       ? this.cachedAttention(q, k, v, ctx, ctx.cache)
-      : attention(q, k, v, { causal: true, keyMask: ctx.keyMask });
+      : this.windowed(T)
+        ? windowedAttention(q, k, v, { window: this.window!, keyMask: ctx.keyMask })
+        : attention(q, k, v, { causal: true, keyMask: ctx.keyMask });
     return this.o_proj.forward(reshape(o, [B, T, this.heads * D]));
   }
 
-  /** Inference only: appends k/v to the cache and attends each row over its cached keys. */
+  /** Inference only: appends k/v to the cache and attends each row over its cached keys. A single new
+   * query on a sliding layer reads only the last `window` keys; several (a prompt) go through the
+   * windowed path. */
   private cachedAttention(q: Tensor, k: Tensor, v: Tensor, ctx: AttentionContext, cache: KVCache): Tensor {
     const { B, T } = ctx;
     const D = this.headDim;
@@ -65,25 +79,43 @@ export class LlamaAttention extends Module {
     const out = new Float32Array(q.size);
     const lse = new Float32Array(this.heads * T);
     const rowQ = T * this.heads * D;
+    const rowKv = this.kvHeads * D;
+    const first = T === 1 && this.windowed(Tk) ? Tk - this.window! : 0;
     for (let b = 0; b < B; b++) {
       const { k: kb, v: vb } = cache.rowKeys(ctx.layer, b, Tk);
+      const qb = q.values.subarray(b * rowQ, (b + 1) * rowQ);
+      const mask = ctx.keyMask ? ctx.keyMask.subarray(b * Tk, (b + 1) * Tk) : null;
+      if (T > 1 && this.windowed(Tk)) {
+        const kvShape = [1, Tk, this.kvHeads, D];
+        const o = windowedAttention(
+          new Tensor(qb, [1, T, this.heads, D]),
+          new Tensor(kb, kvShape),
+          new Tensor(vb, kvShape),
+          {
+            window: this.window!,
+            keyMask: mask,
+          },
+        );
+        out.set(o.values, b * rowQ);
+        continue;
+      }
       kernels().attentionForward(
-        q.values.subarray(b * rowQ, (b + 1) * rowQ),
-        kb,
-        vb,
+        qb,
+        kb.subarray(first * rowKv),
+        vb.subarray(first * rowKv),
         out.subarray(b * rowQ, (b + 1) * rowQ),
         lse,
         {
           B: 1,
           Tq: T,
-          Tk,
+          Tk: Tk - first,
           Hq: this.heads,
           Hkv: this.kvHeads,
           D,
           scale: 1 / Math.sqrt(D),
           causal: true,
-          qOffset: Tk - T,
-          keyMask: ctx.keyMask ? ctx.keyMask.subarray(b * Tk, (b + 1) * Tk) : null,
+          qOffset: Tk - first - T,
+          keyMask: mask ? mask.subarray(first) : null,
         },
       );
     }

@@ -1,4 +1,4 @@
-// LlamaMLP (down(silu(gate(x)) · up(x))) and the pre-norm LlamaDecoderLayer.
+// LlamaMLP (down(silu(gate(x)) · up(x))) and the pre-norm LlamaDecoderLayer (Mistral's and Qwen2's too).
 import type { LlamaConfig } from "../../io/config/llama_config.ts";
 import { Linear, RMSNorm } from "../../nn/layers.ts";
 import { Module } from "../../nn/module.ts";
@@ -33,12 +33,13 @@ export class LlamaDecoderLayer extends Module {
   input_layernorm: RMSNorm;
   post_attention_layernorm: RMSNorm;
 
-  constructor(cfg: LlamaConfig, rng: Rng | null) {
+  /** `layer`: its index, which decides whether it is a sliding layer. */
+  constructor(cfg: LlamaConfig, rng: Rng | null, layer = 0) {
     super();
-    this.self_attn = new LlamaAttention(cfg, rng);
+    this.self_attn = new LlamaAttention(cfg, rng, layer);
     this.mlp = new LlamaMLP(cfg, rng);
-    this.input_layernorm = new RMSNorm(cfg.hidden_size, cfg.rms_norm_eps);
-    this.post_attention_layernorm = new RMSNorm(cfg.hidden_size, cfg.rms_norm_eps);
+    this.input_layernorm = new RMSNorm(cfg.hidden_size, cfg.rms_norm_eps, rng === null);
+    this.post_attention_layernorm = new RMSNorm(cfg.hidden_size, cfg.rms_norm_eps, rng === null);
   }
 
   forward(x: Tensor, ctx: AttentionContext): Tensor {

@@ -1,4 +1,5 @@
-// LlamaModel (embeddings, decoder layers, final norm) and LlamaForCausalLM (+ lm_head, HF's shifted loss).
+// LlamaModel (embeddings, decoder layers, final norm) and LlamaForCausalLM (+ lm_head, HF's shifted loss):
+// the decoder architecture of the llama, mistral and qwen2 families (src/models/families).
 import type { LlamaConfig } from "../../io/config/llama_config.ts";
 import { Embedding, Linear, RMSNorm } from "../../nn/layers.ts";
 import { Module, type Parameter } from "../../nn/module.ts";
@@ -59,8 +60,11 @@ export class LlamaModel extends Module {
   ) {
     super();
     this.embed_tokens = new Embedding(config.vocab_size, config.hidden_size, rng);
-    this.layers = Array.from({ length: config.num_hidden_layers }, () => new LlamaDecoderLayer(config, rng));
-    this.norm = new RMSNorm(config.hidden_size, config.rms_norm_eps);
+    this.layers = Array.from(
+      { length: config.num_hidden_layers },
+      (_, i) => new LlamaDecoderLayer(config, rng, i),
+    );
+    this.norm = new RMSNorm(config.hidden_size, config.rms_norm_eps, rng === null);
   }
 
   /** Final hidden states [B, T, hidden] after the final norm. */

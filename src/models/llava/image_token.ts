@@ -1,7 +1,7 @@
 // LLaVA's data pipeline and prompts mark each image with its placeholder −200 (llava/constants.py
 // IMAGE_TOKEN_INDEX); a llava-hf checkpoint's splice looks for its config's image_token_index instead (32000
 // in llava-1.5-7b-hf). Every caller that feeds LLaVA-tokenized ids to a model maps them here.
-import { LLAVA_IMAGE_TOKEN_INDEX, type LlavaConfig } from "../../io/config/llava_config.ts";
+import { LLAVA_IMAGE_TOKEN_INDEX, type LlavaConfig } from "../families/llava/config.ts";
 
 /** `ids` with each −200 replaced by the checkpoint's image token; the same ids when that token is −200
  * (the original layout). */

@@ -1,13 +1,17 @@
-// LLaVA: a CLIP vision tower (always frozen), a projector, and a LLaMA LLM. Parameters carry the canonical
-// names (model.*, lm_head.*, vision_model.*, projector.*) whatever the on-disk layout.
-import type { LlavaConfig } from "../../io/config/llava_config.ts";
+// LLaVA: a vision tower (always frozen), a projector, and a language model, held as parts. The parts keep the
+// parameter names they have on their own (model.*, lm_head.*, vision_model.*), plus projector.*, whatever
+// the on-disk layout, so a method, an adapter or a --trainable regex names an LLM weight the same inside
+// a LLaVA and out.
+import type { LlamaConfig } from "../../io/config/llama_config.ts";
+import { Module } from "../../nn/module.ts";
 import { noGrad } from "../../tensor/autograd.ts";
 import { concat, indexSelect, reshape, slice } from "../../tensor/ops/shape.ts";
-import type { Rng } from "../../tensor/rng.ts";
 import { Tensor } from "../../tensor/tensor.ts";
-import { CLIPVisionTransformer } from "../clip/vision_model.ts";
-import { type CausalLMInputs, type CausalLMOutput, LlamaForCausalLM } from "../llama/model.ts";
-import { Projector } from "./projector.ts";
+import type { LlavaConfig } from "../families/llava/config.ts";
+import type { Preprocessing } from "../families/llava/preprocessing.ts";
+import type { CausalLMInputs, CausalLMOutput, LlamaForCausalLM } from "../llama/model.ts";
+import type { VisionTower } from "../vision_tower.ts";
+import type { Projector } from "./projector.ts";
 import { PAD, planSplice, type SplicePlan } from "./splice.ts";
 
 export interface LlavaInputs {
@@ -20,64 +24,81 @@ export interface LlavaInputs {
   pixelValues?: Float32Array;
   logits?: CausalLMInputs["logits"];
   outputHiddenStates?: boolean;
+  /** How the spliced rows are padded; default the checkpoint's training side. Generation pads left. */
+  paddingSide?: "left" | "right";
 }
 
 export interface LlavaOutput extends CausalLMOutput {
   plan: SplicePlan;
 }
 
-export class LlavaForConditionalGeneration extends LlamaForCausalLM {
-  vision_model: CLIPVisionTransformer;
+export interface LlavaParts {
+  language_model: LlamaForCausalLM;
+  vision_tower: VisionTower;
+  projector: Projector;
+}
+
+export class LlavaForConditionalGeneration extends Module {
+  language_model: LlamaForCausalLM;
+  vision_tower: VisionTower;
   projector: Projector;
 
   constructor(
-    readonly llava: LlavaConfig,
-    rng: Rng | null,
+    readonly config: LlavaConfig,
+    parts: LlavaParts,
+    /** The checkpoint's tokenizer and image-processor settings (see families/llava/preprocessing.ts). */
+    readonly preprocessing: Preprocessing,
   ) {
-    super(llava.text, rng);
-    if (!llava.vision)
-      throw new Error("the LLaVA config has no vision tower config (pass the tower directory)");
-    this.vision_model = new CLIPVisionTransformer(llava.vision, rng);
-    this.projector = new Projector(llava.projector, rng);
+    super();
+    this.language_model = parts.language_model;
+    this.vision_tower = parts.vision_tower;
+    this.projector = parts.projector;
+  }
+
+  protected override inlined(field: string): boolean {
+    return field === "language_model" || field === "vision_tower";
+  }
+
+  /** The language model's config. */
+  get text(): LlamaConfig {
+    return this.language_model.config;
   }
 
   get tokensPerImage(): number {
-    const v = this.llava.vision!;
-    return (v.image_size / v.patch_size) ** 2 + (this.llava.selectFeature === "cls_patch" ? 1 : 0);
+    return this.vision_tower.sequenceLength - (this.config.selectFeature === "patch" ? 1 : 0);
   }
 
   /** Projected features [N, tokensPerImage, hidden] of N images. The tower runs without gradients. */
   imageFeatures(pixels: Float32Array, N: number): Tensor {
-    const layers = this.vision_model.config.num_hidden_layers;
-    const sel = this.llava.visionFeatureLayer;
+    const layers = this.vision_tower.config.num_hidden_layers;
+    const sel = this.config.visionFeatureLayer;
     const index = sel < 0 ? layers + 1 + sel : sel;
     const selected = noGrad(() => {
-      const h = this.vision_model.hiddenStates(pixels, N, index)[index];
-      return this.llava.selectFeature === "patch" ? slice(h, 1, 1, h.shape[1]) : h;
+      const h = this.vision_tower.hiddenStates(pixels, N, index)[index];
+      return this.config.selectFeature === "patch" ? slice(h, 1, 1, h.shape[1]) : h;
     });
     return this.projector.forward(selected.detach());
   }
 
   /** The spliced input embeddings [B, L, hidden] and the plan that made them. */
   embedMultimodal(inp: LlavaInputs): { embeds: Tensor; plan: SplicePlan } {
-    const H = this.config.hidden_size;
+    const H = this.text.hidden_size;
     const plan = planSplice({
       inputIds: inp.inputIds,
       batch: inp.batch,
       seqLen: inp.seqLen,
       attentionMask: inp.attentionMask,
       labels: inp.labels,
-      imageTokenIndex: this.llava.imageTokenIndex,
+      imageTokenIndex: this.config.imageTokenIndex,
       tokensPerImage: this.tokensPerImage,
-      maxLength: this.llava.tokenizerModelMaxLength,
-      paddingSide: this.llava.tokenizerPaddingSide ?? "right",
+      maxLength: this.preprocessing.modelMaxLength,
+      paddingSide: inp.paddingSide ?? this.preprocessing.paddingSide,
     });
-    const S = this.vision_model.config.image_size;
-    const C = this.vision_model.config.num_channels;
+    const { image_size: S, num_channels: C } = this.vision_tower.config;
     const given = inp.pixelValues ? inp.pixelValues.length / (C * S * S) : 0;
     if (given !== plan.images)
       throw new Error(`the batch has ${plan.images} image placeholders but ${given} images were given`);
-    const text = this.model.embed_tokens.forward(plan.textIds);
+    const text = this.language_model.model.embed_tokens.forward(plan.textIds);
     const parts = [text];
     if (plan.images > 0) parts.push(reshape(this.imageFeatures(inp.pixelValues!, plan.images), [-1, H]));
     parts.push(new Tensor(new Float32Array(H), [1, H]));
@@ -90,7 +111,7 @@ export class LlavaForConditionalGeneration extends LlamaForCausalLM {
 
   forwardMultimodal(inp: LlavaInputs): LlavaOutput {
     const { embeds, plan } = this.embedMultimodal(inp);
-    const out = this.forward({
+    const out = this.language_model.forward({
       inputsEmbeds: embeds,
       batch: plan.batch,
       seqLen: plan.seqLen,

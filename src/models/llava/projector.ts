@@ -2,12 +2,12 @@
 // (mlp2x_gelu in LLaVA v1.5). Canonical names: projector.linear_1, projector.linear_2, …
 
 import type { GeluKind } from "../../backend/kernels.ts";
-import type { ProjectorConfig } from "../../io/config/llava_config.ts";
 import { Linear } from "../../nn/layers.ts";
 import { Module } from "../../nn/module.ts";
 import { gelu } from "../../tensor/ops/activations.ts";
 import type { Rng } from "../../tensor/rng.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
+import type { ProjectorConfig } from "../families/llava/config.ts";
 
 export class Projector extends Module {
   [linear: `linear_${number}`]: Linear;

@@ -1,8 +1,9 @@
 // LLaVA's splice (prepare_inputs_labels_for_multimodal): every image placeholder in input_ids is replaced by
 // that image's projected patch features; labels there become −100; rows are re-padded and the attention
 // mask and position ids rebuilt. Images are consumed in order of their placeholders across the batch.
-import { LLAVA_IMAGE_TOKEN_INDEX } from "../../io/config/llava_config.ts";
+
 import { IGNORE_INDEX } from "../../tensor/ops/loss.ts";
+import { LLAVA_IMAGE_TOKEN_INDEX } from "../families/llava/config.ts";
 
 export interface SpliceInputs {
   inputIds: Int32Array;

@@ -2,15 +2,15 @@ import assert from "node:assert/strict";
 import { cpSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { Fields } from "../../src/io/config/fields.ts";
+import { Fields } from "../../../src/io/config/fields.ts";
 import {
   LLAVA_IMAGE_TOKEN_INDEX,
   loadLlavaConfig,
   parseLlavaConfig,
-} from "../../src/io/config/llava_config.ts";
-import { scratchDir } from "./helpers.ts";
+} from "../../../src/models/families/llava/config.ts";
+import { scratchDir } from "../../io/helpers.ts";
 
-const FIXTURES = join(import.meta.dirname, "../fixtures/configs");
+const FIXTURES = join(import.meta.dirname, "../../fixtures/configs");
 const TOWER = join(FIXTURES, "clip-vit-large-patch14-336");
 const dir = scratchDir();
 const parse = (obj: Record<string, unknown>, towerDir?: string) =>
@@ -79,7 +79,7 @@ test("original LLaVA v1.5 (model_type 'llava' with flat mm_* fields), tower reso
   assert.equal(bare.layout, "llava");
   assert.equal(bare.vision, null);
   assert.equal(bare.visionTower, "openai/clip-vit-large-patch14-336");
-  assert.equal(bare.text.model_type, "llava_llama");
+  assert.equal(bare.text.model_type, "llama");
   assert.equal(bare.text.pad_token_id, 0);
   assert.deepEqual(bare.projector, {
     type: "mlp",
@@ -156,16 +156,16 @@ test("LLaVA config errors name the file and field", () => {
     /"image_token_index": 32000 is outside the vocabulary \(32000 tokens\)/,
   );
   assert.throws(
-    bad({ model_type: "llava", text_config: { model_type: "qwen2" } }),
-    /"text_config.model_type": unsupported value "qwen2"/,
+    bad({ model_type: "llava", text_config: { model_type: "gpt2" } }),
+    /"text_config.model_type": unsupported value "gpt2" \(expected one of llama, mistral, qwen2\)/,
   );
   assert.throws(
     bad({
       model_type: "llava",
       text_config: { vocab_size: 32064 },
-      vision_config: { model_type: "siglip_vision_model" },
+      vision_config: { model_type: "dinov2" },
     }),
-    /"vision_config.model_type": unsupported value/,
+    /"vision_config.model_type": unsupported value "dinov2"/,
   );
   assert.throws(
     bad({ model_type: "llava", text_config: { vocab_size: 32064 }, vision_feature_select_strategy: "cls" }),

@@ -1,18 +1,21 @@
 // LLaVA configs in both on-disk layouts, normalised to one LlavaConfig:
-// - "llava-hf" (transformers' LlavaConfig, model_type "llava"): nested text_config / vision_config;
+// - "llava-hf" (transformers' LlavaConfig, model_type "llava"): nested text_config / vision_config, each read
+//   by the family its model_type names (LLaMA, Mistral, Qwen2; CLIP, SigLIP);
 // - "llava" (the original code base, model_type "llava_llama", or "llava" in v1.5 checkpoints): a
-//   LLaMA config plus mm_* fields; the CLIP tower is a separate model named by mm_vision_tower, so its
+//   LLaMA config plus mm_* fields; the tower is a separate model named by mm_vision_tower, so its
 //   config is only known when its directory is at hand.
 
 import { existsSync, statSync } from "node:fs";
 import {
   CLIP_HIDDEN_ACTS,
   type CLIPVisionConfig,
-  loadClipVisionConfig,
   parseClipVisionConfig,
-} from "./clip_vision_config.ts";
-import { Fields, readJsonObject, resolveConfigFile } from "./fields.ts";
-import { type LlamaConfig, parseLlamaConfig } from "./llama_config.ts";
+} from "../../../io/config/clip_vision_config.ts";
+import { Fields, readJsonObject, resolveConfigFile } from "../../../io/config/fields.ts";
+import { type LlamaConfig, parseLlamaConfig } from "../../../io/config/llama_config.ts";
+import type { VisionConfig } from "../../vision_tower.ts";
+import type { LlmFamily } from "../llama/decoder.ts";
+import { LLM_FAMILIES, llmFamily, visionFamily } from "../registry.ts";
 
 export type LlavaLayout = "llava-hf" | "llava";
 
@@ -32,13 +35,14 @@ export interface LlavaConfig {
   layout: LlavaLayout;
   text: LlamaConfig;
   /** null for the original layout when the tower's directory was not given. */
-  vision: CLIPVisionConfig | null;
+  vision: VisionConfig | null;
   /** The original layout's mm_vision_tower (a hub name or a path); null for llava-hf. */
   visionTower: string | null;
   projector: ProjectorConfig;
   /** Index into the tower's hidden states (num_hidden_layers + 1 of them; negative counts from the end). */
   visionFeatureLayer: number;
-  /** patch: drop the CLS token; cls_patch: keep it. */
+  /** patch: drop the first token (CLIP's class token; llava-hf's "default"); cls_patch: keep every token
+   * (llava-hf's "full", as SigLIP towers are used). */
   selectFeature: "patch" | "cls_patch";
   /** The placeholder id in input_ids that image features replace (−200 in the original layout). */
   imageTokenIndex: number;
@@ -51,9 +55,11 @@ export interface LlavaConfig {
 }
 
 export interface LlavaLoadOptions {
-  /** Directory of the CLIP tower, for the original layout. Without it, mm_vision_tower is used when it
+  /** Directory of the vision tower, for the original layout. Without it, mm_vision_tower is used when it
    * names an existing directory. */
   visionTowerDir?: string;
+  /** Replaces the checkpoint's tokenizer_model_max_length (training's --max-length). */
+  modelMaxLength?: number;
 }
 
 /** Placeholder id of the original code base (llava/constants.py IMAGE_TOKEN_INDEX). */
@@ -73,7 +79,7 @@ const LLAVA_HF_VISION_DEFAULTS: CLIPVisionConfig = {
   projection_dim: 768,
 };
 
-function checkFeatureLayer(f: Fields, name: string, layer: number, vision: CLIPVisionConfig | null): void {
+function checkFeatureLayer(f: Fields, name: string, layer: number, vision: VisionConfig | null): void {
   if (!vision) return;
   const n = vision.num_hidden_layers;
   if (layer < -(n + 1) || layer > n) {
@@ -83,10 +89,14 @@ function checkFeatureLayer(f: Fields, name: string, layer: number, vision: CLIPV
 
 function parseLlavaHf(f: Fields): LlavaConfig {
   const textFields = f.optObject("text_config") ?? new Fields(f.file, {}, "text_config.");
-  const text = parseLlamaConfig(textFields, "llama");
+  const textFamily = llmFamily(textFields, "llama");
+  // LlavaConfig reads a text_config without model_type as LLaMA's.
+  const text = textFields.has("model_type")
+    ? textFamily.parseConfig(textFields)
+    : parseLlamaConfig(textFields, "llama");
   const visionFields = f.optObject("vision_config");
-  const vision = visionFields
-    ? parseClipVisionConfig(visionFields)
+  const vision: VisionConfig = visionFields
+    ? visionFamily(visionFields, "clip_vision_model").parseConfig(visionFields)
     : parseClipVisionConfig(new Fields(f.file, {}, "vision_config."), LLAVA_HF_VISION_DEFAULTS);
   if (Array.isArray(f.obj.vision_feature_layer)) {
     throw f.fail("vision_feature_layer", "a list of layers is not supported");
@@ -140,13 +150,31 @@ function resolveTowerDir(tower: string, opts: LlavaLoadOptions): string | null {
   return existsSync(tower) && statSync(tower).isDirectory() ? tower : null;
 }
 
-function parseOriginal(f: Fields, opts: LlavaLoadOptions): LlavaConfig {
-  // The LLM fields sit at the top level; read them as the llama-family config they are.
-  const text = parseLlamaConfig(new Fields(f.file, { ...f.obj, model_type: "llava_llama" }, f.prefix));
+/** A tower directory's config, read by the family its model_type names. */
+export function loadVisionConfig(dir: string): VisionConfig {
+  const file = resolveConfigFile(dir);
+  const f = new Fields(file, readJsonObject(file));
+  return visionFamily(f).parseConfig(f);
+}
+
+/** The language-model family of an original-layout config: llava_llama (LLaVA), llava_mistral (LLaVA-1.6),
+ * llava_qwen (LLaVA-NeXT); v1.5 checkpoints say "llava" and are LLaMA. */
+function originalFamily(f: Fields, kind: string): LlmFamily {
+  const family = LLM_FAMILIES.find((x) => x.llava?.modelType === (kind === "llava" ? "llava_llama" : kind));
+  if (!family) throw f.fail("model_type", `"${kind}" names no language-model family`);
+  return family;
+}
+
+function parseOriginal(f: Fields, kind: string, opts: LlavaLoadOptions): LlavaConfig {
+  // The LLM fields sit at the top level; read them as the config of their family.
+  const family = originalFamily(f, kind);
+  const text = family.parseConfig(
+    new Fields(f.file, { ...f.obj, model_type: family.modelTypes[0] }, f.prefix),
+  );
   const tower = f.optStr("mm_vision_tower") ?? f.optStr("vision_tower");
   if (tower === null) throw f.fail("mm_vision_tower", "missing");
   const towerDir = resolveTowerDir(tower, opts);
-  const vision = towerDir === null ? null : loadClipVisionConfig(towerDir);
+  const vision = towerDir === null ? null : loadVisionConfig(towerDir);
   const mmHidden = f.optInt("mm_hidden_size") ?? vision?.hidden_size;
   if (mmHidden === undefined) throw f.fail("mm_hidden_size", "missing (and no vision tower directory given)");
   if (vision && vision.hidden_size !== mmHidden) {
@@ -183,17 +211,21 @@ function parseOriginal(f: Fields, opts: LlavaLoadOptions): LlavaConfig {
   };
 }
 
+/** model_type values of LLaVA configs: llava-hf's, and the original code bases'. */
+export const LLAVA_MODEL_TYPES: readonly string[] = [
+  "llava",
+  ...LLM_FAMILIES.flatMap((x) => (x.llava === null ? [] : [x.llava.modelType])),
+];
+
 /** Original LLaVA v1.5 checkpoints also say model_type "llava"; their flat mm_* fields tell them apart. */
-function isOriginalLayout(f: Fields, kind: "llava" | "llava_llama"): boolean {
-  return (
-    kind === "llava_llama" || (!f.has("text_config") && (f.has("mm_vision_tower") || f.has("mm_hidden_size")))
-  );
+function isOriginalLayout(f: Fields, kind: string): boolean {
+  return kind !== "llava" || (!f.has("text_config") && (f.has("mm_vision_tower") || f.has("mm_hidden_size")));
 }
 
 export function parseLlavaConfig(f: Fields, opts: LlavaLoadOptions = {}): LlavaConfig {
   if (!f.has("model_type")) throw f.fail("model_type", "missing");
-  const kind = f.oneOf("model_type", ["llava", "llava_llama"], "llava");
-  return isOriginalLayout(f, kind) ? parseOriginal(f, opts) : parseLlavaHf(f);
+  const kind = f.oneOf("model_type", LLAVA_MODEL_TYPES, "llava");
+  return isOriginalLayout(f, kind) ? parseOriginal(f, kind, opts) : parseLlavaHf(f);
 }
 
 /** `path`: a LLaVA model directory or its config.json. */
