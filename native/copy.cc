@@ -60,7 +60,8 @@ int64_t index_add(const float* g, const int32_t* indices, float* gx, int64_t out
   if (bad >= 0) return bad;
   if (outer == 0 || inner == 0) return -1;
   // Tasks: (o, a block of columns), each adding all m rows of its columns in index order.
-  const int64_t width = std::max<int64_t>(64, (inner + ThreadPool::instance().size() - 1) / ThreadPool::instance().size());
+  const int64_t threads = ThreadPool::instance().size();
+  const int64_t width = std::max<int64_t>(64, (inner + threads - 1) / threads);
   const int64_t blocks = (inner + width - 1) / width;
   parallel_for(outer * blocks, static_cast<double>(m * width), [&](int64_t t0, int64_t t1) {
     for (int64_t t = t0; t < t1; t++) {

@@ -113,8 +113,8 @@ void binary_forward(BinaryOp op, const float* a, Dims a_strides, const float* b,
     Dims shape);
 
 // The gradients of binaryForward for the output gradient g (contiguous over `shape`): ga += g·∂(a op b)/∂a
-// and gb += g·∂(a op b)/∂b, each at its operand's strided positions, so broadcast positions sum in element
-// order. A null target is skipped.
+// and gb += g·∂(a op b)/∂b, each at its operand's strided positions, so the contributions to a broadcast
+// operand's repeated positions add up (in a fixed order). A null target is skipped.
 void binary_backward(BinaryOp op, const float* g, const float* a, Dims a_strides, const float* b,
     Dims b_strides, float* ga, float* gb, Dims shape);
 
@@ -128,8 +128,8 @@ void accumulate(float* dst, const float* src, int64_t n);
 // Infinity exactly when some element is.
 double sum_squares(const float* x, int64_t n);
 
-// out[o, i] = alpha·Σ_j x[o, j, i] for x viewed as [outer, n, inner], summed in double in j order (each
-// output by one thread).
+// out[o, i] = alpha·Σ_j x[o, j, i] for x viewed as [outer, n, inner], summed in double in an order that does
+// not depend on the thread count.
 void sum_axis(const float* x, float* out, int64_t outer, int64_t n, int64_t inner, double alpha);
 
 // dst[i·dstStrides] = src[i·srcStrides] for every multi-index i of `shape`. A zero source stride repeats

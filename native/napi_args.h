@@ -16,7 +16,7 @@ class Args {
  public:
   Args(const Napi::CallbackInfo& info, size_t count) : info_(info) {
     if (info.Length() < count)
-      fail(info.Length(), ("one of " + std::to_string(count) + " arguments").c_str());
+      throw_type_error("expected " + std::to_string(count) + " arguments, got " + std::to_string(info.Length()));
   }
 
   float* f32(size_t i, bool nullable) { return typed<float>(i, napi_float32_array, "a Float32Array", nullable); }
@@ -65,11 +65,11 @@ class Args {
     const auto a = v.As<Napi::TypedArray>();
     return reinterpret_cast<T*>(static_cast<uint8_t*>(a.ArrayBuffer().Data()) + a.ByteOffset());
   }
-  void fail(size_t i, const char* what) {
+  void fail(size_t i, const char* what) { throw_type_error("argument " + std::to_string(i) + " must be " + what); }
+  void throw_type_error(const std::string& message) {
     if (failed_) return;
     failed_ = true;
-    Napi::TypeError::New(info_.Env(), "argument " + std::to_string(i) + " must be " + what)
-        .ThrowAsJavaScriptException();
+    Napi::TypeError::New(info_.Env(), message).ThrowAsJavaScriptException();
   }
 
   const Napi::CallbackInfo& info_;

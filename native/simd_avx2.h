@@ -24,14 +24,12 @@ struct Avx2 {
   }
   static V zero() { return _mm256_setzero_ps(); }
   static V set1(float x) { return _mm256_set1_ps(x); }
-  static V load(const float* p) { return _mm256_loadu_ps(p); }
   static V load_aligned(const float* p) { return _mm256_load_ps(p); }
   // Lanes outside m read as `fill` (and touch no memory).
   static V load(const float* p, const M& m, V fill = _mm256_setzero_ps()) {
     if (m.full) return _mm256_loadu_ps(p);
     return _mm256_blendv_ps(fill, _mm256_maskload_ps(p, m.bits), _mm256_castsi256_ps(m.bits));
   }
-  static void store(float* p, V v) { _mm256_storeu_ps(p, v); }
   static void store(float* p, const M& m, V v) {
     if (m.full) _mm256_storeu_ps(p, v);
     else _mm256_maskstore_ps(p, m.bits, v);
@@ -43,7 +41,6 @@ struct Avx2 {
   static V fmadd(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
   static V fnmadd(V a, V b, V c) { return _mm256_fnmadd_ps(a, b, c); }
   static V max(V a, V b) { return _mm256_max_ps(a, b); }
-  static V min(V a, V b) { return _mm256_min_ps(a, b); }
   // m ? a : b, lane by lane.
   static V select(const M& m, V a, V b) { return m.full ? a : _mm256_blendv_ps(b, a, _mm256_castsi256_ps(m.bits)); }
 

@@ -18,11 +18,9 @@ struct Avx512 {
   }
   static V zero() { return _mm512_setzero_ps(); }
   static V set1(float x) { return _mm512_set1_ps(x); }
-  static V load(const float* p) { return _mm512_loadu_ps(p); }
   static V load_aligned(const float* p) { return _mm512_load_ps(p); }
   // Lanes outside m read as `fill` (and touch no memory).
   static V load(const float* p, M m, V fill = _mm512_setzero_ps()) { return _mm512_mask_loadu_ps(fill, m, p); }
-  static void store(float* p, V v) { _mm512_storeu_ps(p, v); }
   static void store(float* p, M m, V v) { _mm512_mask_storeu_ps(p, m, v); }
   static V add(V a, V b) { return _mm512_add_ps(a, b); }
   static V sub(V a, V b) { return _mm512_sub_ps(a, b); }
@@ -31,7 +29,6 @@ struct Avx512 {
   static V fmadd(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
   static V fnmadd(V a, V b, V c) { return _mm512_fnmadd_ps(a, b, c); }
   static V max(V a, V b) { return _mm512_max_ps(a, b); }
-  static V min(V a, V b) { return _mm512_min_ps(a, b); }
   // m ? a : b, lane by lane.
   static V select(M m, V a, V b) { return _mm512_mask_blend_ps(m, b, a); }
 

@@ -15,10 +15,7 @@ struct Scalar {
   static M mask(int64_t left) { return left > 0; }
   static V zero() { return 0.0f; }
   static V set1(float x) { return x; }
-  static V load(const float* p) { return *p; }
-  static V load_aligned(const float* p) { return *p; }
   static V load(const float* p, M m, V fill = 0.0f) { return m ? *p : fill; }
-  static void store(float* p, V v) { *p = v; }
   static void store(float* p, M m, V v) {
     if (m) *p = v;
   }
@@ -29,7 +26,6 @@ struct Scalar {
   static V fmadd(V a, V b, V c) { return a * b + c; }
   static V fnmadd(V a, V b, V c) { return c - a * b; }
   static V max(V a, V b) { return b > a ? b : a; }
-  static V min(V a, V b) { return b < a ? b : a; }
   static V select(M m, V a, V b) { return m ? a : b; }
   static V exp(V x) { return std::exp(x); }
   static float hsum(V v) { return v; }

@@ -308,8 +308,8 @@ export const KERNEL_SPEC = {
   binaryBackward: {
     doc:
       "The gradients of binaryForward for the output gradient g (contiguous over `shape`): ga += g·∂(a op b)/∂a " +
-      "and gb += g·∂(a op b)/∂b, each at its operand's strided positions, so broadcast positions sum in " +
-      "element order. A null target is skipped.",
+      "and gb += g·∂(a op b)/∂b, each at its operand's strided positions, so the contributions to a broadcast " +
+      "operand's repeated positions add up (in a fixed order). A null target is skipped.",
     args: [
       choice("op", "BinaryOp", BINARY_OPS),
       input("g", "f32", (_, d) => numelOf(d.shape)),
@@ -339,8 +339,8 @@ export const KERNEL_SPEC = {
   },
   sumAxis: {
     doc:
-      "out[o, i] = alpha·Σ_j x[o, j, i] for x viewed as [outer, n, inner], summed in double in j order (each " +
-      "output by one thread).",
+      "out[o, i] = alpha·Σ_j x[o, j, i] for x viewed as [outer, n, inner], summed in double in an order that " +
+      "does not depend on the thread count.",
     args: [
       input("x", "f32", (v) => v.outer * v.n * v.inner),
       output("out", "f32", (v) => v.outer * v.inner),

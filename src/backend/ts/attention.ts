@@ -1,6 +1,6 @@
 // Reference scaled-dot-product attention (token-major layouts, GQA, causal + key-padding masks).
 // Forward saves only the per-row log-sum-exp; backward recomputes the probabilities from it.
-import type { AttentionShape, F32 } from "../kernels.ts";
+import type { AttentionShape, KernelFns } from "../kernels.ts";
 
 /** Whether query i may attend to key j in batch row b. */
 function visible(s: AttentionShape, b: number, i: number, j: number): boolean {
@@ -8,7 +8,7 @@ function visible(s: AttentionShape, b: number, i: number, j: number): boolean {
   return s.keyMask === null || s.keyMask[b * s.Tk + j] !== 0;
 }
 
-export function attentionForward(q: F32, k: F32, v: F32, o: F32, lse: F32, s: AttentionShape) {
+export const attentionForward: KernelFns["attentionForward"] = (q, k, v, o, lse, s) => {
   const { B, Tq, Tk, Hq, Hkv, D, scale } = s;
   const group = Hq / Hkv;
   const scores = new Float64Array(Tk);
@@ -47,20 +47,9 @@ export function attentionForward(q: F32, k: F32, v: F32, o: F32, lse: F32, s: At
         lse[row] = m + Math.log(sum);
       }
     }
-}
+};
 
-export function attentionBackward(
-  q: F32,
-  k: F32,
-  v: F32,
-  o: F32,
-  lse: F32,
-  dO: F32,
-  dq: F32,
-  dk: F32,
-  dv: F32,
-  s: AttentionShape,
-) {
+export const attentionBackward: KernelFns["attentionBackward"] = (q, k, v, o, lse, dO, dq, dk, dv, s) => {
   const { B, Tq, Tk, Hq, Hkv, D, scale } = s;
   const group = Hq / Hkv;
   dq.fill(0);
@@ -94,4 +83,4 @@ export function attentionBackward(
         }
       }
     }
-}
+};

@@ -1,11 +1,11 @@
 // Reference conversions between storage dtypes and f32, from the dtype table.
-import { DTYPES, type StorageArray, type StorageDtype } from "../dtypes.ts";
-import type { F32 } from "../kernels.ts";
+import { DTYPES } from "../dtypes.ts";
+import type { KernelFns } from "../kernels.ts";
 
-export function convertToF32(src: StorageArray, srcDtype: StorageDtype, dst: F32, n: number): void {
+export const convertToF32: KernelFns["convertToF32"] = (src, srcDtype, dst, n) => {
   DTYPES[srcDtype].toF32(src, dst, n);
-}
+};
 
-export function convertFromF32(src: F32, dst: StorageArray, dstDtype: StorageDtype, n: number): void {
+export const convertFromF32: KernelFns["convertFromF32"] = (src, dst, dstDtype, n) => {
   DTYPES[dstDtype].fromF32(src, dst, n);
-}
+};

@@ -1,35 +1,20 @@
 // Reference copies: strided (permutes, slices, concatenation, broadcasts) and gathers/scatters along an axis.
-import { DTYPES, type StorageArray, type StorageDtype } from "../dtypes.ts";
-import type { F32 } from "../kernels.ts";
+import { DTYPES } from "../dtypes.ts";
+import type { KernelFns } from "../kernels.ts";
 import { walk2 } from "./strided.ts";
 
-export function copyStrided(
-  src: F32,
-  srcStrides: Int32Array,
-  dst: F32,
-  dstStrides: Int32Array,
-  shape: Int32Array,
-): void {
+export const copyStrided: KernelFns["copyStrided"] = (src, srcStrides, dst, dstStrides, shape) => {
   walk2(shape, srcStrides, dstStrides, (_, s, d) => {
     dst[d] = src[s];
   });
-}
+};
 
 function firstOutside(indices: Int32Array, m: number, n: number): number {
   for (let i = 0; i < m; i++) if (indices[i] < 0 || indices[i] >= n) return i;
   return -1;
 }
 
-export function indexSelect(
-  x: StorageArray,
-  xDtype: StorageDtype,
-  indices: Int32Array,
-  out: F32,
-  outer: number,
-  n: number,
-  inner: number,
-  m: number,
-): number {
+export const indexSelect: KernelFns["indexSelect"] = (x, xDtype, indices, out, outer, n, inner, m) => {
   const bad = firstOutside(indices, m, n);
   if (bad >= 0) return bad;
   const decode = DTYPES[xDtype].toF32;
@@ -39,17 +24,9 @@ export function indexSelect(
       decode(x.subarray(from, from + inner), out.subarray((o * m + i) * inner), inner);
     }
   return -1;
-}
+};
 
-export function indexAdd(
-  g: F32,
-  indices: Int32Array,
-  gx: F32,
-  outer: number,
-  n: number,
-  inner: number,
-  m: number,
-): number {
+export const indexAdd: KernelFns["indexAdd"] = (g, indices, gx, outer, n, inner, m) => {
   const bad = firstOutside(indices, m, n);
   if (bad >= 0) return bad;
   for (let o = 0; o < outer; o++)
@@ -59,4 +36,4 @@ export function indexAdd(
       for (let c = 0; c < inner; c++) gx[dst + c] += g[src + c];
     }
   return -1;
-}
+};

@@ -1,8 +1,8 @@
 // Reference RoPE, SwiGLU and GELU-family kernels.
-import type { F32, GeluKind } from "../kernels.ts";
+import type { GeluKind, KernelFns } from "../kernels.ts";
 import { erf } from "./erf.ts";
 
-export function rope(x: F32, cos: F32, sin: F32, N: number, H: number, D: number, inverse: boolean) {
+export const rope: KernelFns["rope"] = (x, cos, sin, N, H, D, inverse) => {
   const half = D / 2;
   const sign = inverse ? -1 : 1;
   for (let n = 0; n < N; n++)
@@ -17,15 +17,15 @@ export function rope(x: F32, cos: F32, sin: F32, N: number, H: number, D: number
         x[o + i + half] = b * c + a * s;
       }
     }
-}
+};
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
-export function swigluForward(gate: F32, up: F32, out: F32, n: number) {
+export const swigluForward: KernelFns["swigluForward"] = (gate, up, out, n) => {
   for (let i = 0; i < n; i++) out[i] = gate[i] * sigmoid(gate[i]) * up[i];
-}
+};
 
-export function swigluBackward(gate: F32, up: F32, dout: F32, dgate: F32, dup: F32, n: number) {
+export const swigluBackward: KernelFns["swigluBackward"] = (gate, up, dout, dgate, dup, n) => {
   for (let i = 0; i < n; i++) {
     const g = gate[i];
     const sg = sigmoid(g);
@@ -34,7 +34,7 @@ export function swigluBackward(gate: F32, up: F32, dout: F32, dgate: F32, dup: F
     dup[i] = d * silu;
     dgate[i] = d * up[i] * sg * (1 + g * (1 - sg));
   }
-}
+};
 
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
@@ -55,10 +55,10 @@ export function geluDerivative(x: number, kind: GeluKind): number {
   return s + 1.702 * x * s * (1 - s);
 }
 
-export function geluForward(x: F32, y: F32, n: number, kind: GeluKind) {
+export const geluForward: KernelFns["geluForward"] = (x, y, n, kind) => {
   for (let i = 0; i < n; i++) y[i] = geluValue(x[i], kind);
-}
+};
 
-export function geluBackward(x: F32, dy: F32, dx: F32, n: number, kind: GeluKind) {
+export const geluBackward: KernelFns["geluBackward"] = (x, dy, dx, n, kind) => {
   for (let i = 0; i < n; i++) dx[i] = dy[i] * geluDerivative(x[i], kind);
-}
+};

@@ -1,23 +1,23 @@
 // Reference SGEMM: plain loops with strided access. Correctness first; the native addon is the fast path.
-import { DTYPES, type StorageArray, type StorageDtype } from "../dtypes.ts";
-import type { F32 } from "../kernels.ts";
+import { DTYPES } from "../dtypes.ts";
+import type { F32, KernelFns } from "../kernels.ts";
 
-export function sgemm(
-  transA: boolean,
-  transB: boolean,
-  M: number,
-  N: number,
-  K: number,
-  alpha: number,
-  A: F32,
-  lda: number,
-  B: StorageArray,
-  ldb: number,
-  bDtype: StorageDtype,
-  beta: number,
-  C: F32,
-  ldc: number,
-): void {
+export const sgemm: KernelFns["sgemm"] = (
+  transA,
+  transB,
+  M,
+  N,
+  K,
+  alpha,
+  A,
+  lda,
+  B,
+  ldb,
+  bDtype,
+  beta,
+  C,
+  ldc,
+) => {
   let b = B as F32;
   if (bDtype !== "f32") {
     b = new Float32Array(B.length);
@@ -52,4 +52,4 @@ export function sgemm(
       C[c + j] += alpha * s;
     }
   }
-}
+};

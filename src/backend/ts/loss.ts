@@ -1,15 +1,15 @@
 // Reference cross-entropy (log-softmax fused with NLL, ignore_index) and AdamW.
-import type { F32 } from "../kernels.ts";
+import type { KernelFns } from "../kernels.ts";
 
-export function crossEntropyForward(
-  logits: F32,
-  labels: Int32Array,
-  loss: F32,
-  lse: F32,
-  rows: number,
-  V: number,
-  ignoreIndex: number,
-): number {
+export const crossEntropyForward: KernelFns["crossEntropyForward"] = (
+  logits,
+  labels,
+  loss,
+  lse,
+  rows,
+  V,
+  ignoreIndex,
+) => {
   for (let r = 0; r < rows; r++) if (labels[r] !== ignoreIndex && (labels[r] < 0 || labels[r] >= V)) return r;
   for (let r = 0; r < rows; r++) {
     const o = r * V;
@@ -22,18 +22,18 @@ export function crossEntropyForward(
     loss[r] = y === ignoreIndex ? 0 : m + Math.log(s) - logits[o + y];
   }
   return -1;
-}
+};
 
-export function crossEntropyBackward(
-  logits: F32,
-  labels: Int32Array,
-  lse: F32,
-  dlogits: F32,
-  scale: number,
-  rows: number,
-  V: number,
-  ignoreIndex: number,
-) {
+export const crossEntropyBackward: KernelFns["crossEntropyBackward"] = (
+  logits,
+  labels,
+  lse,
+  dlogits,
+  scale,
+  rows,
+  V,
+  ignoreIndex,
+) => {
   for (let r = 0; r < rows; r++) {
     const o = r * V;
     const y = labels[r];
@@ -45,21 +45,9 @@ export function crossEntropyBackward(
     for (let c = 0; c < V; c++) dlogits[o + c] = scale * Math.exp(logits[o + c] - l);
     dlogits[o + y] -= scale;
   }
-}
+};
 
-export function adamw(
-  param: F32,
-  grad: F32,
-  m: F32,
-  v: F32,
-  n: number,
-  lr: number,
-  beta1: number,
-  beta2: number,
-  eps: number,
-  weightDecay: number,
-  step: number,
-) {
+export const adamw: KernelFns["adamw"] = (param, grad, m, v, n, lr, beta1, beta2, eps, weightDecay, step) => {
   const bc1 = 1 - beta1 ** step;
   const bc2Sqrt = Math.sqrt(1 - beta2 ** step);
   const stepSize = lr / bc1;
@@ -70,4 +58,4 @@ export function adamw(
     v[i] = beta2 * v[i] + (1 - beta2) * g * g;
     param[i] -= (stepSize * m[i]) / (Math.sqrt(v[i]) / bc2Sqrt + eps);
   }
-}
+};

@@ -1,7 +1,7 @@
 // Reference RMSNorm (HF LlamaRMSNorm), LayerNorm (biased variance) and row softmax, forward and backward.
-import type { F32 } from "../kernels.ts";
+import type { KernelFns } from "../kernels.ts";
 
-export function rmsNormForward(x: F32, w: F32, y: F32, rstd: F32, rows: number, cols: number, eps: number) {
+export const rmsNormForward: KernelFns["rmsNormForward"] = (x, w, y, rstd, rows, cols, eps) => {
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
     let ss = 0;
@@ -11,18 +11,9 @@ export function rmsNormForward(x: F32, w: F32, y: F32, rstd: F32, rows: number, 
     // HF normalises first (in f32), then multiplies by the weight.
     for (let c = 0; c < cols; c++) y[o + c] = Math.fround(x[o + c] * rs) * w[c];
   }
-}
+};
 
-export function rmsNormBackward(
-  dy: F32,
-  x: F32,
-  w: F32,
-  rstd: F32,
-  dx: F32,
-  dw: F32 | null,
-  rows: number,
-  cols: number,
-) {
+export const rmsNormBackward: KernelFns["rmsNormBackward"] = (dy, x, w, rstd, dx, dw, rows, cols) => {
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
     const rs = rstd[r];
@@ -35,19 +26,9 @@ export function rmsNormBackward(
       if (dw) dw[c] += dy[o + c] * xhat;
     }
   }
-}
+};
 
-export function layerNormForward(
-  x: F32,
-  w: F32,
-  b: F32,
-  y: F32,
-  mean: F32,
-  rstd: F32,
-  rows: number,
-  cols: number,
-  eps: number,
-) {
+export const layerNormForward: KernelFns["layerNormForward"] = (x, w, b, y, mean, rstd, rows, cols, eps) => {
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
     let s = 0;
@@ -60,20 +41,20 @@ export function layerNormForward(
     rstd[r] = rs;
     for (let c = 0; c < cols; c++) y[o + c] = (x[o + c] - mu) * rs * w[c] + b[c];
   }
-}
+};
 
-export function layerNormBackward(
-  dy: F32,
-  x: F32,
-  w: F32,
-  mean: F32,
-  rstd: F32,
-  dx: F32,
-  dw: F32 | null,
-  db: F32 | null,
-  rows: number,
-  cols: number,
-) {
+export const layerNormBackward: KernelFns["layerNormBackward"] = (
+  dy,
+  x,
+  w,
+  mean,
+  rstd,
+  dx,
+  dw,
+  db,
+  rows,
+  cols,
+) => {
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
     const mu = mean[r];
@@ -94,9 +75,9 @@ export function layerNormBackward(
       if (db) db[c] += dy[o + c];
     }
   }
-}
+};
 
-export function softmaxForward(x: F32, y: F32, rows: number, cols: number) {
+export const softmaxForward: KernelFns["softmaxForward"] = (x, y, rows, cols) => {
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
     let m = Number.NEGATIVE_INFINITY;
@@ -109,13 +90,13 @@ export function softmaxForward(x: F32, y: F32, rows: number, cols: number) {
     }
     for (let c = 0; c < cols; c++) y[o + c] /= s;
   }
-}
+};
 
-export function softmaxBackward(dy: F32, y: F32, dx: F32, rows: number, cols: number) {
+export const softmaxBackward: KernelFns["softmaxBackward"] = (dy, y, dx, rows, cols) => {
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
     let s = 0;
     for (let c = 0; c < cols; c++) s += dy[o + c] * y[o + c];
     for (let c = 0; c < cols; c++) dx[o + c] = y[o + c] * (dy[o + c] - s);
   }
-}
+};

@@ -27,14 +27,3 @@ export function walk2(
     }
   }
 }
-
-/** Row-major strides of a contiguous array of shape. */
-export function contiguous(shape: Int32Array): Int32Array {
-  const s = new Int32Array(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i];
-  }
-  return s;
-}
