@@ -46,7 +46,9 @@ export function collapse(shape: Shape, ...strides: number[][]): Int32Array[] {
       });
     } else {
       dims.push(shape[i]);
-      strides.forEach((s, k) => out[k].push(s[i]));
+      strides.forEach((s, k) => {
+        out[k].push(s[i]);
+      });
     }
   }
   return [Int32Array.from(dims), ...out.map((s) => Int32Array.from(s))];
