@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Golden fixtures for lntune's model tests (LLaMA, CLIP vision, LLaVA).
+"""Golden fixtures for lntune's model tests (LLaMA, Mistral, Qwen2, CLIP and SigLIP vision, LLaVA).
 
 Usage:
     /usr/bin/python3 tools/make_model_fixtures.py test/fixtures/models [CASE ...]
@@ -8,7 +8,8 @@ With case names, only those cases are regenerated (the README is always rewritte
 
 Needs only PyTorch (>= 1.13) and the standard library. Every model here is a small
 functional reference written against the semantics of Hugging Face transformers
-(LlamaForCausalLM, CLIPVisionModel, LlavaForConditionalGeneration) and of the original
+(LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM, CLIPVisionModel, SiglipVisionModel,
+LlavaForConditionalGeneration) and of the original
 LLaVA code (prepare_inputs_labels_for_multimodal). All computation is float32 on the CPU
 with fixed seeds, so a rerun reproduces the files bit for bit on the same machine.
 
@@ -199,6 +200,8 @@ def make_llama_params(cfg, init):
     nKV = llama_kv_heads(cfg)
     hd = llama_head_dim(cfg)
     ab = cfg.get("attention_bias", False)
+    # Qwen2Attention: q/k/v with bias, o_proj without (no config field).
+    qkv_only = cfg.get("model_type") == "qwen2"
     mb = cfg.get("mlp_bias", False)
     P = OrderedDict()
     P["model.embed_tokens.weight"] = init.normal((V, H), W_STD)
@@ -209,10 +212,11 @@ def make_llama_params(cfg, init):
         P[p + "self_attn.k_proj.weight"] = init.normal((nKV * hd, H), W_STD)
         P[p + "self_attn.v_proj.weight"] = init.normal((nKV * hd, H), W_STD)
         P[p + "self_attn.o_proj.weight"] = init.normal((H, nH * hd), W_STD)
-        if ab:
+        if ab or qkv_only:
             P[p + "self_attn.q_proj.bias"] = init.normal((nH * hd,), W_STD)
             P[p + "self_attn.k_proj.bias"] = init.normal((nKV * hd,), W_STD)
             P[p + "self_attn.v_proj.bias"] = init.normal((nKV * hd,), W_STD)
+        if ab:
             P[p + "self_attn.o_proj.bias"] = init.normal((H,), W_STD)
         P[p + "post_attention_layernorm.weight"] = init.around_one(H)
         P[p + "mlp.gate_proj.weight"] = init.normal((I, H), W_STD)
@@ -305,11 +309,22 @@ def rms_norm(x, w, eps):
     return w * (xf * torch.rsqrt(var + eps)).to(x.dtype)
 
 
-def additive_mask(attention_mask, B, T):
-    """Causal + key-padding mask, 0 or finfo(float32).min (as _update_causal_mask builds it)."""
+def sliding_window(cfg):
+    """Mistral's window on every layer (transformers' masking_utils: kv_idx > q_idx - window); None
+    without one. The Qwen2 cases here use no sliding layers."""
+    return cfg.get("sliding_window") if cfg.get("model_type") == "mistral" else None
+
+
+def additive_mask(attention_mask, B, T, window=None):
+    """Causal + key-padding mask, 0 or finfo(float32).min (as _update_causal_mask builds it), plus the
+    sliding window on sequence indices when given."""
     m = torch.zeros(B, 1, T, T)
     causal = torch.triu(torch.ones(T, T, dtype=torch.bool), diagonal=1)
     m = m.masked_fill(causal, F32_MIN)
+    if window is not None:
+        q = torch.arange(T)[:, None]
+        kv = torch.arange(T)[None, :]
+        m = m.masked_fill(kv <= q - window, F32_MIN)
     if attention_mask is not None:
         m = m.masked_fill(attention_mask[:, None, None, :] == 0, F32_MIN)
     return m
@@ -333,7 +348,7 @@ def llama_forward(cfg, P, input_ids=None, inputs_embeds=None, attention_mask=Non
     B, T, _ = x.shape
     if position_ids is None:
         position_ids = torch.arange(T)[None].expand(B, T)  # HF default: cache_position
-    mask = additive_mask(attention_mask, B, T)
+    mask = additive_mask(attention_mask, B, T, sliding_window(cfg))
     cos, sin = rope_cos_sin(cfg, position_ids)
     cos, sin = cos[:, None], sin[:, None]
     for i in range(cfg["num_hidden_layers"]):
@@ -440,8 +455,9 @@ def llama_greedy(cfg, P, prompts, n_new, pad_id):
                 out[b].append(int(nxt[b]))
             ids = torch.cat([ids, nxt[:, None]], dim=1)
             am = torch.cat([am, torch.ones(len(prompts), 1, dtype=am.dtype)], dim=1)
-        # left padding must not change the real rows: compare with unpadded single-row runs
-        for b, p in enumerate(prompts):
+        # left padding must not change the real rows: compare with unpadded single-row runs (not with a
+        # sliding window, which counts the padded slots as HF's cache positions do)
+        for b, p in enumerate(prompts if sliding_window(cfg) is None else []):
             solo = llama_forward(cfg, P, input_ids=torch.tensor([p]))[0, -1]
             assert torch.allclose(solo, first_logits[b], atol=1e-5, rtol=1e-5), "left-padding invariance"
     gen = {
@@ -590,17 +606,83 @@ def make_clip_params(vc, init, prefix="vision_model."):
     return P
 
 
+def make_siglip_params(vc, init, prefix="vision_model."):
+    """SiglipVisionModel's state dict; the attention-pooling head (vision_use_head) is returned apart: a
+    checkpoint holds it, the model lntune builds does not."""
+    D = vc["hidden_size"]
+    I = vc["intermediate_size"]
+    Pz = vc["patch_size"]
+    C = vc["num_channels"]
+    P = OrderedDict()
+    P[prefix + "embeddings.patch_embedding.weight"] = init.normal((D, C, Pz, Pz), W_STD)
+    P[prefix + "embeddings.patch_embedding.bias"] = init.normal((D,), W_STD)
+    P[prefix + "embeddings.position_embedding.weight"] = init.normal(((vc["image_size"] // Pz) ** 2, D), 0.5)
+    for i in range(vc["num_hidden_layers"]):
+        p = f"{prefix}encoder.layers.{i}."
+        for proj in ("k_proj", "v_proj", "q_proj", "out_proj"):
+            P[p + f"self_attn.{proj}.weight"] = init.normal((D, D), W_STD * 2)
+            P[p + f"self_attn.{proj}.bias"] = init.normal((D,), W_STD)
+        P[p + "layer_norm1.weight"] = init.around_one(D)
+        P[p + "layer_norm1.bias"] = init.normal((D,), 0.1)
+        P[p + "mlp.fc1.weight"] = init.normal((I, D), W_STD * 2)
+        P[p + "mlp.fc1.bias"] = init.normal((I,), W_STD)
+        P[p + "mlp.fc2.weight"] = init.normal((D, I), W_STD * 2)
+        P[p + "mlp.fc2.bias"] = init.normal((D,), W_STD)
+        P[p + "layer_norm2.weight"] = init.around_one(D)
+        P[p + "layer_norm2.bias"] = init.normal((D,), 0.1)
+    P[prefix + "post_layernorm.weight"] = init.around_one(D)
+    P[prefix + "post_layernorm.bias"] = init.normal((D,), 0.1)
+    head = OrderedDict()
+    h = prefix + "head."
+    head[h + "probe"] = init.normal((1, 1, D), 0.5)
+    head[h + "attention.in_proj_weight"] = init.normal((3 * D, D), W_STD)
+    head[h + "attention.in_proj_bias"] = init.normal((3 * D,), W_STD)
+    head[h + "attention.out_proj.weight"] = init.normal((D, D), W_STD)
+    head[h + "attention.out_proj.bias"] = init.normal((D,), W_STD)
+    head[h + "layernorm.weight"] = init.around_one(D)
+    head[h + "layernorm.bias"] = init.normal((D,), 0.1)
+    head[h + "mlp.fc1.weight"] = init.normal((I, D), W_STD)
+    head[h + "mlp.fc1.bias"] = init.normal((I,), W_STD)
+    head[h + "mlp.fc2.weight"] = init.normal((D, I), W_STD)
+    head[h + "mlp.fc2.bias"] = init.normal((D,), W_STD)
+    return P, head
+
+
 def quick_gelu(x):
     return x * torch.sigmoid(1.702 * x)
+
+
+ACTS = {
+    "quick_gelu": quick_gelu,
+    "gelu": lambda t: F.gelu(t),
+    "gelu_pytorch_tanh": lambda t: F.gelu(t, approximate="tanh"),
+}
+
+
+def vit_layer(vc, P, p, x):
+    """One pre-LN encoder layer of CLIP / SigLIP (the same modules): attention, then the MLP."""
+    D = vc["hidden_size"]
+    nH = vc["num_attention_heads"]
+    hd = D // nH
+    eps = vc["layer_norm_eps"]
+    B, N, _ = x.shape
+    h = F.layer_norm(x, (D,), P[p + "layer_norm1.weight"], P[p + "layer_norm1.bias"], eps)
+    q = F.linear(h, P[p + "self_attn.q_proj.weight"], P[p + "self_attn.q_proj.bias"]) * hd**-0.5
+    k = F.linear(h, P[p + "self_attn.k_proj.weight"], P[p + "self_attn.k_proj.bias"])
+    v = F.linear(h, P[p + "self_attn.v_proj.weight"], P[p + "self_attn.v_proj.bias"])
+    q, k, v = (t.view(B, N, nH, hd).transpose(1, 2) for t in (q, k, v))
+    probs = torch.softmax(q @ k.transpose(2, 3), dim=-1, dtype=torch.float32)
+    a = (probs @ v).transpose(1, 2).reshape(B, N, D)
+    x = x + F.linear(a, P[p + "self_attn.out_proj.weight"], P[p + "self_attn.out_proj.bias"])
+    h = F.layer_norm(x, (D,), P[p + "layer_norm2.weight"], P[p + "layer_norm2.bias"], eps)
+    h = ACTS[vc["hidden_act"]](F.linear(h, P[p + "mlp.fc1.weight"], P[p + "mlp.fc1.bias"]))
+    return x + F.linear(h, P[p + "mlp.fc2.weight"], P[p + "mlp.fc2.bias"])
 
 
 def clip_vision_forward(vc, P, pixel_values, prefix="vision_model."):
     """Returns (hidden_states tuple of num_layers+1 tensors, pooler_output)."""
     D = vc["hidden_size"]
-    nH = vc["num_attention_heads"]
-    hd = D // nH
     eps = vc["layer_norm_eps"]
-    act = {"quick_gelu": quick_gelu, "gelu": lambda t: F.gelu(t)}[vc["hidden_act"]]
     B = pixel_values.shape[0]
     x = F.conv2d(pixel_values, P[prefix + "embeddings.patch_embedding.weight"], stride=vc["patch_size"])
     x = x.flatten(2).transpose(1, 2)  # [B, N, D], row-major over the patch grid
@@ -608,23 +690,31 @@ def clip_vision_forward(vc, P, pixel_values, prefix="vision_model."):
     x = torch.cat([cls, x], dim=1) + P[prefix + "embeddings.position_embedding.weight"][None]
     x = F.layer_norm(x, (D,), P[prefix + "pre_layrnorm.weight"], P[prefix + "pre_layrnorm.bias"], eps)
     hidden = [x]
-    N = x.shape[1]
     for i in range(vc["num_hidden_layers"]):
-        p = f"{prefix}encoder.layers.{i}."
-        h = F.layer_norm(x, (D,), P[p + "layer_norm1.weight"], P[p + "layer_norm1.bias"], eps)
-        q = F.linear(h, P[p + "self_attn.q_proj.weight"], P[p + "self_attn.q_proj.bias"]) * hd**-0.5
-        k = F.linear(h, P[p + "self_attn.k_proj.weight"], P[p + "self_attn.k_proj.bias"])
-        v = F.linear(h, P[p + "self_attn.v_proj.weight"], P[p + "self_attn.v_proj.bias"])
-        q, k, v = (t.view(B, N, nH, hd).transpose(1, 2) for t in (q, k, v))
-        probs = torch.softmax(q @ k.transpose(2, 3), dim=-1, dtype=torch.float32)
-        a = (probs @ v).transpose(1, 2).reshape(B, N, D)
-        x = x + F.linear(a, P[p + "self_attn.out_proj.weight"], P[p + "self_attn.out_proj.bias"])
-        h = F.layer_norm(x, (D,), P[p + "layer_norm2.weight"], P[p + "layer_norm2.bias"], eps)
-        h = act(F.linear(h, P[p + "mlp.fc1.weight"], P[p + "mlp.fc1.bias"]))
-        x = x + F.linear(h, P[p + "mlp.fc2.weight"], P[p + "mlp.fc2.bias"])
+        x = vit_layer(vc, P, f"{prefix}encoder.layers.{i}.", x)
         hidden.append(x)
     pooled = F.layer_norm(x[:, 0], (D,), P[prefix + "post_layernorm.weight"], P[prefix + "post_layernorm.bias"], eps)
     return tuple(hidden), pooled
+
+
+def siglip_vision_forward(vc, P, pixel_values, prefix="vision_model."):
+    """HF SiglipVisionModel: patch conv with bias, positions, no class token and no pre-norm; returns
+    (hidden_states of num_layers+1 tensors, last_hidden_state = post_layernorm of the last)."""
+    D = vc["hidden_size"]
+    x = F.conv2d(
+        pixel_values,
+        P[prefix + "embeddings.patch_embedding.weight"],
+        P[prefix + "embeddings.patch_embedding.bias"],
+        stride=vc["patch_size"],
+    )
+    x = x.flatten(2).transpose(1, 2) + P[prefix + "embeddings.position_embedding.weight"][None]
+    hidden = [x]
+    for i in range(vc["num_hidden_layers"]):
+        x = vit_layer(vc, P, f"{prefix}encoder.layers.{i}.", x)
+        hidden.append(x)
+    last = F.layer_norm(x, (D,), P[prefix + "post_layernorm.weight"], P[prefix + "post_layernorm.bias"],
+                        vc["layer_norm_eps"])
+    return tuple(hidden), last
 
 
 def random_pixels(init, n, vc):
@@ -711,8 +801,9 @@ def make_projector(init, kind, d_in, d_out):
 
 
 def select_features(vc, VP, pixels, layer, strategy):
+    tower = siglip_vision_forward if vc["model_type"] == "siglip_vision_model" else clip_vision_forward
     with torch.no_grad():  # the tower is frozen and run without grad in LLaVA
-        hs, _ = clip_vision_forward(vc, VP, pixels)
+        hs, _ = tower(vc, VP, pixels)
     sel = hs[layer]
     if strategy in ("default", "patch"):
         sel = sel[:, 1:]
@@ -1134,10 +1225,12 @@ def llava_rows(init, V, specs, image_token, bos=1, eos=2, low=3, high=None):
 TORCH_DTYPE_NAMES = {torch.float16: "float16", torch.bfloat16: "bfloat16"}
 
 
-def case_llava(root, name, layout, seed, stored=None):
+def case_llava(root, name, layout, seed, stored=None, parts=None):
     """stored: a half dtype the checkpoint holds every weight and bias in (LLM, tower and projector); the
-    reference computes in float32 from the rounded weights."""
-    vc = clip_vision_config()
+    reference computes in float32 from the rounded weights. parts: other families than LLaMA and CLIP, as
+    dict(text=config maker of the vocabulary size, vision=config, layer=..., strategy=...)."""
+    vc = clip_vision_config() if parts is None else parts["vision"]
+    siglip = vc["model_type"] == "siglip_vision_model"
     if layout == "hf":
         V = 100
         image_token = 99
@@ -1152,13 +1245,15 @@ def case_llava(root, name, layout, seed, stored=None):
         specs = [([1, 3], 3), ([5], 2)]  # 1 image, text-only
         n_imgs = 1
         image_index = [[0], []]
-    tcfg = llama_config(vocab_size=V)
+    tcfg = llama_config(vocab_size=V) if parts is None else parts["text"](V)
     layer, strategy = -2, ("default" if layout == "hf" else "patch")
+    if parts is not None:
+        layer, strategy = parts["layer"], parts["strategy"]
 
     def build(s):
         init = Init(s)
         LP = make_llama_params(tcfg, init)
-        VP = make_clip_params(vc, init)
+        VP = make_siglip_params(vc, init)[0] if siglip else make_clip_params(vc, init)
         PP = make_projector(init, proj_kind, vc["hidden_size"], tcfg["hidden_size"])
         if stored is not None:
             LP, VP, PP = rounded(LP, stored), rounded(VP, stored), rounded(PP, stored)
@@ -1240,6 +1335,12 @@ def case_llava(root, name, layout, seed, stored=None):
         )
     toks, margin, glog = r["greedy"]
     exp["greedy_logits"] = glog
+    features_note = (
+        f"Features: SigLIP hidden_states[{layer}] with every patch token (strategy full, no class token, no "
+        "post_layernorm) -> projector."
+        if siglip
+        else "Features: CLIP hidden_states[-2][:, 1:] (no post_layernorm) -> projector."
+    )
     inputs = OrderedDict(
         input_ids=ids, attention_mask=mask, labels=labels, padding_side="right", pad_token_id=0,
         image_token_id=image_token, image_index=image_index, num_patches=n_patch,
@@ -1258,13 +1359,172 @@ def case_llava(root, name, layout, seed, stored=None):
         "mask 1 over real positions; position ids are HF's default arange(T') (LLaVA returns "
         "position_ids=None when none were passed; equal to 0..len-1 on real positions). The text-only "
         "row is last, so LLaVA's habit of consuming an image entry for text-only rows does not change "
-        "anything here. Features: CLIP hidden_states[-2][:, 1:] (no post_layernorm) -> projector. "
+        "anything here. " + features_note + " "
         "vision_features / image_features are the selected CLIP features and the projected features. "
         "logits/loss are over the spliced sequence. Greedy: row 0's prompt alone (batch 1, image 0), "
         "spliced once, 5 new tokens, EOS ignored; greedy_logits [1, 5, V] holds the last-position "
         "logits of every decode step.",
     )
     save_case(root, name, files, inputs, exp, ej)
+
+
+def mistral_config(**over):
+    """MistralConfig's fields as mistralai/Mistral-7B-v0.1's config.json carries them, shrunk; a window of 4
+    tokens so that every sequence here is longer than it."""
+    cfg = OrderedDict(
+        architectures=["MistralForCausalLM"],
+        model_type="mistral",
+        vocab_size=96,
+        hidden_size=32,
+        intermediate_size=56,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        hidden_act="silu",
+        max_position_embeddings=64,
+        rms_norm_eps=1e-5,
+        rope_theta=10000.0,
+        sliding_window=4,
+        tie_word_embeddings=False,
+        bos_token_id=1,
+        eos_token_id=2,
+        pad_token_id=0,
+        attention_dropout=0.0,
+        initializer_range=0.02,
+        use_cache=True,
+        torch_dtype="float32",
+    )
+    cfg.update(over)
+    return cfg
+
+
+def case_mistral_sliding(root):
+    cfg = mistral_config()
+
+    def window_matters(cfg_, P, r, exp):
+        # Without the window the logits differ; within the first `window` positions they cannot.
+        full_cfg = OrderedDict(cfg_)
+        full_cfg["sliding_window"] = None
+        with torch.no_grad():
+            full = llama_forward(full_cfg, P, input_ids=torch.tensor(r["ids"]), attention_mask=torch.tensor(r["mask"]))
+        assert not torch.allclose(full, exp["logits"], atol=1e-3), "the window must change the logits"
+        assert torch.allclose(full[:, :4], exp["logits"][:, :4], atol=1e-6)
+
+    case_llama(
+        root, "mistral_sliding", cfg, 10000, lens=[12, 9], prompt_lens=[4, 3], gen_prompts_lens=[10, 6],
+        n_new=6, extra_checks=window_matters,
+        notes="Mistral with sliding_window 4: query i sees keys j with i-4 < j <= i (transformers' "
+        "sliding_window_overlay: kv_idx > q_idx - window, on sequence indices, padding included). Row 1 is "
+        "right-padded. Greedy: 6 new tokens per row, prompts of 10 and 6 tokens left-padded (the window "
+        "counts the padded slots, as HF's cache positions do), EOS ignored.",
+    )
+
+
+def qwen2_config(**over):
+    """Qwen2Config's fields as Qwen/Qwen2.5-0.5B-Instruct's config.json carries them, shrunk: tied
+    embeddings, rope_theta 1e6, no sliding window in use."""
+    cfg = OrderedDict(
+        architectures=["Qwen2ForCausalLM"],
+        model_type="qwen2",
+        vocab_size=96,
+        hidden_size=32,
+        intermediate_size=56,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        hidden_act="silu",
+        max_position_embeddings=64,
+        max_window_layers=2,
+        rms_norm_eps=1e-6,
+        rope_theta=1000000.0,
+        sliding_window=64,
+        use_sliding_window=False,
+        tie_word_embeddings=True,
+        bos_token_id=1,
+        eos_token_id=2,
+        pad_token_id=0,
+        attention_dropout=0.0,
+        initializer_range=0.02,
+        use_cache=True,
+        torch_dtype="float32",
+    )
+    cfg.update(over)
+    return cfg
+
+
+def case_qwen2(root):
+    cfg = qwen2_config()
+
+    def biases(cfg_, P, r, exp):
+        for i in range(cfg_["num_hidden_layers"]):
+            p = f"model.layers.{i}.self_attn."
+            assert all(p + f"{x}_proj.bias" in P for x in "qkv") and p + "o_proj.bias" not in P
+
+    case_llama(
+        root, "qwen2", cfg, 11000, lens=[9, 7], prompt_lens=[3, 4], gen_prompts_lens=[6, 4], n_new=6,
+        extra_checks=biases, min_row_distinct=1,
+        notes="Qwen2: q/k/v projections with bias, o_proj without; tied embeddings (no lm_head.weight, "
+        "grad.model.embed_tokens.weight is the total over both uses); rope_theta 1e6; GQA 4 / 2 heads.",
+    )
+
+
+def siglip_vision_config(**over):
+    cfg = OrderedDict(
+        architectures=["SiglipVisionModel"],
+        model_type="siglip_vision_model",
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=3,
+        num_attention_heads=4,
+        num_channels=3,
+        image_size=28,
+        patch_size=7,
+        hidden_act="gelu_pytorch_tanh",
+        layer_norm_eps=1e-6,
+        attention_dropout=0.0,
+        torch_dtype="float32",
+    )
+    cfg.update(over)
+    return cfg
+
+
+def case_siglip_vision(root):
+    vc = siglip_vision_config()
+    init = Init(12000)
+    P, head = make_siglip_params(vc, init)
+    pixels = random_pixels(init, 2, vc)
+    with torch.no_grad():
+        hs, last = siglip_vision_forward(vc, P, pixels)
+    exp = OrderedDict()
+    exp["inputs.pixel_values"] = pixels
+    for i, h in enumerate(hs):
+        exp[f"hidden_states.{i}"] = h
+    exp["last_hidden_state"] = last
+    W = OrderedDict(P)
+    W.update(head)
+    ej = OrderedDict(
+        seed=12000,
+        notes="SiglipVisionModel (vision_use_head absent: the checkpoint holds the attention-pooling head, "
+        "vision_model.head.*, which LLaVA never reads). Patch conv with bias, position embeddings for the "
+        "16 patches, no class token, no pre-norm; gelu_pytorch_tanh MLPs. hidden_states.0 are the "
+        "embeddings, hidden_states.k the output of layer k; last_hidden_state is post_layernorm of the "
+        "last.",
+    )
+    save_case(root, "siglip_vision", {"config.json": vc, "model.safetensors": W},
+              OrderedDict(pixel_values="expected.safetensors:inputs.pixel_values", num_images=2), exp, ej)
+
+
+def case_llava_qwen2_siglip(root):
+    """llava-hf on Qwen2 and a SigLIP tower, as llava-hf/llava-interleave-qwen-0.5b-hf is made: every patch
+    token of the last hidden state (vision_feature_select_strategy full, vision_feature_layer -1). The head
+    is untied here (a random tied model repeats one token in greedy decoding; the qwen2 case is tied)."""
+    parts = dict(
+        text=lambda V: qwen2_config(vocab_size=V, tie_word_embeddings=False),
+        vision=siglip_vision_config(vision_use_head=False),
+        layer=-1,
+        strategy="full",
+    )
+    case_llava(root, "llava_qwen2_siglip", "hf", 13000, parts=parts)
 
 
 README = """# Model fixtures
@@ -1274,8 +1534,8 @@ Generated by
     /usr/bin/python3 tools/make_model_fixtures.py test/fixtures/models [CASE ...]
 
 (case names regenerate only those cases; PyTorch only; float32 functional references of Hugging Face
-`LlamaForCausalLM`, `CLIPVisionModel`, `LlavaForConditionalGeneration` and of LLaVA's
-`prepare_inputs_labels_for_multimodal`; fixed seeds).
+`LlamaForCausalLM`, `MistralForCausalLM`, `Qwen2ForCausalLM`, `CLIPVisionModel`, `SiglipVisionModel`,
+`LlavaForConditionalGeneration` and of LLaVA's `prepare_inputs_labels_for_multimodal`; fixed seeds).
 
 Each case directory holds the checkpoint as on disk (`config.json`, `model.safetensors` or a sharded
 index + shards) and:
@@ -1302,6 +1562,10 @@ index + shards) and:
 | llava_hf | llava-hf layout, mlp2x_gelu projector, placeholder id 99; rows with 1, 2 and 0 images |
 | llava_original | original LLaVA layout, linear projector, placeholder -200, tower in `./clip` |
 | llava_hf_f16 | llava-hf layout in F16 as `llava-hf/llava-1.5-7b-hf` is stored: every weight and bias (CLIP, projector, LLM) |
+| mistral_sliding | Mistral, sliding window 4 shorter than every sequence: loss batch, left-padded batched greedy (window over padded slots) |
+| qwen2 | Qwen2: q/k/v biases without an o_proj bias, tied embeddings, rope_theta 1e6, GQA |
+| siglip_vision | SigLIP vision tower: all hidden states + last_hidden_state; the checkpoint's pooling head is not used |
+| llava_qwen2_siglip | llava-hf on Qwen2 + SigLIP, vision_feature_select_strategy full, vision_feature_layer -1 (llava-interleave's) |
 
 Conventions:
 
@@ -1330,6 +1594,10 @@ BUILDERS = [
     (lambda root: case_llava(root, "llava_hf", "hf", 7000), ["llava_hf"]),
     (lambda root: case_llava(root, "llava_original", "original", 8000), ["llava_original"]),
     (lambda root: case_llava(root, "llava_hf_f16", "hf", 9000, stored=torch.float16), ["llava_hf_f16"]),
+    (case_mistral_sliding, ["mistral_sliding"]),
+    (case_qwen2, ["qwen2"]),
+    (case_siglip_vision, ["siglip_vision"]),
+    (case_llava_qwen2_siglip, ["llava_qwen2_siglip"]),
 ]
 CASES = [c for _, cases in BUILDERS for c in cases]
 

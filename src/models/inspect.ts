@@ -8,6 +8,7 @@ import type { LlamaConfig } from "../io/config/llama_config.ts";
 import type { WeightLayout } from "../io/weights/layout.ts";
 import { type ExpectedWeight, placeWeights, type ShapeMismatch } from "../io/weights/placement.ts";
 import type { Module } from "../nn/module.ts";
+import { patchGrid } from "./clip/vision_model.ts";
 import { type LlavaConfig, parseLlavaConfig } from "./families/llava/config.ts";
 import { buildLlava, LLAVA } from "./families/llava/index.ts";
 import { llmFamily, llmFamilyOf, visionFamily, visionFamilyOf } from "./families/registry.ts";
@@ -154,7 +155,7 @@ function describeVision(c: VisionConfig): VisionDescription {
     heads: c.num_attention_heads,
     imageSize: c.image_size,
     patchSize: c.patch_size,
-    patches: (c.image_size / c.patch_size) ** 2,
+    patches: patchGrid(c) ** 2,
   };
 }
 

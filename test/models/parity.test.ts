@@ -1,11 +1,19 @@
-// Parity with PyTorch references of HF LLaMA / CLIP / LLaVA (fixtures made by tools/make_model_fixtures.py):
-// logits, loss, gradients of the norms, embeddings, head and projector, and greedy tokens.
+// Parity with PyTorch references of HF LLaMA / Mistral / Qwen2 / CLIP / SigLIP / LLaVA (fixtures made by
+// tools/make_model_fixtures.py): logits, loss, gradients of the norms, embeddings, head and projector, and
+// greedy tokens (KV-cache decoding, left-padded batches).
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { SiglipVisionModel } from "../../src/models/families/siglip_vision/model.ts";
 import { generate, leftPad } from "../../src/models/generation.ts";
 import type { LlamaForCausalLM } from "../../src/models/llama/model.ts";
 import type { LlavaForConditionalGeneration } from "../../src/models/llava/model.ts";
-import { loadClipVision, loadLlama, loadLlava } from "../../src/models/load.ts";
+import {
+  type LoadReport,
+  loadClipVision,
+  loadLlama,
+  loadLlava,
+  loadVisionTower,
+} from "../../src/models/load.ts";
 import { type Module, setTrainable } from "../../src/nn/module.ts";
 import { backward } from "../../src/tensor/autograd.ts";
 import { assertClose } from "../tensor/gradcheck.ts";
@@ -73,8 +81,12 @@ for (const name of [
   "llama_rope_llama3",
   "llama_bf16_sharded",
   "llama_bf16_bias",
+  // Mistral's sliding window (4) is shorter than every sequence, in the loss batch and in generation.
+  "mistral_sliding",
+  // Qwen2: q/k/v biases without an o_proj bias, tied embeddings.
+  "qwen2",
 ])
-  test(`LLaMA parity: ${name}`, () => {
+  test(`LLaMA-architecture parity: ${name}`, () => {
     const f = fixture(name);
     const model = loadLlama(f.dir);
     if (name.startsWith("llama_bf16"))
@@ -115,7 +127,30 @@ for (const name of ["clip_vision", "clip_full"])
       );
   });
 
-for (const name of ["llava_hf", "llava_original", "llava_hf_f16"])
+test("SigLIP vision parity: hidden states by layer, last_hidden_state; the pooling head is skipped", () => {
+  const f = fixture("siglip_vision");
+  const report: LoadReport = { placements: [] };
+  const tower = loadVisionTower(f.dir, report);
+  assert.ok(tower instanceof SiglipVisionModel);
+  assert.equal(
+    report.placements[0].placement.skipped.filter((n) => n.startsWith("vision_model.head.")).length,
+    11,
+  );
+  const pixels = f.tensor("inputs.pixel_values");
+  const states = tower.hiddenStates(pixels.data, pixels.shape[0]);
+  assert.equal(states.length, 4);
+  for (const [i, s] of states.entries())
+    assertClose(s.values, f.tensor(`hidden_states.${i}`).data, LOGIT_ATOL, 0, `hidden_states.${i}`);
+  assertClose(
+    tower.vision_model.lastHiddenState(pixels.data, pixels.shape[0]).values,
+    f.tensor("last_hidden_state").data,
+    LOGIT_ATOL,
+    0,
+    "last_hidden_state",
+  );
+});
+
+for (const name of ["llava_hf", "llava_original", "llava_hf_f16", "llava_qwen2_siglip"])
   test(`LLaVA parity: ${name} (splice, logits, loss, gradients, greedy)`, () => {
     const f = fixture(name);
     const model: LlavaForConditionalGeneration = loadLlava(f.dir);

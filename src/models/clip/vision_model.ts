@@ -22,8 +22,14 @@ const ACT: Record<CLIPVisionConfig["hidden_act"], GeluKind> = {
   gelu_pytorch_tanh: "tanh",
 };
 
-/** The Conv2d(C, D, P, stride P) of a ViT's patch embedding as a linear map over unfolded patches; weight
- * [D, C, P, P], bias [D] when the tower has one (SigLIP's does, CLIP's does not). */
+/** The Conv2d(C, D, P, stride P, padding "valid") of a ViT's patch embedding as a linear map over unfolded
+ * patches; weight [D, C, P, P], bias [D] when the tower has one (SigLIP's does, CLIP's does not). An image
+ * size that is no multiple of the patch size leaves its last pixels unread, as the convolution does. */
+/** Patches per side: floor(image / patch), as the valid convolution gives. */
+export function patchGrid(c: { image_size: number; patch_size: number }): number {
+  return Math.floor(c.image_size / c.patch_size);
+}
+
 export class PatchEmbedding extends Module {
   weight: Parameter;
   bias: Parameter | null;
@@ -41,7 +47,7 @@ export class PatchEmbedding extends Module {
   /** pixels [N, C, S, S] → [N, G², D], patches in row-major grid order. */
   forward(pixels: Float32Array, N: number): Tensor {
     const { image_size: S, patch_size: P, num_channels: C, hidden_size: D } = this.cfg;
-    const G = S / P;
+    const G = patchGrid(this.cfg);
     if (pixels.length !== N * C * S * S)
       throw new Error(`pixel values hold ${pixels.length} floats, expected ${N}×${C}×${S}×${S}`);
     // Unfold in (c, ky, kx) order so the conv weight [D, C, P, P] reads as a [D, C·P·P] matrix.

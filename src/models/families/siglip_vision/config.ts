@@ -40,9 +40,11 @@ export function parseSiglipVisionConfig(f: Fields): SiglipVisionConfig {
   const heads = f.posInt("num_attention_heads", d.num_attention_heads);
   if (hidden % heads !== 0)
     throw f.fail("hidden_size", `${hidden} is not divisible by num_attention_heads (${heads})`);
+  // google/siglip-so400m-patch14-384 has 384-pixel images of 14-pixel patches: the valid convolution reads
+  // 27 × 27 patches and leaves the last 6 pixels unread.
   const image = f.posInt("image_size", d.image_size);
   const patch = f.posInt("patch_size", d.patch_size);
-  if (image % patch !== 0) throw f.fail("image_size", `${image} is not a multiple of patch_size (${patch})`);
+  if (patch > image) throw f.fail("patch_size", `${patch} exceeds image_size (${image})`);
   const eps = f.num("layer_norm_eps", d.layer_norm_eps);
   if (eps <= 0) throw f.fail("layer_norm_eps", `must be positive, got ${eps}`);
   return {

@@ -7,7 +7,7 @@ import { add } from "../../../tensor/ops/arithmetic.ts";
 import { reshape } from "../../../tensor/ops/shape.ts";
 import type { Rng } from "../../../tensor/rng.ts";
 import type { Tensor } from "../../../tensor/tensor.ts";
-import { CLIPEncoder, PatchEmbedding } from "../../clip/vision_model.ts";
+import { CLIPEncoder, PatchEmbedding, patchGrid } from "../../clip/vision_model.ts";
 import type { VisionTower } from "../../vision_tower.ts";
 import type { SiglipVisionConfig } from "./config.ts";
 
@@ -17,7 +17,7 @@ class SiglipVisionEmbeddings extends Module {
 
   constructor(cfg: SiglipVisionConfig, rng: Rng | null) {
     super();
-    const grid = cfg.image_size / cfg.patch_size;
+    const grid = patchGrid(cfg);
     this.patch_embedding = new PatchEmbedding(cfg, true, rng);
     this.position_embedding = new Embedding(grid * grid, cfg.hidden_size, rng);
   }
@@ -68,7 +68,7 @@ export class SiglipVisionModel extends Module implements VisionTower {
 
   /** One token per patch. */
   get sequenceLength(): number {
-    return (this.config.image_size / this.config.patch_size) ** 2;
+    return patchGrid(this.config) ** 2;
   }
 
   hiddenStates(pixels: Float32Array, N: number, upTo?: number): Tensor[] {
