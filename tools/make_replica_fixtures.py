@@ -2,7 +2,9 @@
 """Tiny replicas of published Hugging Face file sets, for lntune's conformance tests.
 
 Usage:
-    /usr/bin/python3 tools/make_replica_fixtures.py test/fixtures/replicas
+    /usr/bin/python3 tools/make_replica_fixtures.py test/fixtures/replicas [REPLICA ...]
+
+With folder names, only those replicas are made.
 
 Needs only PyTorch (>= 1.13) and the standard library. Each replica keeps the published repository's
 file names, config fields, key names, dtypes and shard layout; only the dimensions are shrunk (see the
@@ -34,6 +36,7 @@ import torch
 from replica_checkpoint_files import expected, safetensors_set, write_bin_set, write_json, write_text
 from replica_hf_modules import (
     CLIPModel,
+    SiglipModel,
     LlamaForCausalLM,
     LlavaForConditionalGeneration,
     LlavaForConditionalGenerationV452,
@@ -43,6 +46,9 @@ from replica_hf_modules import (
 )
 from replica_tokenizer_files import (
     LLAMA2_SPECIALS,
+    QWEN25_ADDED,
+    qwen_tokenizer_config,
+    shrunk_qwen2_tokenizer_json,
     LLAMA2_TOKENIZER,
     LLAMA3_TOKENIZER,
     added_token,
@@ -640,6 +646,232 @@ def llama32(root, seed, chat_template):
     return generated, expected(sd)
 
 
+def qwen25(root, seed, chat_template):
+    """Qwen/Qwen2.5-0.5B-Instruct: Qwen2 with GQA (14 heads, 2 KV heads -> 4 and 2), q/k/v biases, tied
+    embeddings, rope_theta 1e6, BF16, one model.safetensors (transformers 4.43: no inv_freq); the ByteLevel
+    BPE tokenizer.json shrunk (see shrunk_qwen2_tokenizer_json) and the chat template with tools."""
+    cfg = OrderedDict(
+        architectures=["Qwen2ForCausalLM"],
+        attention_dropout=0.0,
+        bos_token_id=151643,
+        eos_token_id=151645,
+        hidden_act="silu",
+        hidden_size=16,
+        initializer_range=0.02,
+        intermediate_size=24,
+        max_position_embeddings=32768,
+        max_window_layers=21,
+        model_type="qwen2",
+        num_attention_heads=4,
+        num_hidden_layers=2,
+        num_key_value_heads=2,
+        rms_norm_eps=1e-06,
+        rope_theta=1000000.0,
+        sliding_window=32768,
+        tie_word_embeddings=True,
+        torch_dtype="bfloat16",
+        transformers_version="4.43.1",
+        use_cache=True,
+        use_sliding_window=False,
+        vocab_size=151936,
+    )
+    write_json(os.path.join(root, "config.json"), cfg)
+    write_json(
+        os.path.join(root, "generation_config.json"),
+        OrderedDict(
+            bos_token_id=151643, pad_token_id=151643, do_sample=True, eos_token_id=[151645, 151643],
+            repetition_penalty=1.1, temperature=0.7, top_p=0.8, top_k=20, transformers_version="4.37.0",
+        ),
+        sort_keys=False,
+    )
+    write_json(os.path.join(root, "tokenizer_config.json"), qwen_tokenizer_config(QWEN25_ADDED, chat_template, 131072))
+    write_json(os.path.join(root, "tokenizer.json"), shrunk_qwen2_tokenizer_json(QWEN25_ADDED), sort_keys=False)
+    generated = OrderedDict()
+    sd = state_dict(randomize(LlamaForCausalLM(cfg, False), seed), torch.bfloat16)
+    safetensors_set(root, sd, 1, generated)
+    return generated, expected(sd)
+
+
+def mistral7b(root, seed):
+    """mistralai/Mistral-7B-v0.1: GQA (32 heads, 8 KV heads -> 4 and 1), a 4096-token sliding window, BF16
+    safetensors in 2 shards (transformers 4.34: no inv_freq), LLaMA's tokenizer format."""
+    cfg = OrderedDict(
+        architectures=["MistralForCausalLM"],
+        bos_token_id=1,
+        eos_token_id=2,
+        hidden_act="silu",
+        hidden_size=16,
+        initializer_range=0.02,
+        intermediate_size=56,
+        max_position_embeddings=32768,
+        model_type="mistral",
+        num_attention_heads=4,
+        num_hidden_layers=2,
+        num_key_value_heads=1,
+        rms_norm_eps=1e-05,
+        rope_theta=10000.0,
+        sliding_window=4096,
+        tie_word_embeddings=False,
+        torch_dtype="bfloat16",
+        transformers_version="4.34.0.dev0",
+        use_cache=True,
+        vocab_size=32000,
+    )
+    write_json(os.path.join(root, "config.json"), cfg)
+    write_json(
+        os.path.join(root, "generation_config.json"),
+        OrderedDict(_from_model_config=True, bos_token_id=1, eos_token_id=2, transformers_version="4.34.0.dev0"),
+    )
+    write_json(
+        os.path.join(root, "tokenizer_config.json"),
+        OrderedDict(
+            add_bos_token=True,
+            add_eos_token=False,
+            added_tokens_decoder={str(i): added_token(c) for i, c in LLAMA2_SPECIALS},
+            additional_special_tokens=[],
+            bos_token="<s>",
+            clean_up_tokenization_spaces=False,
+            eos_token="</s>",
+            legacy=True,
+            model_max_length=1000000000000000019884624838656,
+            pad_token=None,
+            sp_model_kwargs={},
+            spaces_between_special_tokens=False,
+            tokenizer_class="LlamaTokenizer",
+            unk_token="<unk>",
+            use_default_system_prompt=False,
+        ),
+    )
+    write_json(
+        os.path.join(root, "special_tokens_map.json"),
+        {k: special_map_token(v) for k, v in [("bos_token", "<s>"), ("eos_token", "</s>"), ("unk_token", "<unk>")]},
+    )
+    generated = OrderedDict()
+    generated["tokenizer.json"] = {"base": LLAMA2_TOKENIZER, "set": {}}
+    sd = state_dict(randomize(LlamaForCausalLM(cfg, False), seed), torch.bfloat16)
+    safetensors_set(root, sd, 2, generated)
+    return generated, expected(sd)
+
+
+# SigLIP so400m-patch14-384: 1152 -> 8 hidden, 4304 -> 32 intermediate, 27 -> 2 layers, 16 -> 2 heads; 384 -> 30
+# pixels with the 14-pixel patches kept, so the image is no multiple of the patch size as in the original
+# (2 x 2 patches, 2 pixels unread).
+SIGLIP_VISION_DIMS = dict(hidden_size=8, image_size=30, intermediate_size=32, num_attention_heads=2, num_hidden_layers=2, patch_size=14)
+
+
+def siglip_preprocessor(root, processor_class):
+    write_json(
+        os.path.join(root, "preprocessor_config.json"),
+        OrderedDict(
+            do_normalize=True,
+            do_rescale=True,
+            do_resize=True,
+            image_mean=[0.5, 0.5, 0.5],
+            image_processor_type="SiglipImageProcessor",
+            image_std=[0.5, 0.5, 0.5],
+            processor_class=processor_class,
+            resample=3,
+            rescale_factor=0.00392156862745098,
+            size={"height": 30, "width": 30},
+        ),
+    )
+
+
+def siglip_so400m(root, seed):
+    """google/siglip-so400m-patch14-384: a full SiglipModel config (text and vision, defaults left out, as
+    transformers 4.37 wrote it), float32 model.safetensors with the text tower, the vision pooling head,
+    logit_scale and logit_bias."""
+    text = OrderedDict(hidden_size=8, intermediate_size=32, model_type="siglip_text_model", num_attention_heads=2, num_hidden_layers=2)
+    vision = OrderedDict(model_type="siglip_vision_model", **SIGLIP_VISION_DIMS)
+    cfg = OrderedDict(
+        architectures=["SiglipModel"],
+        initializer_factor=1.0,
+        model_type="siglip",
+        text_config=text,
+        torch_dtype="float32",
+        transformers_version="4.37.0.dev0",
+        vision_config=vision,
+    )
+    write_json(os.path.join(root, "config.json"), cfg)
+    siglip_preprocessor(root, "SiglipProcessor")
+    # SiglipTextConfig's defaults the published config leaves out: vocabulary 32000, 64 positions.
+    full = OrderedDict(cfg)
+    full["text_config"] = OrderedDict(text, vocab_size=32000, max_position_embeddings=64)
+    generated = OrderedDict()
+    sd = state_dict(randomize(SiglipModel(full), seed), torch.float32)
+    safetensors_set(root, sd, 1, generated)
+    return generated, expected(sd)
+
+
+def llava_interleave(root, seed):
+    """llava-hf/llava-interleave-qwen-0.5b-hf, as transformers' convert_llava_weights_to_hf.py made it: the
+    text config of Qwen/Qwen1.5-0.5B-Chat (qwen2) with the vocabulary resized to 152000 for <image>, a
+    SigLIP vision config without the pooling head (26 layers of so400m), every patch token of the last
+    layer (vision_feature_select_strategy full, layer -1), image token 151646; F16, one model.safetensors."""
+    text = OrderedDict(
+        _name_or_path="Qwen/Qwen1.5-0.5B-Chat",
+        architectures=["Qwen2ForCausalLM"],
+        bos_token_id=151643,
+        eos_token_id=151645,
+        hidden_size=16,
+        intermediate_size=44,
+        max_position_embeddings=32768,
+        max_window_layers=21,
+        model_type="qwen2",
+        num_attention_heads=2,
+        num_hidden_layers=2,
+        num_key_value_heads=2,
+        rms_norm_eps=1e-06,
+        rope_theta=1000000.0,
+        sliding_window=32768,
+        tie_word_embeddings=True,
+        torch_dtype="bfloat16",
+        use_sliding_window=False,
+        vocab_size=152000,
+    )
+    vision = OrderedDict(model_type="siglip_vision_model", vision_use_head=False, **SIGLIP_VISION_DIMS)
+    cfg = OrderedDict(
+        architectures=["LlavaForConditionalGeneration"],
+        ignore_index=-100,
+        image_token_index=151646,
+        model_type="llava",
+        projector_hidden_act="gelu",
+        text_config=text,
+        torch_dtype="float16",
+        transformers_version="4.41.0.dev0",
+        vision_config=vision,
+        vision_feature_layer=-1,
+        vision_feature_select_strategy="full",
+    )
+    write_json(os.path.join(root, "config.json"), cfg)
+    write_json(
+        os.path.join(root, "generation_config.json"),
+        OrderedDict(_from_model_config=True, bos_token_id=151643, eos_token_id=151645, transformers_version="4.41.0.dev0"),
+    )
+    siglip_preprocessor(root, "LlavaProcessor")
+    write_json(os.path.join(root, "chat_template.json"), {"chat_template": LLAVA_INTERLEAVE_CHAT_TEMPLATE})
+    added = QWEN25_ADDED[:3] + [(151646, "<image>", True)]
+    write_json(
+        os.path.join(root, "tokenizer_config.json"),
+        qwen_tokenizer_config(added, None, 32768, [("padding_side", "left"), ("processor_class", "LlavaProcessor")]),
+    )
+    write_json(os.path.join(root, "added_tokens.json"), {c: i for i, c, s in added})
+    write_json(os.path.join(root, "tokenizer.json"), shrunk_qwen2_tokenizer_json(added), sort_keys=False)
+    generated = OrderedDict()
+    sd = state_dict(randomize(LlavaForConditionalGeneration(cfg), seed), torch.float16)
+    safetensors_set(root, sd, 1, generated)
+    return generated, expected(sd)
+
+
+LLAVA_INTERLEAVE_CHAT_TEMPLATE = (
+    "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\n'}}{# Render all images first #}"
+    "{% for content in message['content'] | selectattr('type', 'equalto', 'image') %}{{ '<image>\n' }}{% endfor %}"
+    "{# Render all text next #}{% for content in message['content'] | selectattr('type', 'equalto', 'text') %}"
+    "{{ content['text'] }}{% endfor %}{{'<|im_end|>' + '\n'}}{% endfor %}{% if add_generation_prompt %}"
+    "{{ '<|im_start|>assistant\n' }}{% endif %}"
+)
+
+
 def clear(root):
     """Removes the files a previous run wrote: everything but the hand-written README.md."""
     if not os.path.isdir(root):
@@ -650,13 +882,15 @@ def clear(root):
 
 
 def main():
-    if len(sys.argv) != 2:
+    if len(sys.argv) < 2:
         print(__doc__)
         sys.exit(2)
     out = sys.argv[1]
     here = os.path.dirname(os.path.abspath(__file__))
     with open(os.path.join(here, "llama-3.2-instruct-chat-template.jinja"), encoding="utf-8") as f:
         llama32_template = f.read()
+    with open(os.path.join(here, "qwen2.5-instruct-chat-template.jinja"), encoding="utf-8") as f:
+        qwen25_template = f.read()
     clip_dir = os.path.join(out, "openai--clip-vit-large-patch14-336")
     jobs = [
         ("llava-hf--llava-1.5-7b-hf", lambda r: llava_hf(r, 101)),
@@ -667,9 +901,18 @@ def main():
         ("meta-llama--Llama-2-7b-hf", lambda r: llama2(r, 106)),
         ("TinyLlama--TinyLlama-1.1B-Chat-v1.0", lambda r: tinyllama(r, 107)),
         ("meta-llama--Llama-3.2-1B-Instruct", lambda r: llama32(r, 108, llama32_template)),
+        ("Qwen--Qwen2.5-0.5B-Instruct", lambda r: qwen25(r, 109, qwen25_template)),
+        ("mistralai--Mistral-7B-v0.1", lambda r: mistral7b(r, 110)),
+        ("google--siglip-so400m-patch14-384", lambda r: siglip_so400m(r, 111)),
+        ("llava-hf--llava-interleave-qwen-0.5b-hf", lambda r: llava_interleave(r, 112)),
     ]
+    wanted = sys.argv[2:] or [name for name, _ in jobs]
+    unknown = [w for w in wanted if w not in dict(jobs)]
+    if unknown:
+        print(f"unknown replicas {unknown}")
+        sys.exit(2)
     total = 0
-    for name, make in jobs:
+    for name, make in [j for j in jobs if j[0] in wanted]:
         root = os.path.join(out, name)
         clear(root)
         os.makedirs(root, exist_ok=True)

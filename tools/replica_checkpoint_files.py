@@ -118,10 +118,12 @@ def safetensors_set(root, sd, n, generated):
 
 def component(name):
     """lntune's parameter components for a weight name in any of the layouts here; None for buffers and
-    for the parts lntune skips (CLIP's text tower and projections)."""
+    for the parts lntune skips (CLIP's and SigLIP's text towers and projections, SigLIP's pooling head)."""
     if name.endswith("inv_freq") or name.endswith("position_ids"):
         return None
-    if name.startswith(("text_model.", "visual_projection.", "text_projection.", "logit_scale")):
+    if name.startswith(("text_model.", "visual_projection.", "text_projection.", "logit_scale", "logit_bias")):
+        return None
+    if "vision_model.head." in name:  # SigLIP's pooling head, which LLaVA never reads
         return None
     if "vision_model." in name:
         return "visionTower"

@@ -24,13 +24,16 @@ class LlamaRotaryEmbedding(nn.Module):
 
 
 class LlamaAttention(nn.Module):
+    """LlamaAttention, MistralAttention (the same modules) and Qwen2Attention (q/k/v with bias, o without)."""
+
     def __init__(self, c, rotary):
         super().__init__()
         h, hd = c["hidden_size"], head_dim(c)
         nh, nkv = c["num_attention_heads"], c.get("num_key_value_heads") or c["num_attention_heads"]
-        self.q_proj = nn.Linear(h, nh * hd, bias=False)
-        self.k_proj = nn.Linear(h, nkv * hd, bias=False)
-        self.v_proj = nn.Linear(h, nkv * hd, bias=False)
+        qkv = c.get("model_type") == "qwen2"
+        self.q_proj = nn.Linear(h, nh * hd, bias=qkv)
+        self.k_proj = nn.Linear(h, nkv * hd, bias=qkv)
+        self.v_proj = nn.Linear(h, nkv * hd, bias=qkv)
         self.o_proj = nn.Linear(nh * hd, h, bias=False)
         if rotary:
             self.rotary_emb = LlamaRotaryEmbedding(hd, c.get("rope_theta", 10000.0))
@@ -179,6 +182,78 @@ class CLIPModel(nn.Module):
         self.logit_scale = nn.Parameter(torch.tensor(c["logit_scale_init_value"]))
 
 
+class SiglipVisionEmbeddings(nn.Module):
+    """No class token; position_ids is a non-persistent buffer (not saved)."""
+
+    def __init__(self, c):
+        super().__init__()
+        h = c["hidden_size"]
+        self.patch_embedding = nn.Conv2d(3, h, kernel_size=c["patch_size"], stride=c["patch_size"])
+        self.position_embedding = nn.Embedding((c["image_size"] // c["patch_size"]) ** 2, h)
+
+
+class SiglipMLP(nn.Module):
+    def __init__(self, h, i):
+        super().__init__()
+        self.fc1 = nn.Linear(h, i)
+        self.fc2 = nn.Linear(i, h)
+
+
+class SiglipMultiheadAttentionPoolingHead(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        h = c["hidden_size"]
+        self.probe = nn.Parameter(torch.randn(1, 1, h))
+        self.attention = nn.MultiheadAttention(h, c["num_attention_heads"], batch_first=True)
+        self.layernorm = nn.LayerNorm(h)
+        self.mlp = SiglipMLP(h, c["intermediate_size"])
+
+
+class SiglipVisionTransformer(nn.Module):
+    """The pooling head is there unless vision_use_head is false (absent: there)."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.embeddings = SiglipVisionEmbeddings(c)
+        self.encoder = CLIPEncoder(c)
+        self.post_layernorm = nn.LayerNorm(c["hidden_size"])
+        if c.get("vision_use_head", True):
+            self.head = SiglipMultiheadAttentionPoolingHead(c)
+
+
+class SiglipVisionModel(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.vision_model = SiglipVisionTransformer(c)
+
+
+class SiglipTextEmbeddings(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.token_embedding = nn.Embedding(c["vocab_size"], c["hidden_size"])
+        self.position_embedding = nn.Embedding(c["max_position_embeddings"], c["hidden_size"])
+
+
+class SiglipTextTransformer(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.embeddings = SiglipTextEmbeddings(c)
+        self.encoder = CLIPEncoder(c)
+        self.final_layer_norm = nn.LayerNorm(c["hidden_size"])
+        self.head = nn.Linear(c["hidden_size"], c["hidden_size"])
+
+
+class SiglipModel(nn.Module):
+    """transformers 4.37 (google/siglip-so400m-patch14-384): text and vision towers, logit scale and bias."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.text_model = SiglipTextTransformer(c["text_config"])
+        self.vision_model = SiglipVisionTransformer(c["vision_config"])
+        self.logit_scale = nn.Parameter(torch.randn(1))
+        self.logit_bias = nn.Parameter(torch.randn(1))
+
+
 class LlavaMultiModalProjector(nn.Module):
     def __init__(self, vision_hidden, text_hidden):
         super().__init__()
@@ -188,12 +263,14 @@ class LlavaMultiModalProjector(nn.Module):
 
 
 class LlavaForConditionalGeneration(nn.Module):
-    """transformers 4.36 (llava-hf): vision_tower, multi_modal_projector, language_model."""
+    """transformers 4.36 (llava-hf): vision_tower, multi_modal_projector, language_model. The tower is the
+    vision_config's model (CLIP or SigLIP); the language model's module names are LLaMA's for every family."""
 
     def __init__(self, c):
         super().__init__()
         t, v = c["text_config"], c["vision_config"]
-        self.vision_tower = CLIPVisionModel(v, False)
+        siglip = v.get("model_type") == "siglip_vision_model"
+        self.vision_tower = SiglipVisionModel(v) if siglip else CLIPVisionModel(v, False)
         self.multi_modal_projector = LlavaMultiModalProjector(v["hidden_size"], t["hidden_size"])
         self.language_model = LlamaForCausalLM(t, False)
 

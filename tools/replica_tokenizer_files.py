@@ -3,6 +3,8 @@ published repositories hold them, LLaMA's tokenizer.model where the repository p
 recipe for tokenizer.json (a tokenizer this repository ships, changed as recorded) that the tests follow.
 Used by make_replica_fixtures.py."""
 
+import gzip
+import json
 import os
 import shutil
 from collections import OrderedDict
@@ -121,3 +123,101 @@ def llama32_special_tokens():
             out.append((i, f"<|reserved_special_token_{n}|>"))
             n += 1
     return out
+
+
+# Qwen2's tokenizer.json (Qwen2TokenizerFast): NFC, its GPT-4-style split (single digits), byte level.
+QWEN2_SPLIT = (
+    "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|"
+    "\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"
+)
+QWEN2_BYTE_LEVEL = OrderedDict(type="ByteLevel", add_prefix_space=False, trim_offsets=False, use_regex=False)
+
+# Qwen2.5's added tokens: (id, content, special).
+QWEN25_ADDED = [
+    (151643, "<|endoftext|>", True),
+    (151644, "<|im_start|>", True),
+    (151645, "<|im_end|>", True),
+    (151646, "<|object_ref_start|>", True),
+    (151647, "<|object_ref_end|>", True),
+    (151648, "<|box_start|>", True),
+    (151649, "<|box_end|>", True),
+    (151650, "<|quad_start|>", True),
+    (151651, "<|quad_end|>", True),
+    (151652, "<|vision_start|>", True),
+    (151653, "<|vision_end|>", True),
+    (151654, "<|vision_pad|>", True),
+    (151655, "<|image_pad|>", True),
+    (151656, "<|video_pad|>", True),
+    (151657, "<tool_call>", False),
+    (151658, "</tool_call>", False),
+    (151659, "<|fim_prefix|>", False),
+    (151660, "<|fim_middle|>", False),
+    (151661, "<|fim_suffix|>", False),
+    (151662, "<|fim_pad|>", False),
+    (151663, "<|repo_name|>", False),
+    (151664, "<|file_sep|>", False),
+]
+
+
+def shrunk_qwen2_tokenizer_json(added, vocab_size=2000):
+    """A tokenizer.json in Qwen2's format, shrunk: the published vocabulary has 151643 tokens, this one the
+    first `vocab_size` of LLaMA-3's (both descend from cl100k: the 256 byte tokens, then the commonest
+    merges) and the merges among them; `added` at Qwen's own ids."""
+    with gzip.open(LLAMA3_TOKENIZER, "rt", encoding="utf-8") as f:
+        base = json.load(f)
+    vocab = OrderedDict((t, i) for t, i in base["model"]["vocab"].items() if i < vocab_size)
+    merges = [m for m in base["model"]["merges"] if all(p in vocab for p in m.split(" ")) and m.replace(" ", "") in vocab]
+    token = lambda i, c, special: OrderedDict(
+        id=i, content=c, single_word=False, lstrip=False, rstrip=False, normalized=False, special=special
+    )
+    return OrderedDict(
+        version="1.0",
+        truncation=None,
+        padding=None,
+        added_tokens=[token(i, c, s) for i, c, s in added],
+        normalizer=OrderedDict(type="NFC"),
+        pre_tokenizer=OrderedDict(
+            type="Sequence",
+            pretokenizers=[
+                OrderedDict(type="Split", pattern=OrderedDict(Regex=QWEN2_SPLIT), behavior="Isolated", invert=False),
+                QWEN2_BYTE_LEVEL,
+            ],
+        ),
+        post_processor=QWEN2_BYTE_LEVEL,
+        decoder=QWEN2_BYTE_LEVEL,
+        model=OrderedDict(
+            type="BPE",
+            dropout=None,
+            unk_token=None,
+            continuing_subword_prefix="",
+            end_of_word_suffix="",
+            fuse_unk=False,
+            byte_fallback=False,
+            ignore_merges=False,
+            vocab=vocab,
+            merges=merges,
+        ),
+    )
+
+
+def qwen_tokenizer_config(added, chat_template, model_max_length, extra=()):
+    """Qwen2TokenizerFast's tokenizer_config.json: no BOS, <|im_end|> ends a turn."""
+    return OrderedDict(
+        [
+            ("add_bos_token", False),
+            ("add_prefix_space", False),
+            ("added_tokens_decoder", {str(i): added_token(c, special=s) for i, c, s in added}),
+            ("additional_special_tokens", [c for i, c, s in added if s and i > 151643]),
+            ("bos_token", None),
+            *([("chat_template", chat_template)] if chat_template is not None else []),
+            ("clean_up_tokenization_spaces", False),
+            ("eos_token", "<|im_end|>"),
+            ("errors", "replace"),
+            ("model_max_length", model_max_length),
+            ("pad_token", "<|endoftext|>"),
+            ("split_special_tokens", False),
+            ("tokenizer_class", "Qwen2Tokenizer"),
+            ("unk_token", None),
+            *extra,
+        ]
+    )

@@ -1,8 +1,8 @@
 // The conformance matrix: one replica of a published file set run through every lntune command that
 // applies to it, one test per command. A LLaVA replica is used as it is (--model); an LLM replica is
-// joined with the CLIP replica into a new LLaVA (pretrain/finetune --llm --vision), and the commands that
-// need a LLaVA then use the base checkpoint finetune writes. Tests run in order: finetune uses pretrain's
-// connector, and the later commands use finetune's adapters.
+// joined with a tower replica (CLIP's unless the spec names another) into a new LLaVA (pretrain/finetune
+// --llm --vision), and the commands that need a LLaVA then use the base checkpoint finetune writes. Tests
+// run in order: finetune uses pretrain's connector, and the later commands use finetune's adapters.
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -36,6 +36,9 @@ export interface ReplicaSpec {
   towerFlag?: boolean;
   /** The tokenizer has a chat template: also generate with --template chat_template. */
   chatTemplate?: boolean;
+  /** The tower replica an LLM is joined with (and the original layout's --vision-tower); CLIP's when
+   * left out. */
+  towerFolder?: string;
 }
 
 /** Rounding to nearest (ties to even) into a storage dtype with `bits` fraction bits and smallest normal
@@ -107,16 +110,16 @@ export function conformanceMatrix(spec: ReplicaSpec): void {
   const info = readReplica(spec.folder);
   let tmp: string;
   let dir: string;
-  let clip: string;
+  let vision: string;
   let data: SandboxData;
   let pope: string;
   let image: string;
-  const tower = () => (spec.towerFlag ? ["--vision-tower", clip] : []);
-  const towerDir = () => (spec.towerFlag ? clip : undefined);
+  const tower = () => (spec.towerFlag ? ["--vision-tower", vision] : []);
+  const towerDir = () => (spec.towerFlag ? vision : undefined);
   const modelArgs = () =>
     kind === "llava"
       ? ["--model", dir, ...tower()]
-      : ["--llm", dir, "--vision", clip, "--projector", "mlp2x_gelu"];
+      : ["--llm", dir, "--vision", vision, "--projector", "mlp2x_gelu"];
   const stage1 = () => join(tmp, "pretrain");
   const stage2 = (method: string) => join(tmp, `finetune-${method}`);
   const adapter = (method: string) => join(stage2(method), "adapter");
@@ -128,7 +131,7 @@ export function conformanceMatrix(spec: ReplicaSpec): void {
   before(async () => {
     tmp = mkdtempSync(join(tmpdir(), "lntune-conformance-"));
     dir = materialize(spec.folder, tmp);
-    clip = materialize(CLIP_FOLDER, tmp);
+    vision = materialize(spec.towerFolder ?? CLIP_FOLDER, tmp);
     data = await makeSandboxData(join(tmp, "data"), { train: 4, eval: 2, size: 32, seed: 5 });
     image = join(data.images, "00004.png");
     pope = join(tmp, "data", "coco_pope_random.json");
@@ -230,10 +233,11 @@ export function conformanceMatrix(spec: ReplicaSpec): void {
     const run = readJson(join(stage1(), "run.json"));
     assert.deepEqual([run.stage, run.method, run.steps], ["pretrain", "connector", 1]);
     assert.ok(Number.isFinite(run.finalLoss), String(run.finalLoss));
-    // The connector alone: mlp2x_gelu from the tower's width to the LLM's.
+    // The connector alone: mlp2x_gelu from the tower's width to the LLM's (the tower replicas are full
+    // CLIP / SigLIP models: their vision_config).
     const llm = readConfig(dir);
     const h = ((llm.text_config ?? llm) as Record<string, number>).hidden_size;
-    const v = (readConfig(clip).vision_config as Record<string, number>).hidden_size;
+    const v = (readConfig(vision).vision_config as Record<string, number>).hidden_size;
     assert.equal(run.trainable.count, v * h + h + h * h + h);
     assert.ok(filesOf(stage1()).includes("connector.safetensors"));
   });
