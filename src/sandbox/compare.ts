@@ -28,7 +28,7 @@ import type {
 import { similarityRow } from "./report/similarity_row.ts";
 import { gradVarianceCurve, lossCurve, runFacts, table2Row } from "./run_facts.ts";
 import { describeSplit, MME_PERCEPTION_MAX, runSettings, visionProbe } from "./settings.ts";
-import { type EvalTarget, evaluatePart, type Stage2Run, stage2, target } from "./stage2.ts";
+import { type EvalTarget, evaluatePart, type Stage2Run, stage2, stage2Samples, target } from "./stage2.ts";
 
 export const TABLE1_METHODS: readonly MethodName[] = ["full", "lora", "attn-qv", "attn-mlp", "ln", "ln-simp"];
 export const ABLATION_METHODS: readonly MethodName[] = ["connector", "ln-connector"];
@@ -107,7 +107,7 @@ export async function runCompare(o: CompareOptions): Promise<DemoOutcome> {
   const methods = o.methods ?? TABLE1_METHODS;
   const ablation = o.ablationMethods ?? ABLATION_METHODS;
   const subsets = o.dataSubsets ?? DATA_SUBSETS;
-  const samples = LLAVA_INSTRUCT_TYPES.length * s.world.train;
+  const samples = stage2Samples(s);
   const steps = Math.ceil(samples / s.batchSize) * s.stage2Epochs;
   const gradVariance = { every: Math.max(1, Math.floor(steps / 4)), batches: s.gradVarianceBatches };
   ctx.log(describeSplit("validation", s.world.val, s));
@@ -185,7 +185,8 @@ export async function runCompare(o: CompareOptions): Promise<DemoOutcome> {
 const chosenTargets = (chosen: Map<MethodName, Chosen>) =>
   [...chosen].map(([method, c]) => ({ method, target: c.target }));
 
-/** LayerNorm on each subset, all of the same size (one sample per training image), scored on the test split. */
+/** LayerNorm on each subset of the stage-2 data, all of the same size (one sample per training image), scored
+ * on the test split. */
 async function dataTypeStudy(
   ctx: DemoContext,
   sb: Sandbox,
@@ -198,7 +199,8 @@ async function dataTypeStudy(
   const template = getTemplate("vicuna_v1", tokenizer);
   const rows: DataTypeRow[] = [];
   for (const subset of subsets) {
-    const types = subset === "all" ? [...LLAVA_INSTRUCT_TYPES] : [subset];
+    // "all": a random subset of the whole stage-2 data, as the paper's random 20K of its 80K.
+    const types = subset === "all" ? undefined : [subset];
     const name = `ln@${rate(lr)}-${subset}`;
     ctx.log(`data-type study: ${subset}, ${samples} samples`);
     const spec = { method: "ln" as const, lr, epochs: s.stage2Epochs, batchSize: s.batchSize };
@@ -208,7 +210,7 @@ async function dataTypeStudy(
       subsample: samples,
     });
     const scores = await evaluatePart(ctx, sb, join(ctx.dir, "evals", "test", name), target(run), "test");
-    const stats = await datasetStats(sb.world.train.instruct, {
+    const stats = await datasetStats(sb.world.train.mix, {
       imageFolder: sb.world.train.images,
       tokenizer,
       template,
@@ -238,7 +240,7 @@ async function similarities(
           await layerSimilarityOf({
             model: sb.stage1.llava,
             adapter: t.adapter,
-            data: sb.world.train.instruct,
+            data: sb.world.train.mix,
             images: sb.world.train.images,
             limit: s.similaritySamples,
             seed: ctx.seed,

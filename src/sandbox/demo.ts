@@ -13,7 +13,7 @@ import { renderHtml } from "./report/render_html.ts";
 import type { SandboxResults } from "./report/results.ts";
 import { lossCurve, runFacts, table2Row } from "./run_facts.ts";
 import { describeSplit, MME_PERCEPTION_MAX, runSettings, visionProbe } from "./settings.ts";
-import { evaluatePart, stage2, target } from "./stage2.ts";
+import { evaluatePart, stage2, stage2Samples, target } from "./stage2.ts";
 
 export interface DemoScale extends SandboxScale {
   stage2Epochs: number;
@@ -86,7 +86,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoOutcome> {
   ctx.log(describeSplit("test", s.world.test, s));
   const sb = await prepareSandbox(ctx, s);
   ctx.log(
-    `stage 2: LayerNorm (ln), lr ${lr}, ${s.stage2Epochs} epoch(s) on ${3 * s.world.train} instruction samples, batch ${s.batchSize}`,
+    `stage 2: LayerNorm (ln), lr ${lr}, ${s.stage2Epochs} epoch(s) on ${stage2Samples(s)} instruction samples, batch ${s.batchSize}`,
   );
   const ln = await stage2(ctx, sb, join(ctx.dir, "stage2", "ln"), {
     method: "ln",

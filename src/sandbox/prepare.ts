@@ -1,7 +1,7 @@
 // What every stage-2 run of the demo starts from: the sandbox world's data sets and the stage-1 model (the
 // pretrained LLM and vision tower joined by a connector trained on captions with LLaVA's plain template),
 // each a resumable part (parts.ts).
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { readJsonObject } from "../io/config/fields.ts";
 import { sha256File } from "../io/file_hash.ts";
@@ -47,6 +47,12 @@ function under<T>(dir: string, value: T): T {
   return Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, under(dir, v)])) as T;
 }
 
+/** What a model directory holds: each file's name and SHA-256, so that changed models redo stage 1. */
+function filesHash(dir: string): Record<string, string> {
+  const names = readdirSync(dir).filter((n) => statSync(join(dir, n)).isFile());
+  return Object.fromEntries(names.sort().map((n) => [n, sha256File(join(dir, n))]));
+}
+
 /** The data set paths of a world directory, from its manifest. */
 function worldFiles(dir: string): WorldData {
   const manifest = join(dir, "world.json");
@@ -72,9 +78,8 @@ export async function prepareSandbox(ctx: DemoContext, scale: SandboxScale): Pro
 
   const settings = {
     world: world.key,
-    llm: sha256File(join(ctx.models.llm, "model.safetensors")),
-    tokenizer: sha256File(join(ctx.models.llm, "tokenizer.json")),
-    vision: sha256File(join(ctx.models.vision, "model.safetensors")),
+    llm: filesHash(ctx.models.llm),
+    vision: filesHash(ctx.models.vision),
     epochs: scale.stage1Epochs,
     batchSize: scale.batchSize,
     seed: ctx.seed,

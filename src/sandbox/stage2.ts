@@ -1,14 +1,17 @@
-// The demo's stage-2 runs and evaluations as resumable parts: a run tunes the stage-1 model with one method
-// on the world's LLaVA-Instruct-style data (the paper's stage-2 data: conversation, detail and complex
-// reasoning), and an evaluation scores a model on the benchmarks of the validation or test split.
+// The demo's stage-2 runs and evaluations as resumable parts. A run tunes the stage-1 model with one method on
+// the world's llava_v1_5_mix.json: LLaVA-Instruct's three types (conversation, detail, complex reasoning; the
+// paper's stage-2 data) and the short-answer VQA samples LLaVA-1.5 adds, which teach the answer format of
+// LLaVA's benchmark prompts ("Answer the question using a single word or phrase."). An evaluation scores a
+// model on the benchmarks of the validation or test split.
 import { join } from "node:path";
 import type { MethodName } from "../tuning/methods.ts";
 import { evaluateSplit } from "./evaluate.ts";
 import { part } from "./parts.ts";
-import type { DemoContext, Sandbox } from "./prepare.ts";
+import type { DemoContext, Sandbox, SandboxScale } from "./prepare.ts";
 import type { BenchmarkScores } from "./report/results.ts";
 import { type RunFacts, runFacts } from "./run_facts.ts";
 import { runStageIsolated } from "./stage_process.ts";
+import { INSTRUCT_TYPES } from "./world/llava_data.ts";
 
 export interface Stage2Spec {
   method: MethodName;
@@ -49,7 +52,7 @@ export async function stage2(
       await runStageIsolated({
         stage: "finetune",
         model: sb.stage1.llava,
-        data: sb.world.train.instruct,
+        data: sb.world.train.mix,
         images: sb.world.train.images,
         output: run,
         method: spec.method,
@@ -69,6 +72,9 @@ export async function stage2(
   );
   return { key: r.key, dir: run, facts: r.value };
 }
+
+/** Samples of the stage-2 data: one of each instruction type and one short-answer sample per image. */
+export const stage2Samples = (s: SandboxScale) => INSTRUCT_TYPES.length * s.world.train;
 
 export const target = (r: Stage2Run): EvalTarget => ({ key: r.key, adapter: join(r.dir, "adapter") });
 
