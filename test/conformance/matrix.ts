@@ -12,9 +12,9 @@ import { scorePopeFiles } from "../../src/eval/score_pope_files.ts";
 import { openSafetensors } from "../../src/io/safetensors.ts";
 import type { LlavaForConditionalGeneration } from "../../src/models/llava/model.ts";
 import { loadLlava, loadModel } from "../../src/models/load.ts";
-import { makeSandboxData, type SandboxData } from "../../src/sandbox/data.ts";
 import { noGrad } from "../../src/tensor/autograd.ts";
 import { loadAdapter } from "../../src/tuning/peft_adapter.ts";
+import { type TinyWorld, tinyWorld } from "../sandbox/tiny_sandbox.ts";
 import { lntuneOk } from "./cli.ts";
 import { filesOf, materialize, readConfig, readReplica } from "./replica.ts";
 
@@ -111,7 +111,7 @@ export function conformanceMatrix(spec: ReplicaSpec): void {
   let tmp: string;
   let dir: string;
   let vision: string;
-  let data: SandboxData;
+  let data: TinyWorld;
   let pope: string;
   let image: string;
   const tower = () => (spec.towerFlag ? ["--vision-tower", vision] : []);
@@ -132,12 +132,12 @@ export function conformanceMatrix(spec: ReplicaSpec): void {
     tmp = mkdtempSync(join(tmpdir(), "lntune-conformance-"));
     dir = materialize(spec.folder, tmp);
     vision = materialize(spec.towerFolder ?? CLIP_FOLDER, tmp);
-    data = await makeSandboxData(join(tmp, "data"), { train: 4, eval: 2, size: 32, seed: 5 });
-    image = join(data.images, "00004.png");
+    data = await tinyWorld(join(tmp, "data"), { train: 4, seed: 5 });
+    image = join(data.images, data.imageFiles[2]);
     pope = join(tmp, "data", "coco_pope_random.json");
     const questions = [
-      { question_id: 1, image: "00004.png", text: "Is there a circle in the image?", label: "yes" },
-      { question_id: 2, image: "00005.png", text: "Is there a square in the image?", label: "no" },
+      { question_id: 1, image: data.imageFiles[2], text: "Is there a circle in the image?", label: "yes" },
+      { question_id: 2, image: data.imageFiles[3], text: "Is there a square in the image?", label: "no" },
     ];
     writeFileSync(pope, questions.map((q) => `${JSON.stringify(q)}\n`).join(""));
   });
