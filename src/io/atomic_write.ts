@@ -3,8 +3,18 @@
 // half-written file, even if the process dies mid-write.
 
 import { randomBytes } from "node:crypto";
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
-import { dirname } from "node:path";
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from "node:fs";
+import { dirname, join } from "node:path";
+import { failpoint } from "./failpoint.ts";
 
 /** writeSync moves at most 2 GiB per call. */
 const WRITE_CHUNK = 1 << 30;
@@ -21,10 +31,16 @@ export function writeAll(fd: number, bytes: Uint8Array): void {
  * the temporary file is removed and `path` is left untouched. */
 export function withAtomicFile(path: string, fill: (fd: number) => void): void {
   const tmp = `${path}.tmp-${process.pid}-${randomBytes(6).toString("hex")}`;
-  const fd = openSync(tmp, "wx");
+  let fd: number;
+  try {
+    fd = openSync(tmp, "wx");
+  } catch (e) {
+    throw new Error(`${path}: cannot write (${(e as Error).message})`);
+  }
   let closed = false;
   try {
     fill(fd);
+    failpoint("atomic-write");
     fsyncSync(fd);
     closeSync(fd);
     closed = true;
@@ -32,7 +48,9 @@ export function withAtomicFile(path: string, fill: (fd: number) => void): void {
   } catch (e) {
     if (!closed) closeSync(fd);
     rmSync(tmp, { force: true });
-    throw e;
+    // A full disk or a read-only file system: say which file could not be written.
+    const message = (e as Error).message;
+    throw message.startsWith(path) ? e : new Error(`${path}: cannot write (${message})`);
   }
   syncDirectory(dirname(path));
 }
@@ -53,4 +71,25 @@ function syncDirectory(dir: string): void {
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
   withAtomicFile(path, (fd) => writeAll(fd, bytes));
+}
+
+/** Removes what writers killed mid-write left under `dir` (recursively): temporary files of withAtomicFile
+ * whose process is gone. */
+export function removeStaleTemporaries(dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) removeStaleTemporaries(path);
+    const m = /\.tmp-(\d+)-[0-9a-f]{12}$/.exec(entry.name);
+    if (m && entry.isFile() && !processAlive(Number(m[1]))) rmSync(path, { force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
 }

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } 
 import { join } from "node:path";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { readJsonObject } from "../io/config/fields.ts";
+import { failpoint } from "../io/failpoint.ts";
 import { openSafetensors, writeSafetensors } from "../io/safetensors.ts";
 import type { Parameter } from "../nn/module.ts";
 import type { AdamW } from "./adamw.ts";
@@ -21,8 +22,20 @@ export interface TrainerState {
   seed: number;
 }
 
+/** What the run measured up to a checkpoint, kept apart from state.json: process peaks differ between an
+ * interrupted-and-resumed run and an uninterrupted one, while the trainer state must not. A resumed run
+ * reports the larger of its processes' peaks, and a resume after the last step still knows the final loss. */
+export interface RunMeasurements {
+  lastLoss: number | null;
+  peakActivationBytes: number;
+  peakRssBytes: number;
+  /** The caller's counters (samples skipped by reason), as they stood at this checkpoint. */
+  counters: Record<string, number>;
+}
+
 const CHECKPOINTS = "checkpoints";
 const OPTIONS = "options.json";
+const MEASUREMENTS = "measurements.json";
 
 export function saveCheckpoint(
   outputDir: string,
@@ -30,14 +43,18 @@ export function saveCheckpoint(
   opt: AdamW,
   state: TrainerState,
   options: RunOptions,
+  measurements: RunMeasurements,
   keep = 2,
 ): string {
   const root = join(outputDir, CHECKPOINTS);
   mkdirSync(root, { recursive: true });
+  // Directories of writes that a killed process left half done; one run writes to a directory at a time.
+  for (const stale of readdirSync(root).filter((d) => d.includes(".tmp-")))
+    rmSync(join(root, stale), { recursive: true, force: true });
   const name = `step-${String(state.step).padStart(7, "0")}`;
   const tmp = join(root, `${name}.tmp-${process.pid}`);
-  rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp);
+  failpoint("checkpoint:begun");
   const f32 = (data: Float32Array, shape: readonly number[]) => ({
     dtype: "F32" as const,
     shape: [...shape],
@@ -47,24 +64,36 @@ export function saveCheckpoint(
     join(tmp, "trainable.safetensors"),
     Object.fromEntries(params.map(([n, p]) => [n, f32(p.values, p.shape)])),
   );
+  failpoint("checkpoint:weights");
   const moments: Record<string, ReturnType<typeof f32>> = {};
   for (const [n, p] of params) {
     moments[`m.${n}`] = f32(opt.m.get(n)!, p.shape);
     moments[`v.${n}`] = f32(opt.v.get(n)!, p.shape);
   }
   writeSafetensors(join(tmp, "optimizer.safetensors"), moments, { step: String(opt.step) });
+  failpoint("checkpoint:optimizer");
   writeFileAtomic(join(tmp, "state.json"), `${JSON.stringify(state, null, 2)}\n`);
   writeFileAtomic(join(tmp, OPTIONS), `${JSON.stringify(options, null, 2)}\n`);
+  writeFileAtomic(join(tmp, MEASUREMENTS), `${JSON.stringify(measurements, null, 2)}\n`);
   const final = join(root, name);
   rmSync(final, { recursive: true, force: true });
   renameSync(tmp, final);
+  failpoint("checkpoint:renamed");
   writeFileAtomic(join(root, "latest"), `${name}\n`);
+  failpoint("checkpoint:latest");
+  pruneCheckpoints(outputDir, keep);
+  return final;
+}
+
+/** Keeps the newest `keep` checkpoints. Also called on resume: a run killed right after moving `latest`
+ * has not pruned yet. */
+export function pruneCheckpoints(outputDir: string, keep = 2): void {
+  const root = join(outputDir, CHECKPOINTS);
   for (const old of readdirSync(root)
     .filter((d) => d.startsWith("step-") && !d.includes(".tmp-"))
     .sort()
     .slice(0, -keep))
     rmSync(join(root, old), { recursive: true, force: true });
-  return final;
 }
 
 /** The checkpoint `latest` points at, or null when the run has none. */
@@ -105,4 +134,11 @@ export function readCheckpointOptions(dir: string): RunOptions | null {
   const file = join(dir, OPTIONS);
   if (!existsSync(file)) return null;
   return readJsonObject(file) as RunOptions;
+}
+
+/** The measurements recorded with a checkpoint (none in checkpoints written before they were recorded). */
+export function readMeasurements(dir: string): RunMeasurements {
+  const file = join(dir, MEASUREMENTS);
+  if (!existsSync(file)) return { lastLoss: null, peakActivationBytes: 0, peakRssBytes: 0, counters: {} };
+  return readJsonObject(file) as unknown as RunMeasurements;
 }

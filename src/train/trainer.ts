@@ -10,9 +10,17 @@ import type { Module, Parameter } from "../nn/module.ts";
 import { backward } from "../tensor/autograd.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { AdamW, DEFAULT_BETAS, DEFAULT_EPS, noDecayParameters } from "./adamw.ts";
-import { latestCheckpoint, loadCheckpoint, saveCheckpoint, type TrainerState } from "./checkpoint.ts";
+import {
+  latestCheckpoint,
+  loadCheckpoint,
+  pruneCheckpoints,
+  type RunMeasurements,
+  readMeasurements,
+  saveCheckpoint,
+  type TrainerState,
+} from "./checkpoint.ts";
 import { clipGradNorm, globalGradNorm, nonFiniteGrads } from "./grad_norm.ts";
-import { arrayBufferBytes } from "./memory.ts";
+import { arrayBufferBytes, peakRssBytes } from "./memory.ts";
 import { StepLog, type StepMetrics } from "./metrics_log.ts";
 import { type RunOptions, refuseChangedRun } from "./run_options.ts";
 import { cosineWithWarmup, warmupSteps } from "./schedule.ts";
@@ -39,6 +47,9 @@ export interface TrainerOptions {
   saveEvery?: number;
   resume?: boolean;
   progress?: "auto" | "quiet";
+  /** Counts the caller keeps while training (e.g. skipped samples), saved with each checkpoint and restored
+   * on --resume, so a resumed run reports what an uninterrupted one would. */
+  counters?: Record<string, number>;
   /** Stop after this many updates in this process (tests use it to simulate an interruption). */
   stopAfter?: number;
   /** The caller's options that change the result (data, model, method, …), recorded with every
@@ -67,6 +78,8 @@ export interface TrainSummary {
   steps: number;
   finalLoss: number;
   peakActivationBytes: number;
+  /** The largest peak RSS of the processes that trained this run (resumes included). */
+  peakRssBytes: number;
 }
 
 /** The trainer's defaults. */
@@ -127,10 +140,17 @@ export async function train<B>(
   const log = new StepLog(join(opts.outputDir, "metrics.jsonl"));
   const probeLog = opts.probe ? new StepLog<{ step: number }>(join(opts.outputDir, opts.probe.file)) : null;
   let state: TrainerState = { step: 0, epoch: 0, index: 0, totalSteps, seed };
+  let before: RunMeasurements = { lastLoss: null, peakActivationBytes: 0, peakRssBytes: 0, counters: {} };
   const resumeFrom = opts.resume ? latestCheckpoint(opts.outputDir) : null;
   if (resumeFrom) {
     refuseChangedRun(resumeFrom, options);
     state = loadCheckpoint(resumeFrom, params, opt);
+    before = readMeasurements(resumeFrom);
+    pruneCheckpoints(opts.outputDir);
+    if (opts.counters) {
+      for (const key of Object.keys(opts.counters)) delete opts.counters[key];
+      Object.assign(opts.counters, before.counters);
+    }
   }
   log.truncateAfter(state.step);
   probeLog?.truncateAfter(state.step);
@@ -150,8 +170,14 @@ export async function train<B>(
   process.on("SIGTERM", onSignal);
   // After process.on, so that the guard passes the first signal on to Node's handler.
   interruptGuard(true);
-  let peakActivationBytes = 0;
-  let lastLoss = Number.NaN;
+  let peakActivationBytes = before.peakActivationBytes;
+  let lastLoss = before.lastLoss ?? Number.NaN;
+  const measured = (): RunMeasurements => ({
+    lastLoss: Number.isFinite(lastLoss) ? lastLoss : null,
+    peakActivationBytes,
+    peakRssBytes: Math.max(before.peakRssBytes, peakRssBytes()),
+    counters: { ...opts.counters },
+  });
   const startStep = state.step;
   const t0 = Date.now();
   let tokensSeen = 0;
@@ -219,7 +245,7 @@ export async function train<B>(
       await new Promise((resolve) => setTimeout(resolve, 1));
       if (interruptsReceived() > 0) interrupted = true;
       if ((saveEvery > 0 && state.step % saveEvery === 0) || state.step === totalSteps || interrupted)
-        saveCheckpoint(opts.outputDir, params, opt, state, options);
+        saveCheckpoint(opts.outputDir, params, opt, state, options, measured());
       if (interrupted && state.step < totalSteps)
         throw new InterruptedError(
           `interrupted after step ${state.step} of ${totalSteps}; checkpoint saved in ${opts.outputDir} (continue with --resume)`,
@@ -232,5 +258,6 @@ export async function train<B>(
     process.off("SIGTERM", onSignal);
     progress.stop();
   }
-  return { steps: state.step, finalLoss: lastLoss, peakActivationBytes };
+  const m = measured();
+  return { steps: state.step, finalLoss: lastLoss, peakActivationBytes, peakRssBytes: m.peakRssBytes };
 }

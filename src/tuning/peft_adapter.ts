@@ -18,6 +18,7 @@ import { existsSync, mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { openCheckpoint } from "../io/checkpoint.ts";
+import { failpoint } from "../io/failpoint.ts";
 import { type Tensor as StoredTensor, writeSafetensors } from "../io/safetensors.ts";
 import type { WeightLayout } from "../io/weights/layout.ts";
 import { openWeightsFile } from "../io/weights_file.ts";
@@ -273,6 +274,7 @@ export function saveAdapter(
   for (const [key, name] of baseLayers) put(key, readBaseWeight(opts.baseModelNameOrPath, name));
   mkdirSync(dir, { recursive: true });
   writeSafetensors(join(dir, WEIGHTS_NAME), tensors, { format: "pt" });
+  failpoint("adapter:weights");
   writeFileAtomic(join(dir, CONFIG_NAME), adapterConfigJson(config));
   return { config, keys: Object.keys(tensors).sort() };
 }
