@@ -24,13 +24,13 @@ interface Addon {
 
 const ADDON_PATH = fileURLToPath(new URL("../../build/Release/lntune_native.node", import.meta.url));
 
-function loadAddon(path = ADDON_PATH): Addon {
+function loadAddon(): Addon {
   const require = createRequire(import.meta.url);
   try {
-    return require(path) as Addon;
+    return require(ADDON_PATH) as Addon;
   } catch (err) {
     const reason = err instanceof Error ? err.message.split("\n")[0] : String(err);
-    throw new Error(`cannot load ${path} (run \`npx node-gyp rebuild\`): ${reason}`);
+    throw new Error(`cannot load ${ADDON_PATH} (run \`npx node-gyp rebuild\`): ${reason}`);
   }
 }
 
@@ -63,9 +63,8 @@ export function nativeIsa(): string {
   return loadAddon().isa();
 }
 
-/** The addon's kernels; `path` loads another build of it (a benchmark comparing builds). */
-export function loadNativeKernels(path = ADDON_PATH): Kernels {
-  const addon = loadAddon(path);
+export function loadNativeKernels(): Kernels {
+  const addon = loadAddon();
   const own: Record<string, AddonFn> = {};
   for (const k of KERNEL_NAMES)
     if (typeof addon[k] === "function") own[k] = adapt(KERNEL_SPEC[k].args, addon[k] as AddonFn);
