@@ -17,9 +17,9 @@ const { Tokenizer } = createRequire(import.meta.url)("tokenizers") as {
 };
 
 const tokenizer = Tokenizer.fromFile(join(sandboxModels().llm, "tokenizer.json"));
-// Every 7th world sentence, and text outside the alphabet, around special tokens and with odd spacing.
+// Every 25th world sentence, and text outside the alphabet, around special tokens and with odd spacing.
 const texts = [
-  ...worldLanguage().filter((_, i) => i % 7 === 0),
+  ...worldLanguage().filter((_, i) => i % 25 === 0),
   "Mr. President, Members of Congress: the State of our Union is strong.",
   "Héllo wörld € ünïcode and emoji 🙂",
   "USER: What is it?\nASSISTANT: A red circle.</s>USER: <s>again",

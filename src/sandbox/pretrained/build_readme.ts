@@ -49,8 +49,12 @@ export function buildReadme(r: BuildReport): string {
 Pretrained tiny models for \`lntune demo\`, made by lntune itself (the loader is \`sandboxModels()\` in
 \`src/sandbox/pretrained/shipped.ts\`). Weights are BF16 safetensors in Hugging Face layouts.
 
-Made with \`${r.command}\` (seed ${r.seed}, ${r.threads} kernel threads). The same command, seed and thread
-count on the same machine give the same bytes.
+Made with
+
+    ${r.command}
+
+(seed ${r.seed}, ${r.threads} kernel threads; about 20 minutes on two otherwise idle cores). The same command,
+seed and thread count on the same machine give the same bytes.
 
 ## llm/ — LLaMA (\`LlamaForCausalLM\`)
 
@@ -63,10 +67,11 @@ Tokenizer: byte-pair encoding trained by lntune on the pretraining text (${r.tok
 in the layout of LLaMA's Hugging Face tokenizer; characters outside printable ASCII become \`<unk>\`.
 
 Pretraining, every parameter trained with lntune's trainer: ${r.corpus.englishPassages} English passages
-(${r.englishSource}) and ${r.corpus.worldDocuments} documents about random world scenes (plain descriptions,
-and text-only conversations in the vicuna_v1 template with the scene in words where the image would be,
-loss on the answers as LLaVA masks them). ${r.llm.epochs} epochs, ${r.llm.steps} steps of ${r.llm.batchSize}
-documents, AdamW at ${r.llm.lr} on a cosine schedule. Final training loss ${r.llm.finalLoss.toFixed(3)}.
+(${r.englishSource}) and ${r.corpus.worldDocuments} documents about random world scenes: plain
+descriptions, and text-only conversations in the vicuna_v1 template with the scene in words where the image
+would be (captions, LLaVA-Instruct's three types, short answers), loss on the answers as LLaVA masks them.
+${r.llm.epochs} epoch${r.llm.epochs === 1 ? "" : "s"}, ${r.llm.steps} steps of ${r.llm.batchSize} documents, AdamW at ${r.llm.lr} on a cosine schedule; final
+training loss ${r.llm.finalLoss.toFixed(3)}.
 Held-out world documents (${e.llm.heldOutDocuments}): loss ${e.llm.heldOutLoss.toFixed(3)} per target token,
 against ${e.llm.randomInitHeldOutLoss.toFixed(3)} for the same architecture at its random initialisation. Short
 questions about held-out scenes given in words (${e.llm.textQuestions}, greedy, vicuna_v1, LLaVA's short-answer
