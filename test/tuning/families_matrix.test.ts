@@ -8,7 +8,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import type { CLIPVisionConfig } from "../../src/io/config/clip_vision_config.ts";
 import { Fields } from "../../src/io/config/fields.ts";
 import { composeLlava } from "../../src/models/compose.ts";
 import { CLIP_VISION } from "../../src/models/families/clip_vision/index.ts";
