@@ -41,6 +41,27 @@ Napi::Value bind_sgemm(const Napi::CallbackInfo& info) {
   return js.env().Undefined();
 }
 
+Napi::Value bind_gemm_bf16(const Napi::CallbackInfo& info) {
+  Args js(info, 14);
+  const Dtype b_dtype = static_cast<Dtype>(js.choice(10, kDtypeCount));
+  bool trans_a = js.flag(0);
+  bool trans_b = js.flag(1);
+  int64_t m = static_cast<int64_t>(js.integer(2));
+  int64_t n = static_cast<int64_t>(js.integer(3));
+  int64_t k = static_cast<int64_t>(js.integer(4));
+  float alpha = static_cast<float>(js.number(5));
+  const float* a = js.f32(6, false);
+  int64_t lda = static_cast<int64_t>(js.integer(7));
+  const void* b = js.stored(8, storage_array_type(b_dtype), false);
+  int64_t ldb = static_cast<int64_t>(js.integer(9));
+  float beta = static_cast<float>(js.number(11));
+  float* c = js.f32(12, false);
+  int64_t ldc = static_cast<int64_t>(js.integer(13));
+  if (!js.ok()) return js.env().Undefined();
+  gemm_bf16(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, b_dtype, beta, c, ldc);
+  return js.env().Undefined();
+}
+
 Napi::Value bind_rms_norm_forward(const Napi::CallbackInfo& info) {
   Args js(info, 7);
   const float* x = js.f32(0, false);
@@ -446,6 +467,7 @@ Napi::Value bind_convert_from_f32(const Napi::CallbackInfo& info) {
 // Adds every kernel to the addon's exports under its spec name.
 inline void register_kernels(Napi::Env env, Napi::Object exports) {
   exports.Set("sgemm", Napi::Function::New(env, bind_sgemm, "sgemm"));
+  exports.Set("gemmBf16", Napi::Function::New(env, bind_gemm_bf16, "gemmBf16"));
   exports.Set("rmsNormForward", Napi::Function::New(env, bind_rms_norm_forward, "rmsNormForward"));
   exports.Set("rmsNormBackward", Napi::Function::New(env, bind_rms_norm_backward, "rmsNormBackward"));
   exports.Set("layerNormForward", Napi::Function::New(env, bind_layer_norm_forward, "layerNormForward"));

@@ -7,6 +7,10 @@ namespace lntune {
 
 namespace {
 
+// LNTUNE_ISA caps the choice (for testing the narrower kernels on a wide machine): "avx512" keeps the base
+// AVX-512 kernels without the extensions, "avx2" and "scalar" go further down.
+const char* isa_cap() { return std::getenv("LNTUNE_ISA"); }
+
 Isa detect() {
   __builtin_cpu_init();
   Isa best = Isa::Scalar;
@@ -15,8 +19,7 @@ Isa detect() {
   if (best == Isa::Avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
       __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl"))
     best = Isa::Avx512;
-  // LNTUNE_ISA caps the choice (for testing the narrower kernels on a wide machine).
-  if (const char* cap = std::getenv("LNTUNE_ISA")) {
+  if (const char* cap = isa_cap()) {
     if (std::strcmp(cap, "scalar") == 0) best = Isa::Scalar;
     else if (std::strcmp(cap, "avx2") == 0 && best == Isa::Avx512) best = Isa::Avx2;
   }
@@ -32,10 +35,18 @@ Isa detected_isa() {
 
 const char* isa_name(Isa isa) {
   switch (isa) {
-    case Isa::Avx512: return "avx512";
+    case Isa::Avx512: return has_avx512_bf16() ? "avx512_bf16" : "avx512";
     case Isa::Avx2: return "avx2";
     default: return "scalar";
   }
+}
+
+bool has_avx512_bf16() {
+  static const bool on = [] {
+    __builtin_cpu_init();
+    return detected_isa() == Isa::Avx512 && isa_cap() == nullptr && __builtin_cpu_supports("avx512bf16");
+  }();
+  return on;
 }
 
 }  // namespace lntune

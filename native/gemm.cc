@@ -1,4 +1,4 @@
-// Goto/BLIS-style blocked GEMM driver and its split over the thread pool.
+// Goto/BLIS-style blocked GEMM driver (f32 panels) and the split of every GEMM over the thread pool.
 #include "gemm.h"
 
 #include <algorithm>
@@ -37,10 +37,30 @@ void scale_c(const Gemm& g, int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
   }
 }
 
-// Computes the block C[i0:i1, j0:j1] on the calling thread.
-void gemm_block(const Gemm& g, int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
+// Boundary of part t of `parts` over `len`, in whole tiles of `tile`.
+int64_t split_at(int64_t len, int64_t tile, int parts, int t) {
+  const int64_t tiles = (len + tile - 1) / tile;
+  return std::min(len, tiles * t / parts * tile);
+}
+
+// The block function and register tile a GEMM runs with.
+struct Plan {
+  void (*block)(const Gemm& g, int64_t i0, int64_t i1, int64_t j0, int64_t j1);
+  int mr, nr;
+};
+
+Plan plan(const Gemm& g) {
+  if (g.bf16 && has_avx512_bf16()) {
+    static const Bf16GemmKernel k = gemm_kernel_avx512_bf16();
+    return {gemm_block_bf16, k.mr, k.nr};
+  }
+  return {gemm_block_f32, gemm_kernel().mr, gemm_kernel().nr};
+}
+
+}  // namespace
+
+void gemm_block_f32(const Gemm& g, int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
   if (i0 >= i1 || j0 >= j1) return;
-  if (g.k == 0) return scale_c(g, i0, i1, j0, j1);
   const GemmKernel& kr = gemm_kernel();
   thread_local AlignedBuffer a_buf, b_buf, row_buf;
   const int64_t kc_max = std::min<int64_t>(kr.kc, g.k);
@@ -59,9 +79,13 @@ void gemm_block(const Gemm& g, int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
       const int64_t kc = std::min<int64_t>(kr.kc, g.k - pc);
       const float beta = pc == 0 ? g.beta : 1.0f;
       pack_b(g, pc, kc, jc, nc, kr.nr, pb, row);
+      // Without vdpbf16ps, bf16 operands are f32 panels holding bf16 values: their products are exact in f32,
+      // so the microkernel's FMAs give what the bf16 dot product gives, up to the order of the additions.
+      if (g.bf16) round_to_bf16(pb, (nc + kr.nr - 1) / kr.nr * kr.nr * kc);
       for (int64_t ic = i0; ic < i1; ic += kr.mc) {
         const int64_t mc = std::min<int64_t>(kr.mc, i1 - ic);
         pack_a(g, ic, mc, pc, kc, kr.mr, pa);
+        if (g.bf16) round_to_bf16(pa, (mc + kr.mr - 1) / kr.mr * kr.mr * kc);
         for (int64_t jr = 0; jr < nc; jr += kr.nr) {
           const int n = static_cast<int>(std::min<int64_t>(kr.nr, nc - jr));
           for (int64_t ir = 0; ir < mc; ir += kr.mr) {
@@ -74,21 +98,16 @@ void gemm_block(const Gemm& g, int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
   }
 }
 
-// Boundary of part t of `parts` over `len`, in whole tiles of `tile`.
-int64_t split_at(int64_t len, int64_t tile, int parts, int t) {
-  const int64_t tiles = (len + tile - 1) / tile;
-  return std::min(len, tiles * t / parts * tile);
-}
-
-}  // namespace
-
 void sgemm_serial(const Gemm& g) {
-  if (g.m > 0 && g.n > 0) gemm_block(g, 0, g.m, 0, g.n);
+  if (g.m <= 0 || g.n <= 0) return;
+  if (g.k == 0) return scale_c(g, 0, g.m, 0, g.n);
+  plan(g).block(g, 0, g.m, 0, g.n);
 }
 
 void sgemm(const Gemm& g) {
   if (g.m <= 0 || g.n <= 0) return;
-  const GemmKernel& kr = gemm_kernel();
+  if (g.k == 0) return scale_c(g, 0, g.m, 0, g.n);
+  const Plan kr = plan(g);
   const double flops = 2.0 * static_cast<double>(g.m) * g.n * std::max<int64_t>(g.k, 1);
   const int64_t m_tiles = (g.m + kr.mr - 1) / kr.mr;
   const int64_t n_tiles = (g.n + kr.nr - 1) / kr.nr;
@@ -111,13 +130,15 @@ void sgemm(const Gemm& g) {
   const int tn = threads / tm;
   ThreadPool::instance().run(tm * tn, [&](int t) {
     const int bi = t / tn, bj = t % tn;
-    gemm_block(g, split_at(g.m, kr.mr, tm, bi), split_at(g.m, kr.mr, tm, bi + 1), split_at(g.n, kr.nr, tn, bj),
-               split_at(g.n, kr.nr, tn, bj + 1));
+    kr.block(g, split_at(g.m, kr.mr, tm, bi), split_at(g.m, kr.mr, tm, bi + 1), split_at(g.n, kr.nr, tn, bj),
+             split_at(g.n, kr.nr, tn, bj + 1));
   });
 }
 
-void sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda,
-           const void* b, int64_t ldb, Dtype b_dtype, float beta, float* c, int64_t ldc) {
+namespace {
+
+Gemm make_gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda,
+               const void* b, int64_t ldb, Dtype b_dtype, float beta, float* c, int64_t ldc) {
   Gemm g;
   g.trans_a = trans_a;
   g.trans_b = trans_b;
@@ -133,6 +154,20 @@ void sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float al
   g.beta = beta;
   g.c = c;
   g.ldc = ldc;
+  return g;
+}
+
+}  // namespace
+
+void sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda,
+           const void* b, int64_t ldb, Dtype b_dtype, float beta, float* c, int64_t ldc) {
+  sgemm(make_gemm(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, b_dtype, beta, c, ldc));
+}
+
+void gemm_bf16(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
+               int64_t lda, const void* b, int64_t ldb, Dtype b_dtype, float beta, float* c, int64_t ldc) {
+  Gemm g = make_gemm(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, b_dtype, beta, c, ldc);
+  g.bf16 = true;
   sgemm(g);
 }
 

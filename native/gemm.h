@@ -1,4 +1,5 @@
-// Single-precision GEMM: C = alpha·op(A)·op(B) + beta·C, row-major, with B optionally stored as bf16/f16.
+// GEMM with f32 accumulation: C = alpha·op(A)·op(B) + beta·C, row-major, with B optionally stored as bf16/f16,
+// and the operands optionally rounded to bf16 first (the bf16 compute of the gemm_bf16 kernel).
 #pragma once
 
 #include <cstdint>
@@ -17,6 +18,8 @@ struct Gemm {
   const void* b = nullptr;
   int64_t ldb = 0;
   Dtype b_type = Dtype::F32;
+  // Both operands' values rounded to bf16 (nearest even) before they are multiplied.
+  bool bf16 = false;
   float beta = 0.0f;
   float* c = nullptr;
   int64_t ldc = 0;

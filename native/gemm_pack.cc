@@ -1,6 +1,7 @@
 #include "gemm_pack.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "cpu.h"
 
@@ -53,6 +54,16 @@ PackT pack_t() {
 }
 
 }  // namespace
+
+void round_to_bf16(float* x, int64_t n) {
+  for (int64_t i = 0; i < n; i++) {
+    uint32_t b;
+    std::memcpy(&b, &x[i], 4);
+    // NaN stays a quiet NaN; the others round to nearest even (Inf and overflow to Inf included).
+    b = (b & 0x7fffffff) > 0x7f800000 ? (b | 0x400000) & 0xffff0000u : (b + 0x7fff + ((b >> 16) & 1)) & 0xffff0000u;
+    std::memcpy(&x[i], &b, 4);
+  }
+}
 
 void pack_a(const Gemm& g, int64_t i0, int64_t mc, int64_t p0, int64_t kc, int mr, float* dst) {
   for (int64_t ip = 0; ip < mc; ip += mr) {

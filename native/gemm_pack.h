@@ -14,6 +14,9 @@ void pack_b(const Gemm& g, int64_t p0, int64_t kc, int64_t j0, int64_t nc, int n
 // Transposing pack of one panel: out[p·w + r] = f32(src[r·ld + p]) for r < rows, p < kc, and 0 for
 // rows <= r < w. src and ld count elements of `type`. This is how A (not transposed) and B (transposed,
 // N×K) reach the microkernel, so each ISA has its own in-register transpose.
+// Rounds n packed values to bf16 (nearest even), kept as f32: the bf16 GEMM's operands on CPUs without vdpbf16ps.
+void round_to_bf16(float* x, int64_t n);
+
 using PackT = void (*)(const void* src, Dtype type, int64_t ld, int rows, int64_t kc, int w, float* out);
 PackT pack_t_avx512();
 PackT pack_t_avx2();

@@ -44,6 +44,11 @@ struct AttentionShape {
 void sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
     int64_t lda, const void* b, int64_t ldb, Dtype b_dtype, float beta, float* c, int64_t ldc);
 
+// sgemm with bf16 compute (torch autocast's bf16 matmul): every value of op(A) and op(B) is rounded to bf16
+// (nearest even) and their products are accumulated in f32; the arguments are sgemm's.
+void gemm_bf16(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
+    int64_t lda, const void* b, int64_t ldb, Dtype b_dtype, float beta, float* c, int64_t ldc);
+
 // y = x · rsqrt(mean(x²) + eps) · w over rows of length cols (HF LlamaRMSNorm). rstd[rows] is saved.
 void rms_norm_forward(const float* x, const float* w, float* y, float* rstd, int64_t rows, int64_t cols,
     float eps);

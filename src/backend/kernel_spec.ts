@@ -67,32 +67,43 @@ const checkHeads = (v: Vals) =>
 const xoshiroState = (name: string) => output(name, "u32", () => 4);
 const checkP = (v: Vals) => (v.p >= 0 && v.p < 1 ? null : `dropout probability ${v.p} outside [0, 1)`);
 
+// The arguments of both GEMMs.
+const GEMM_ARGS = [
+  flag("transA"),
+  flag("transB"),
+  count("M"),
+  count("N"),
+  count("K"),
+  f32("alpha"),
+  input("A", "f32", (v) => (v.transA ? extent(v.K, v.M, v.lda) : extent(v.M, v.K, v.lda))),
+  count("lda"),
+  input("B", "stored", (v) => (v.transB ? extent(v.N, v.K, v.ldb) : extent(v.K, v.N, v.ldb))),
+  count("ldb"),
+  dtype("bDtype"),
+  f32("beta"),
+  output("C", "f32", (v) => extent(v.M, v.N, v.ldc)),
+  count("ldc"),
+] as const;
+const checkGemm = (v: Vals) =>
+  (v.transA ? strideError("A", v.M, v.lda, v.K) : strideError("A", v.K, v.lda, v.M)) ??
+  (v.transB ? strideError("B", v.K, v.ldb, v.N) : strideError("B", v.N, v.ldb, v.K)) ??
+  strideError("C", v.N, v.ldc, v.M);
+
 export const KERNEL_SPEC = {
   sgemm: {
     doc:
       "C = alpha·op(A)·op(B) + beta·C, all row-major. op(A) is M×K (A is K×M when transA), op(B) is K×N (B is N×K " +
       "when transB). lda/ldb/ldc are the row strides of A, B and C as stored. B may be stored in any dtype (a " +
       "frozen weight); A and C are f32. beta = 0 ignores C's previous content (even NaN).",
-    args: [
-      flag("transA"),
-      flag("transB"),
-      count("M"),
-      count("N"),
-      count("K"),
-      f32("alpha"),
-      input("A", "f32", (v) => (v.transA ? extent(v.K, v.M, v.lda) : extent(v.M, v.K, v.lda))),
-      count("lda"),
-      input("B", "stored", (v) => (v.transB ? extent(v.N, v.K, v.ldb) : extent(v.K, v.N, v.ldb))),
-      count("ldb"),
-      dtype("bDtype"),
-      f32("beta"),
-      output("C", "f32", (v) => extent(v.M, v.N, v.ldc)),
-      count("ldc"),
-    ],
-    check: (v) =>
-      (v.transA ? strideError("A", v.M, v.lda, v.K) : strideError("A", v.K, v.lda, v.M)) ??
-      (v.transB ? strideError("B", v.K, v.ldb, v.N) : strideError("B", v.N, v.ldb, v.K)) ??
-      strideError("C", v.N, v.ldc, v.M),
+    args: GEMM_ARGS,
+    check: checkGemm,
+  },
+  gemmBf16: {
+    doc:
+      "sgemm with bf16 compute (torch autocast's bf16 matmul): every value of op(A) and op(B) is rounded to bf16 " +
+      "(nearest even) and their products are accumulated in f32; the arguments are sgemm's.",
+    args: GEMM_ARGS,
+    check: checkGemm,
   },
 
   rmsNormForward: {

@@ -22,6 +22,17 @@ interface Addon {
   setThreads(n: number): void;
 }
 
+/** MPI's collectives (native/mpi.cc), present when the addon was built where MPI was installed. */
+export interface NativeMpi {
+  mpiInit(): { rank: number; size: number; localSize: number; library: string };
+  mpiAllreduceSum(data: Float32Array): void;
+  mpiBcast(data: ArrayBufferView, root: number): void;
+  mpiGather(data: Uint8Array, root: number): Uint8Array[] | undefined;
+  mpiBarrier(): void;
+  mpiAbort(code: number): void;
+  mpiFinalize(): void;
+}
+
 const ADDON_PATH = fileURLToPath(new URL("../../build/Release/lntune_native.node", import.meta.url));
 
 function loadAddon(): Addon {
@@ -58,9 +69,15 @@ export function nativeInterruptGuard(armed?: boolean): number {
   return loadAddon().interruptGuard(armed);
 }
 
-/** The native ISA the addon picked ("avx512", "avx2" or "scalar"). */
+/** The native ISA the addon picked ("avx512_bf16", "avx512", "avx2" or "scalar"). */
 export function nativeIsa(): string {
   return loadAddon().isa();
+}
+
+/** The addon's MPI functions, or null when it was built without MPI (throws when the addon cannot load). */
+export function nativeMpi(): NativeMpi | null {
+  const addon = loadAddon();
+  return typeof addon.mpiInit === "function" ? (addon as unknown as NativeMpi) : null;
 }
 
 export function loadNativeKernels(): Kernels {

@@ -1,5 +1,6 @@
-// Reference SGEMM: plain loops with strided access. Correctness first; the native addon is the fast path.
+// Reference GEMMs: plain loops with strided access. Correctness first; the native addon is the fast path.
 import { DTYPES } from "../dtypes.ts";
+import { bf16BitsToF32, f32ToBf16Bits } from "../half.ts";
 import type { F32, KernelFns } from "../kernels.ts";
 
 export const sgemm: KernelFns["sgemm"] = (
@@ -52,4 +53,31 @@ export const sgemm: KernelFns["sgemm"] = (
       C[c + j] += alpha * s;
     }
   }
+};
+
+/** x's values rounded to bf16 (nearest even), as f32. */
+function roundedToBf16(x: F32): F32 {
+  return x.map((v) => bf16BitsToF32(f32ToBf16Bits(v)));
+}
+
+/** sgemm on copies of A and B rounded to bf16. */
+export const gemmBf16: KernelFns["gemmBf16"] = (
+  transA,
+  transB,
+  M,
+  N,
+  K,
+  alpha,
+  A,
+  lda,
+  B,
+  ldb,
+  bDtype,
+  beta,
+  C,
+  ldc,
+) => {
+  const b = new Float32Array(B.length);
+  DTYPES[bDtype].toF32(B, b, B.length);
+  sgemm(transA, transB, M, N, K, alpha, roundedToBf16(A), lda, roundedToBf16(b), ldb, "f32", beta, C, ldc);
 };

@@ -8,7 +8,7 @@ import { convertFromF32, convertToF32 } from "./convert.ts";
 import { copyStrided, indexAdd, indexSelect } from "./copy.ts";
 import { dropoutBackward, dropoutForward } from "./dropout.ts";
 import { geluBackward, geluForward, rope, swigluBackward, swigluForward } from "./elementwise.ts";
-import { sgemm } from "./gemm.ts";
+import { gemmBf16, sgemm } from "./gemm.ts";
 import { adamw, crossEntropyBackward, crossEntropyForward } from "./loss.ts";
 import {
   layerNormBackward,
@@ -23,6 +23,7 @@ import { sumAxis, sumSquares } from "./reduce.ts";
 /** The reference kernels themselves, without argument checks. */
 export const referenceKernels: KernelFns = {
   sgemm,
+  gemmBf16,
   rmsNormForward,
   rmsNormBackward,
   layerNormForward,

@@ -1,9 +1,18 @@
 // SGEMM against a float64 product: every transposition, padded strides, operands at an offset inside a larger
 // buffer, beta 0 (C's NaNs ignored), 1 and 0.5, B stored as f32, bf16 and f16; shapes with a zero extent, of
-// one element, odd, past one cache block of K (kc) and of N (nc).
+// one element, odd, past one cache block of K (kc) and of N (nc). The bf16 GEMM likewise, against the float64
+// product of both operands rounded to bf16 by the format's model (ties to even), with odd K (a half pair) and
+// K past its block of 2048 values.
 import type { StorageDtype } from "../../../src/backend/dtypes.ts";
-import { bf16Value, f16Value } from "./half_reference.ts";
-import { assertClose, type OpCase, rand } from "./harness.ts";
+import { bf16Nearest, bf16Value, f16Value } from "./half_reference.ts";
+import { assertClose, assertExact, type OpCase, rand } from "./harness.ts";
+
+type Gemm = "sgemm" | "gemmBf16";
+/** The value a GEMM multiplies for an operand value: itself, or rounded to bf16. */
+const OPERAND: Record<Gemm, (x: number) => number> = {
+  sgemm: (x) => x,
+  gemmBf16: (x) => bf16Value(bf16Nearest(x)),
+};
 
 type Shape = [M: number, K: number, N: number];
 
@@ -23,6 +32,7 @@ function stored(
 }
 
 function gemmCase(
+  gemm: Gemm,
   shape: Shape,
   ta: boolean,
   tb: boolean,
@@ -33,8 +43,8 @@ function gemmCase(
 ): OpCase {
   const [M, K, N] = shape;
   return {
-    kernels: ["sgemm"],
-    name: `sgemm ${M}x${K}x${N} ${ta ? "T" : "N"}${tb ? "T" : "N"} ${dtype} pad ${pad} beta ${beta}`,
+    kernels: [gemm],
+    name: `${gemm} ${M}x${K}x${N} ${ta ? "T" : "N"}${tb ? "T" : "N"} ${dtype} pad ${pad} beta ${beta}`,
     run(k) {
       const lda = (ta ? M : K) + pad;
       const ldb = (tb ? K : N) + pad;
@@ -45,13 +55,16 @@ function gemmCase(
       const C0 = beta === 0 ? new Float32Array(M * ldc).fill(Number.NaN) : rand(M * ldc, seed + 2);
       const C = C0.slice();
       const alpha = 0.75;
-      k.sgemm(ta, tb, M, N, K, alpha, A, lda, B.data, ldb, dtype, beta, C, ldc);
+      k[gemm](ta, tb, M, N, K, alpha, A, lda, B.data, ldb, dtype, beta, C, ldc);
+      const q = OPERAND[gemm];
+      const a = Float64Array.from(A, q);
+      const b = B.vals.map(q);
       const expected = Float64Array.from(C0);
       for (let i = 0; i < M; i++)
         for (let j = 0; j < N; j++) {
           let s = 0;
           for (let p = 0; p < K; p++)
-            s += (ta ? A[p * lda + i] : A[i * lda + p]) * (tb ? B.vals[j * ldb + p] : B.vals[p * ldb + j]);
+            s += (ta ? a[p * lda + i] : a[i * lda + p]) * (tb ? b[j * ldb + p] : b[p * ldb + j]);
           expected[i * ldc + j] = alpha * s + (beta === 0 ? 0 : beta * C0[i * ldc + j]);
         }
       // Padding between rows is never written.
@@ -77,24 +90,73 @@ const LARGE: Shape[] = [
 ];
 
 let seed = 1;
-export const GEMM_CASES: OpCase[] = [
+const SGEMM_CASES: OpCase[] = [
   ...SMALL.flatMap((s) =>
     [false, true].flatMap((ta) =>
       [false, true].flatMap((tb) => [
-        gemmCase(s, ta, tb, 0, 0, "f32", seed++),
-        gemmCase(s, ta, tb, 3, 1, "f32", seed++),
+        gemmCase("sgemm", s, ta, tb, 0, 0, "f32", seed++),
+        gemmCase("sgemm", s, ta, tb, 3, 1, "f32", seed++),
       ]),
     ),
   ),
   ...LARGE.flatMap((s) => [
-    gemmCase(s, false, true, 0, 0, "f32", seed++),
-    gemmCase(s, true, false, 2, 0.5, "f32", seed++),
+    gemmCase("sgemm", s, false, true, 0, 0, "f32", seed++),
+    gemmCase("sgemm", s, true, false, 2, 0.5, "f32", seed++),
   ]),
   ...(["bf16", "f16"] as const).flatMap((d) => [
-    gemmCase([7, 33, 257], false, true, 2, 0.5, d, seed++),
-    gemmCase([15, 300, 33], true, false, 2, 0.5, d, seed++),
-    gemmCase([3, 1030, d === "bf16" ? 2100 : 40], false, true, 0, 0, d, seed++),
+    gemmCase("sgemm", [7, 33, 257], false, true, 2, 0.5, d, seed++),
+    gemmCase("sgemm", [15, 300, 33], true, false, 2, 0.5, d, seed++),
+    gemmCase("sgemm", [3, 1030, d === "bf16" ? 2100 : 40], false, true, 0, 0, d, seed++),
   ]),
+];
+
+// Every layout and storage dtype on odd shapes; past the A block (84 rows) with K odd and past one K block;
+// past one N block.
+const BF16_CASES: OpCase[] = [
+  ...(["f32", "bf16", "f16"] as const).flatMap((d) =>
+    [false, true].flatMap((ta) =>
+      [false, true].flatMap((tb) => [
+        gemmCase("gemmBf16", [7, 33, 257], ta, tb, 3, 0.5, d, seed++),
+        gemmCase("gemmBf16", [33, 1, 7], ta, tb, 0, 0, d, seed++),
+        gemmCase("gemmBf16", [0, 5, 3], ta, tb, 0, 1, d, seed++),
+        gemmCase("gemmBf16", [5, 0, 3], ta, tb, 0, 0.5, d, seed++),
+      ]),
+    ),
+  ),
+  ...(["f32", "bf16"] as const).flatMap((d) => [
+    gemmCase("gemmBf16", [100, 2101, 40], false, true, 1, 0, d, seed++),
+    gemmCase("gemmBf16", [100, 2101, 40], false, false, 0, 1, d, seed++),
+    gemmCase("gemmBf16", [3, 520, 2100], false, true, 0, 0, d, seed++),
+  ]),
+  {
+    kernels: ["gemmBf16"],
+    name: "gemmBf16 rounds both operands to the nearest bf16, ties to even",
+    run(k) {
+      // Halfway between neighbouring bf16 values (ties to the even code, up and down), just past halfway, and
+      // values bf16 holds exactly; each times 1 (K = 1, so C holds the rounded operand itself).
+      const ulp = 2 ** -7;
+      const x = Float32Array.of(
+        1 + ulp / 2,
+        1 + 1.5 * ulp,
+        -(1 + 1.5 * ulp),
+        1 + ulp / 2 + 2 ** -20,
+        3,
+        -0.5,
+      );
+      const expected = Array.from(x, (v) => bf16Value(bf16Nearest(v)));
+      const byA = new Float32Array(x.length);
+      k.gemmBf16(false, false, x.length, 1, 1, 1, x, 1, Float32Array.of(1), 1, "f32", 0, byA, 1);
+      assertExact(byA, expected, `${this.name} (A)`);
+      const byB = new Float32Array(x.length);
+      k.gemmBf16(false, true, 1, x.length, 1, 1, Float32Array.of(1), 1, x, 1, "f32", 0, byB, x.length);
+      assertExact(byB, expected, `${this.name} (B)`);
+    },
+  },
+];
+
+export const GEMM_CASES: OpCase[] = [
+  ...SGEMM_CASES,
+  ...BF16_CASES,
   {
     kernels: ["sgemm"],
     name: "sgemm: NaN and Inf in the inputs propagate",
