@@ -34,17 +34,21 @@ export interface LlavaDatasetOptions {
 }
 
 type SkipReason = BadReason | "tokenization_mismatch";
+const TRUNCATED = "truncated";
 
 export interface DatasetBatch extends Batch {
   /** Samples of this batch that carry loss (mismatched or emptied ones do not). */
   samples: number;
   /** Why samples of this batch were dropped or masked. */
   skippedHere: SkipReason[];
+  /** Samples of this batch cut to maxLength. */
+  truncatedHere: number;
 }
 
 export class LlavaDataset {
-  /** Skips counted at open and in every batch handed out (a prefetched batch counts once it is used). */
-  readonly skipped: Partial<Record<SkipReason, number>> = {};
+  /** Skips counted at open and in every batch handed out (a prefetched batch counts once it is used), and
+   * under "truncated" the samples cut to maxLength. One record, so that a trainer can save and restore it. */
+  readonly counts: Partial<Record<SkipReason | typeof TRUNCATED, number>> = {};
   private orders = new Map<number, number[][]>();
   private ahead: { key: string; promise: Promise<DatasetBatch> } | null = null;
 
@@ -67,7 +71,7 @@ export class LlavaDataset {
         `${opts.dataPath}: no usable samples (skipped: ${JSON.stringify(bad)}; images from ${opts.imageFolder})`,
       );
     const ds = new LlavaDataset(opts, kept);
-    Object.assign(ds.skipped, bad);
+    Object.assign(ds.counts, bad);
     return ds;
   }
 
@@ -98,16 +102,30 @@ export class LlavaDataset {
     return o;
   }
 
-  async batch(epoch: number, index: number): Promise<DatasetBatch> {
+  /** The batch at (epoch, index); the one at `next` (by default the following one) is prepared meanwhile. */
+  async batch(epoch: number, index: number, next?: readonly [number, number]): Promise<DatasetBatch> {
     const key = `${epoch}:${index}`;
     const ready = this.ahead?.key === key ? this.ahead.promise : this.build(epoch, index);
-    const [nextEpoch, nextIndex] = index + 1 < this.batchesPerEpoch ? [epoch, index + 1] : [epoch + 1, 0];
+    const [nextEpoch, nextIndex] =
+      next ?? (index + 1 < this.batchesPerEpoch ? [epoch, index + 1] : [epoch + 1, 0]);
     this.ahead = { key: `${nextEpoch}:${nextIndex}`, promise: this.build(nextEpoch, nextIndex) };
     // An unawaited prefetch that fails is reported when (and if) that batch is asked for.
     this.ahead.promise.catch(() => {});
     const batch = await ready;
-    for (const reason of batch.skippedHere) this.skipped[reason] = (this.skipped[reason] ?? 0) + 1;
+    for (const reason of batch.skippedHere) this.counts[reason] = (this.counts[reason] ?? 0) + 1;
+    if (batch.truncatedHere > 0) this.counts[TRUNCATED] = (this.counts[TRUNCATED] ?? 0) + batch.truncatedHere;
     return batch;
+  }
+
+  /** Samples left out, by reason. */
+  get skipped(): Partial<Record<SkipReason, number>> {
+    const { [TRUNCATED]: _, ...skipped } = this.counts;
+    return skipped;
+  }
+
+  /** Samples cut to maxLength. */
+  get truncated(): number {
+    return this.counts[TRUNCATED] ?? 0;
   }
 
   /** The batch at (epoch, index) without prefetching or counting skips: for probes that look at fixed
@@ -119,6 +137,7 @@ export class LlavaDataset {
   private async build(epoch: number, index: number): Promise<DatasetBatch> {
     const { tokenizer, template, maxLength } = this.opts;
     const skippedHere: SkipReason[] = [];
+    let truncatedHere = 0;
     const picked = this.order(epoch)[index].map((i) => this.samples[i]);
     const items = await Promise.all(
       picked.map(async ({ sample }): Promise<CollateItem | null> => {
@@ -141,7 +160,10 @@ export class LlavaDataset {
           modelMaxLength: maxLength,
         });
         if (tokenized.mismatch) skippedHere.push("tokenization_mismatch");
-        if (maxLength !== undefined) tokenized = truncateSample(tokenized, maxLength);
+        if (maxLength !== undefined && tokenized.inputIds.length > maxLength) {
+          tokenized = truncateSample(tokenized, maxLength);
+          truncatedHere++;
+        }
         return { sample: tokenized, pixelValues };
       }),
     );
@@ -157,6 +179,6 @@ export class LlavaDataset {
       });
       batch.pixelValues = pixels;
     }
-    return { ...batch, samples: good.filter((it) => !it.sample.mismatch).length, skippedHere };
+    return { ...batch, samples: good.filter((it) => !it.sample.mismatch).length, skippedHere, truncatedHere };
   }
 }

@@ -30,14 +30,55 @@ test("missing and undecodable images are skipped and counted; no usable sample i
     log: () => {},
   };
   // 6 samples remain; one epoch of batch size 1 sees the undecodable one exactly once.
-  const r = await runStage({ ...common, output: join(dir, "out"), maxSteps: 6 });
+  const lines: string[] = [];
+  const r = await runStage({ ...common, output: join(dir, "out"), maxSteps: 6, log: (l) => lines.push(l) });
   assert.equal(r.summary.steps, 6);
   const run = JSON.parse(readFileSync(join(dir, "out", "run.json"), "utf8"));
   assert.deepEqual(run.skipped, { image_missing: 2, image_undecodable: 1 });
+  // Said on the console too, not only in run.json: when the first one happens and at the end.
+  assert.ok(
+    lines.some((l) =>
+      l.startsWith("skipping samples whose images cannot be used (first: image_undecodable)"),
+    ),
+  );
+  assert.ok(lines.includes("skipped samples: 2 image_missing, 1 image_undecodable (counted in run.json)"));
   for (let i = 2; i < 8; i++) rmSync(image(i));
   await assert.rejects(
     runStage({ ...common, output: join(dir, "out2"), maxSteps: 1 }),
     (e: Error) =>
       e.message.includes(`${data.finetune}: no usable samples`) && e.message.includes('"image_missing":8'),
   );
+});
+
+test("without --max-length a sample is cut to the model's positions, said once and counted at the end", {
+  timeout: 120_000,
+}, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "lntune-long-"));
+  const data = await tinyWorld(join(dir, "data"), { train: 2, seed: 5 });
+  const { llm, vision } = tinyModels(join(dir, "models"), 5);
+  // One conversation far beyond the tiny LLM's 256 positions.
+  const samples = JSON.parse(readFileSync(data.finetune, "utf8"));
+  samples[0].conversations[1].value = "red circle ".repeat(3000);
+  const file = join(dir, "long.json");
+  writeFileSync(file, JSON.stringify(samples));
+  const lines: string[] = [];
+  const r = await runStage({
+    stage: "finetune",
+    llm,
+    vision,
+    images: data.images,
+    data: file,
+    batchSize: 2,
+    maxSteps: 1,
+    output: join(dir, "out"),
+    progress: "quiet",
+    log: (l) => lines.push(l),
+  });
+  assert.equal(r.summary.steps, 1);
+  assert.ok(
+    lines.includes(
+      "samples longer than 256 tokens are cut (the model's max_position_embeddings; --max-length sets another limit)",
+    ),
+  );
+  assert.ok(lines.includes("cut 1 samples to 256 tokens"));
 });
