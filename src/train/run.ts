@@ -15,6 +15,7 @@ import { toModelImageToken } from "../models/llava/image_token.ts";
 import type { LlavaForConditionalGeneration } from "../models/llava/model.ts";
 import { loadConnector, loadLlava } from "../models/load.ts";
 import { copyTokenizerFiles, saveLlava } from "../models/save.ts";
+import { type ComputeDtype, setComputeDtype } from "../tensor/compute_dtype.ts";
 import { Rng } from "../tensor/rng.ts";
 import { scalar } from "../tensor/tensor.ts";
 import {
@@ -68,6 +69,8 @@ export interface StageOptions {
   aspectRatio?: ImageAspectRatio;
   groupByLength?: boolean;
   strict?: boolean;
+  /** The products with frozen weights in bf16 (see tensor/compute_dtype.ts); default f32. */
+  computeDtype?: ComputeDtype;
   /** The data-type study: train on these types only, then on a seeded subsample of N. */
   dataTypes?: string[];
   subsample?: number;
@@ -113,6 +116,7 @@ function describeTrainable(t: TrainableSet, lr: number, lrSource: string): strin
 export async function runStage(o: StageOptions): Promise<StageResult> {
   const log = o.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const seed = o.seed ?? 42;
+  setComputeDtype(o.computeDtype ?? "f32");
   // Cheap checks first: a wrong path should not cost a model load.
   if (!existsSync(o.data)) throw new Error(`data file not found: ${o.data}`);
   if (!existsSync(o.images)) throw new Error(`image folder not found: ${o.images}`);

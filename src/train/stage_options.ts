@@ -52,5 +52,6 @@ export function stageRunOptions(o: StageOptions, resolved: ResolvedStage): RunOp
     loraAlpha: lora?.alpha ?? null,
     loraDropout: lora?.dropout ?? null,
     rslora: lora ? (lora.useRslora ?? false) : null,
+    computeDtype: o.computeDtype ?? "f32",
   };
 }

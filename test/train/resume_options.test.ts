@@ -87,6 +87,7 @@ test("resume refuses each changed option, naming old and new values, and writes 
   await refused({ maxLength: 64 }, "maxLength: null → 64");
   await refused({ groupByLength: true }, "groupByLength: false → true");
   await refused({ aspectRatio: "square" }, 'aspectRatio: null → "square"');
+  await refused({ computeDtype: "bf16" }, 'computeDtype: "f32" → "bf16"');
   await refused(
     { dataTypes: ["conversation"], subsample: 4 },
     'dataTypes: null → ["conversation"]',

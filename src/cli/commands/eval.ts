@@ -4,6 +4,8 @@ import { TEMPLATE_NAMES } from "../../data/templates/index.ts";
 import { evaluate } from "../../eval/harness/evaluate.ts";
 import { PROTOCOLS, type Protocol } from "../../eval/harness/protocol.ts";
 import { BENCHES, type Bench } from "../../eval/harness/types.ts";
+import type { ComputeDtype } from "../../tensor/compute_dtype.ts";
+import { computeDtypeOption } from "./precision.ts";
 
 interface EvalFlags {
   model: string;
@@ -30,6 +32,7 @@ interface EvalFlags {
   imageAspectRatio?: "pad" | "square";
   strict?: boolean;
   quiet?: boolean;
+  computeDtype: ComputeDtype;
 }
 
 function integer(min: number) {
@@ -108,6 +111,7 @@ export function registerEval(program: Command): void {
     )
     .option("--strict", "fail on a missing or undecodable image instead of skipping it")
     .option("--quiet", "no progress display")
+    .addOption(computeDtypeOption())
     .action(async (flags: EvalFlags) => {
       const result = await evaluate({
         model: flags.model,
@@ -134,6 +138,7 @@ export function registerEval(program: Command): void {
         },
         imageAspectRatio: flags.imageAspectRatio,
         strict: flags.strict,
+        computeDtype: flags.computeDtype,
         progress: flags.quiet ? "quiet" : "auto",
       });
       if (result.metrics === null) {

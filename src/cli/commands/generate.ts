@@ -9,7 +9,9 @@ import { loadTokenizer } from "../../io/tokenizer.ts";
 import type { LlamaForCausalLM } from "../../models/llama/model.ts";
 import { LlavaForConditionalGeneration } from "../../models/llava/model.ts";
 import { loadModel } from "../../models/load.ts";
+import { type ComputeDtype, setComputeDtype } from "../../tensor/compute_dtype.ts";
 import { loadAdapter } from "../../tuning/peft_adapter.ts";
+import { computeDtypeOption } from "./precision.ts";
 
 interface GenerateFlags {
   model: string;
@@ -27,6 +29,7 @@ interface GenerateFlags {
   stop: string[];
   system?: string;
   imageAspectRatio?: ImageAspectRatio;
+  computeDtype: ComputeDtype;
 }
 
 function number(kind: "int" | "float", min: number, max = Number.POSITIVE_INFINITY) {
@@ -72,10 +75,12 @@ export function registerGenerate(program: Command): void {
         "pad to a square first, or not (default: the checkpoint's)",
       ).choices(["pad", "square"]),
     )
+    .addOption(computeDtypeOption())
     .action(async (flags: GenerateFlags) => {
       // Fail on a bad path before the (slow) model load.
       if (flags.image && !(existsSync(flags.image) && statSync(flags.image).isFile()))
         throw new Error(`image not found: ${flags.image}`);
+      setComputeDtype(flags.computeDtype);
       const { kind, model } = loadModel(flags.model, { visionTowerDir: flags.visionTower });
       if (kind === "vision") throw new Error(`${flags.model}: a vision tower does not generate text`);
       const llm = model as LlamaForCausalLM | LlavaForConditionalGeneration;
@@ -87,7 +92,7 @@ export function registerGenerate(program: Command): void {
           throw new Error(`${flags.model}: an image needs a LLaVA checkpoint; this is a ${kind} model`);
         image = await loadChatImage(llm, flags.image, { aspectRatio: flags.imageAspectRatio });
       }
-      answer(
+      const r = answer(
         llm,
         tokenizer,
         {
@@ -105,5 +110,9 @@ export function registerGenerate(program: Command): void {
         (chunk) => process.stdout.write(chunk),
       );
       process.stdout.write("\n");
+      if (r.finishReason === "positions")
+        process.stderr.write(
+          `the answer stopped at the model's max_position_embeddings, before --max-new-tokens ${flags.maxNewTokens}\n`,
+        );
     });
 }

@@ -2,6 +2,7 @@
 import { type Command, Option } from "commander";
 import { runStage, type StageOptions } from "../../train/run.ts";
 import { METHODS, type MethodName } from "../../tuning/methods.ts";
+import { computeDtypeOption } from "./precision.ts";
 
 const num = (v: string) => {
   const n = Number(v);
@@ -63,6 +64,7 @@ function common(cmd: Command): Command {
     .option("--grad-variance-batches <k>", "probe batches per gradient-variance measurement", int, 8)
     .option("--group-by-length", "batch samples of similar length together")
     .option("--strict", "stop on a missing or undecodable image instead of skipping it")
+    .addOption(computeDtypeOption())
     .option("--quiet", "no progress display");
 }
 
@@ -112,6 +114,7 @@ function toStage(stage: StageOptions["stage"], o: Record<string, any>): StageOpt
     aspectRatio: o.imageAspectRatio,
     groupByLength: o.groupByLength,
     strict: o.strict,
+    computeDtype: o.computeDtype,
     progress: o.quiet ? "quiet" : "auto",
   };
 }

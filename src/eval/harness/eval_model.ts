@@ -5,6 +5,7 @@ import type { CLIPImageProcessorConfig } from "../../io/config/clip_preprocessor
 import { loadTokenizer, type Tokenizer } from "../../io/tokenizer.ts";
 import { LlavaForConditionalGeneration } from "../../models/llava/model.ts";
 import { loadModel } from "../../models/load.ts";
+import { type ComputeDtype, setComputeDtype } from "../../tensor/compute_dtype.ts";
 import { loadAdapter } from "../../tuning/peft_adapter.ts";
 
 export interface EvalModelOptions {
@@ -16,6 +17,8 @@ export interface EvalModelOptions {
   tokenizer?: string;
   /** Default: the checkpoint's image_aspect_ratio. */
   imageAspectRatio?: ImageAspectRatio;
+  /** The products with frozen weights in bf16 (see tensor/compute_dtype.ts); default f32. */
+  computeDtype?: ComputeDtype;
 }
 
 export interface EvalModel {
@@ -35,6 +38,7 @@ export function modelNameFromPath(path: string): string {
 }
 
 export function loadEvalModel(opts: EvalModelOptions): EvalModel {
+  setComputeDtype(opts.computeDtype ?? "f32");
   const { model } = loadModel(opts.model, { visionTowerDir: opts.visionTower });
   if (!(model instanceof LlavaForConditionalGeneration))
     throw new Error(`${opts.model}: not a LLaVA checkpoint (its config's model_type is no LLaVA's)`);

@@ -5,6 +5,7 @@
 // scaled in backward, so no logits are recomputed.
 import { kernels } from "../../backend/index.ts";
 import { isGradEnabled, record } from "../autograd.ts";
+import { weightGemm } from "../compute_dtype.ts";
 import { Tensor } from "../tensor.ts";
 import { IGNORE_INDEX, throwOnBadLabel } from "./loss.ts";
 
@@ -12,7 +13,7 @@ import { IGNORE_INDEX, throwOnBadLabel } from "./loss.ts";
 const BLOCK_ROWS = 256;
 
 /** Mean cross-entropy over non-ignored rows of x [N, H] (or [..., H]) · Wᵀ, W [V, H] (may be half-stored).
- * Equals crossEntropy(linear(x, W), labels); all-ignored gives 0. */
+ * Equals crossEntropy(linear(x, W), labels); all-ignored gives 0. A frozen W is multiplied in the compute dtype. */
 export function linearCrossEntropy(
   x: Tensor,
   w: Tensor,
@@ -27,6 +28,7 @@ export function linearCrossEntropy(
   const k = kernels();
   const xv = x.toFloat32();
   const wData = w.storage;
+  const gemm = weightGemm(w);
   // Gradients are formed here only when backward can follow.
   const wantX = isGradEnabled() && x.requiresGrad;
   const wantW = isGradEnabled() && w.requiresGrad;
@@ -43,7 +45,7 @@ export function linearCrossEntropy(
     const xb = xv.subarray(r0 * H, (r0 + rows) * H);
     const lb = labels.subarray(r0, r0 + rows);
     const block = logits.subarray(0, rows * V);
-    k.sgemm(false, true, rows, V, H, 1, xb, H, wData, H, w.dtype, 0, block, V);
+    gemm(false, true, rows, V, H, 1, xb, H, wData, H, w.dtype, 0, block, V);
     throwOnBadLabel(k.crossEntropyForward(block, lb, perRow, lse, rows, V, ignoreIndex), lb, V);
     for (let r = 0; r < rows; r++) {
       if (lb[r] === ignoreIndex) continue;
@@ -54,7 +56,7 @@ export function linearCrossEntropy(
     // Unscaled gradient of the summed loss, in place over the block's logits.
     k.crossEntropyBackward(block, lb, lse, block, 1, rows, V, ignoreIndex);
     if (dx)
-      k.sgemm(
+      gemm(
         false,
         false,
         rows,

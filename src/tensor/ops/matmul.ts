@@ -2,6 +2,7 @@
 // A frozen weight (requiresGrad false) costs no weight-gradient GEMM at all.
 import { kernels } from "../../backend/index.ts";
 import { record } from "../autograd.ts";
+import { weightGemm } from "../compute_dtype.ts";
 import { Tensor } from "../tensor.ts";
 
 /** a [..., M, K] @ b [..., K, N] with equal batch dims, or b [K, N] shared by every batch. */
@@ -65,7 +66,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 }
 
 /** y = x·Wᵀ + b over the last axis of x; W is [out, in] (HF nn.Linear layout). W and b may be stored
- * bf16/f16. */
+ * bf16/f16. A frozen W is multiplied in the compute dtype (compute_dtype.ts), in forward and backward. */
 export function linear(x: Tensor, w: Tensor, b: Tensor | null = null): Tensor {
   const inF = w.shape[1];
   const outF = w.shape[0];
@@ -80,7 +81,8 @@ export function linear(x: Tensor, w: Tensor, b: Tensor | null = null): Tensor {
   // The bias repeated over the rows, then the product added onto it.
   if (b)
     k.copyStrided(b.toFloat32(), Int32Array.of(0, 1), out, Int32Array.of(outF, 1), Int32Array.of(rows, outF));
-  k.sgemm(false, true, rows, outF, inF, 1, xv, inF, w.storage, inF, w.dtype, b ? 1 : 0, out, outF);
+  const gemm = weightGemm(w);
+  gemm(false, true, rows, outF, inF, 1, xv, inF, w.storage, inF, w.dtype, b ? 1 : 0, out, outF);
   const inputs = b ? [x, w, b] : [x, w];
   return record("linear", new Tensor(out, [...x.shape.slice(0, -1), outF]), inputs, () => (g) => {
     let gx: Float32Array | null = null;
@@ -88,7 +90,7 @@ export function linear(x: Tensor, w: Tensor, b: Tensor | null = null): Tensor {
     let gbias: Float32Array | null = null;
     if (x.requiresGrad) {
       gx = new Float32Array(xv.length);
-      k.sgemm(false, false, rows, inF, outF, 1, g, outF, w.data, inF, w.dtype, 0, gx, inF);
+      gemm(false, false, rows, inF, outF, 1, g, outF, w.data, inF, w.dtype, 0, gx, inF);
     }
     if (w.requiresGrad) {
       if (w.dtype !== "f32") throw new Error(`a trainable weight must be f32, got ${w.dtype}`);
