@@ -33,6 +33,8 @@ export interface AnswerResult {
   /** Generated ids, the EOS included when one ended generation. */
   tokens: number[];
   finishReason: "eos" | "stop" | "length";
+  /** Positions the prompt and the answer took (an image counts its features). */
+  positions: number;
   /** The prompt's token ids; an image is one placeholder (the model's image token index). */
   promptIds: number[];
 }
@@ -111,7 +113,7 @@ export function answer(
     });
     stream.flush();
     const finishReason = stream.stopped ? "stop" : eos.has(tokens.at(-1)!) ? "eos" : "length";
-    return { text: stream.text, tokens, finishReason, promptIds };
+    return { text: stream.text, tokens, finishReason, promptIds, positions: prompt.seqLen + tokens.length };
   } finally {
     model.train(wasTraining);
   }

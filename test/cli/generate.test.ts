@@ -247,3 +247,18 @@ test("answer() passes the text on as it is generated", () => {
   assert.equal(chunks.join(""), r.text);
   assert.equal(r.finishReason, r.tokens.at(-1) === EOS ? "eos" : "length");
 });
+
+test("generate warns when prompt and answer take more positions than max_position_embeddings", () => {
+  const positions = loadLlama(llamaDir).config.max_position_embeddings;
+  const r = answer(loadLlama(llamaDir), loadTokenizer(llamaDir), { prompt: PROMPT, maxNewTokens: 4 });
+  assert.equal(r.positions, r.promptIds.length + r.tokens.length);
+  const cli = lntune("--model", llamaDir, "--prompt", "word ".repeat(positions), "--max-new-tokens", "2");
+  assert.equal(cli.code, 0, cli.stderr);
+  assert.match(
+    cli.stderr,
+    new RegExp(
+      `^warning: prompt and answer took \\d+ positions, more than the model's max_position_embeddings \\(${positions}\\)`,
+      "m",
+    ),
+  );
+});

@@ -110,9 +110,11 @@ export function registerGenerate(program: Command): void {
         (chunk) => process.stdout.write(chunk),
       );
       process.stdout.write("\n");
-      if (r.finishReason === "positions")
+      // RoPE computes any position, but past max_position_embeddings the model was never trained: say so.
+      const limit = "language_model" in llm ? llm.language_model.config : llm.config;
+      if (r.positions > limit.max_position_embeddings)
         process.stderr.write(
-          `the answer stopped at the model's max_position_embeddings, before --max-new-tokens ${flags.maxNewTokens}\n`,
+          `warning: prompt and answer took ${r.positions} positions, more than the model's max_position_embeddings (${limit.max_position_embeddings}); answers degrade past it\n`,
         );
     });
 }
