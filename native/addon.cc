@@ -1,9 +1,11 @@
-// The addon's module: every kernel of the spec (bindings.generated.h), and the controls that are not kernels.
+// The addon's module: every kernel of the spec (bindings.generated.h), and the controls that are not kernels
+// (MPI's collectives among them, when the build found MPI: mpi.cc).
 #include <napi.h>
 
 #include "bindings.generated.h"
 #include "cpu.h"
 #include "interrupt.h"
+#include "mpi.h"
 #include "thread_pool.h"
 
 namespace lntune {
@@ -41,6 +43,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   fn("setThreads", SetThreads);
   fn("interruptGuard", InterruptGuard);
   register_kernels(env, exports);
+  register_mpi(env, exports);
   return exports;
 }
 

@@ -7,10 +7,18 @@ export type RunOptions = Record<string, OptionValue>;
 
 const show = (v: OptionValue | undefined) => (v === undefined ? "(not recorded)" : JSON.stringify(v));
 
-/** "name: old → new" for each option whose values differ; with `only`, just those names are compared. */
+/** Micro-batches per step over all ranks (a run recorded before data parallelism had one rank). */
+const slots = (o: RunOptions) => Number(o.worldSize ?? 1) * Number(o.gradAccum);
+
+/** "name: old → new" for each option whose values differ; with `only`, just those names are compared. The
+ * number of ranks may change when ranks × accumulation stays the same (the batch size is compared as usual, so
+ * the global batch is the same): the run sees the same micro-batches and dropout masks, summed in another
+ * order. */
 function optionChanges(saved: RunOptions, now: RunOptions, only?: readonly string[]): string[] {
   const names = only ?? [...new Set([...Object.keys(saved), ...Object.keys(now)])];
+  const regrouped = slots(saved) === slots(now);
   return names
+    .filter((k) => !(regrouped && (k === "worldSize" || k === "gradAccum")))
     .filter((k) => JSON.stringify(saved[k]) !== JSON.stringify(now[k]))
     .map((k) => `${k}: ${show(saved[k])} → ${show(now[k])}`);
 }
@@ -29,6 +37,9 @@ export function refuseChangedRun(checkpointDir: string, now: RunOptions, only?: 
     throw new Error(
       `${checkpointDir}: cannot resume: these options differ from the run that wrote the checkpoint ` +
         `(checkpoint → now):\n  ${changes.join("\n  ")}\n` +
+        (changes.some((c) => c.startsWith("worldSize:"))
+          ? `On another number of ranks, ranks × --grad-accum must stay ${slots(saved)} (the global batch).\n`
+          : "") +
         "Resume with the original options, or start a new run in another output directory.",
     );
 }

@@ -1,10 +1,14 @@
 // The training loop: gradient accumulation, global-norm clipping, AdamW on a cosine schedule with warmup,
 // NaN/Inf detection, metrics.jsonl, progress, and atomic checkpoints that a killed run resumes from exactly.
 // Determinism: the data order is a function of (seed, epoch) and dropout masks of (seed, micro-batch), so a
-// resumed run replays the same stream as an uninterrupted one.
+// resumed run replays the same stream as an uninterrupted one. Data parallelism (data_parallel.ts): a step's
+// global batch is ranks × accumulation micro-batches, rank r taking every micro-batch whose slot in the step
+// is r modulo the ranks; micro-batch indices count global micro-batches, so N ranks see the data and dropout
+// masks of one process accumulating N times as many micro-batches. The root alone writes files.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { interruptGuard, interruptsReceived } from "../backend/index.ts";
+import { SINGLE_PROCESS, type World } from "../dist/world.ts";
 import { createProgress } from "../io/progress.ts";
 import type { Module, Parameter } from "../nn/module.ts";
 import { backward } from "../tensor/autograd.ts";
@@ -19,6 +23,7 @@ import {
   saveCheckpoint,
   type TrainerState,
 } from "./checkpoint.ts";
+import { GradientBucket, shareRootState, sumCounters } from "./data_parallel.ts";
 import { clipGradNorm, globalGradNorm, nonFiniteGrads } from "./grad_norm.ts";
 import { arrayBufferBytes, peakRssBytes } from "./memory.ts";
 import { StepLog, type StepMetrics } from "./metrics_log.ts";
@@ -29,7 +34,8 @@ import { cosineWithWarmup, warmupSteps } from "./schedule.ts";
 export interface BatchSource<B> {
   /** Micro-batches per epoch. */
   readonly batchesPerEpoch: number;
-  batch(epoch: number, index: number): Promise<B> | B;
+  /** `next` is the position this process will ask for next (a source may prepare it ahead). */
+  batch(epoch: number, index: number, next?: readonly [number, number]): Promise<B> | B;
 }
 
 export interface TrainerOptions {
@@ -59,6 +65,8 @@ export interface TrainerOptions {
   /** A measurement taken before training and every `every` updates, appended to `file` in the output
    * directory (the gradient-variance analysis uses it). It must not change the run. */
   probe?: { every: number; file: string; run: () => Record<string, number> };
+  /** The ranks training together (data parallelism); one process by default. */
+  world?: World;
 }
 
 export interface StepResult {
@@ -78,8 +86,10 @@ export interface TrainSummary {
   steps: number;
   finalLoss: number;
   peakActivationBytes: number;
-  /** The largest peak RSS of the processes that trained this run (resumes included). */
+  /** The largest peak RSS of the processes that trained this run (resumes included; the root's). */
   peakRssBytes: number;
+  /** Time this process spent in the gradient all-reduce (0 for one process). */
+  allreduceSeconds: number;
 }
 
 /** The trainer's defaults. */
@@ -109,6 +119,7 @@ export function trainerRunOptions(opts: TrainerOptions): RunOptions {
     betas: opts.betas ?? DEFAULT_BETAS,
     eps: opts.eps ?? DEFAULT_EPS,
     seed: d.seed,
+    worldSize: (opts.world ?? SINGLE_PROCESS).size,
   };
 }
 
@@ -121,11 +132,14 @@ export async function train<B>(
   const d = withDefaults(opts);
   const accum = d.gradAccum;
   const seed = d.seed;
+  const world = opts.world ?? SINGLE_PROCESS;
+  // Micro-batches per step over all ranks.
+  const slots = accum * world.size;
   const params: Array<readonly [string, Parameter]> = model
     .namedParameters()
     .filter(([, p]) => p.requiresGrad);
   if (params.length === 0) throw new Error("nothing to train: no parameter requires a gradient");
-  const totalSteps = opts.maxSteps ?? Math.ceil((d.epochs * source.batchesPerEpoch) / accum);
+  const totalSteps = opts.maxSteps ?? Math.ceil((d.epochs * source.batchesPerEpoch) / slots);
   if (!(totalSteps > 0)) throw new Error(`no training steps (data has ${source.batchesPerEpoch} batches)`);
   const warmup = warmupSteps(totalSteps, d.warmupRatio);
   const opt = new AdamW(params, {
@@ -136,35 +150,44 @@ export async function train<B>(
     noDecay: noDecayParameters(model),
   });
   const options: RunOptions = { ...trainerRunOptions(opts), totalSteps, ...opts.runOptions };
-  mkdirSync(opts.outputDir, { recursive: true });
-  const log = new StepLog(join(opts.outputDir, "metrics.jsonl"));
-  const probeLog = opts.probe ? new StepLog<{ step: number }>(join(opts.outputDir, opts.probe.file)) : null;
+  if (world.isRoot) mkdirSync(opts.outputDir, { recursive: true });
+  const log = world.isRoot ? new StepLog(join(opts.outputDir, "metrics.jsonl")) : null;
+  const probeLog =
+    opts.probe && world.isRoot ? new StepLog<{ step: number }>(join(opts.outputDir, opts.probe.file)) : null;
   let state: TrainerState = { step: 0, epoch: 0, index: 0, totalSteps, seed };
   let before: RunMeasurements = { lastLoss: null, peakActivationBytes: 0, peakRssBytes: 0, counters: {} };
-  const resumeFrom = opts.resume ? latestCheckpoint(opts.outputDir) : null;
+  let resumed = false;
+  const resumeFrom = opts.resume && world.isRoot ? latestCheckpoint(opts.outputDir) : null;
   if (resumeFrom) {
     refuseChangedRun(resumeFrom, options);
     state = loadCheckpoint(resumeFrom, params, opt);
     before = readMeasurements(resumeFrom);
     pruneCheckpoints(opts.outputDir);
-    if (opts.counters) {
-      for (const key of Object.keys(opts.counters)) delete opts.counters[key];
-      Object.assign(opts.counters, before.counters);
-    }
+    resumed = true;
   }
-  log.truncateAfter(state.step);
+  if (world.size > 1)
+    ({ state, before, resumed } = shareRootState(world, params, opt, { state, before, resumed }));
+  if (resumed && opts.counters) {
+    for (const key of Object.keys(opts.counters)) delete opts.counters[key];
+    Object.assign(opts.counters, before.counters);
+  }
+  // What every rank counted before this process read any batch.
+  const counterBase = { ...opts.counters };
+  log?.truncateAfter(state.step);
   probeLog?.truncateAfter(state.step);
   const runProbe = () => {
     if (opts.probe && probeLog && state.step % opts.probe.every === 0)
       probeLog.append({ step: state.step, ...opts.probe.run() });
   };
   if (state.step === 0) runProbe();
-  const progress = createProgress("train", totalSteps, state.step, opts.progress);
+  const progress = createProgress("train", totalSteps, state.step, world.isRoot ? opts.progress : "quiet");
   // A first Ctrl-C (or SIGTERM) lets the current step finish and be checkpointed; a second one quits at once.
+  // With several ranks, they agree in the step's all-reduce to stop after it, whichever was signalled.
+  let signalled = false;
   let interrupted = false;
   const onSignal = () => {
-    if (interrupted) process.exit(130);
-    interrupted = true;
+    if (signalled) process.exit(130);
+    signalled = true;
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
@@ -172,12 +195,23 @@ export async function train<B>(
   interruptGuard(true);
   let peakActivationBytes = before.peakActivationBytes;
   let lastLoss = before.lastLoss ?? Number.NaN;
+  // Counters over all ranks (on the root; every rank must call this at the same point).
+  const counters = () =>
+    world.size > 1 ? (sumCounters(world, counterBase, { ...opts.counters }) ?? {}) : { ...opts.counters };
   const measured = (): RunMeasurements => ({
     lastLoss: Number.isFinite(lastLoss) ? lastLoss : null,
     peakActivationBytes,
     peakRssBytes: Math.max(before.peakRssBytes, peakRssBytes()),
-    counters: { ...opts.counters },
+    counters: counters(),
   });
+  const bpe = source.batchesPerEpoch;
+  // The data position `k` micro-batches after (epoch, index).
+  const ahead = (epoch: number, index: number, k: number): [number, number] => [
+    epoch + Math.floor((index + k) / bpe),
+    (index + k) % bpe,
+  ];
+  const bucket = world.size > 1 ? new GradientBucket(params, 3) : null;
+  let allreduceSeconds = 0;
   const startStep = state.step;
   const t0 = Date.now();
   let tokensSeen = 0;
@@ -185,27 +219,45 @@ export async function train<B>(
     while (state.step < totalSteps) {
       let lossSum = 0;
       let tokens = 0;
-      for (let a = 0; a < accum; a++) {
-        if (state.index >= source.batchesPerEpoch) {
+      bucket?.attach();
+      for (let slot = 0; slot < slots; slot++) {
+        if (state.index >= bpe) {
           state.epoch++;
           state.index = 0;
         }
-        const batch = await source.batch(state.epoch, state.index);
-        const micro = state.step * accum + a;
-        const before = arrayBufferBytes();
-        const r = step(batch, micro);
-        peakActivationBytes = Math.max(peakActivationBytes, arrayBufferBytes() - before);
-        const value = r.loss.values[0];
-        if (!Number.isFinite(value))
-          throw new NonFiniteError(
-            `loss is ${value} at step ${state.step + 1} (epoch ${state.epoch}, batch ${state.index})`,
+        if (slot % world.size === world.rank) {
+          const batch = await source.batch(
+            state.epoch,
+            state.index,
+            ahead(state.epoch, state.index, world.size),
           );
-        lossSum += value / accum;
-        tokens += r.tokens;
-        // HF scales each micro-batch loss by 1/accum so the accumulated gradient is their mean. A loss with no
-        // graph (an emptied batch) contributes nothing.
-        if (r.loss.requiresGrad) backward(r.loss, Float32Array.of(1 / accum));
+          const micro = state.step * slots + slot;
+          const before = arrayBufferBytes();
+          const r = step(batch, micro);
+          peakActivationBytes = Math.max(peakActivationBytes, arrayBufferBytes() - before);
+          const value = r.loss.values[0];
+          if (!Number.isFinite(value))
+            throw new NonFiniteError(
+              `loss is ${value} at step ${state.step + 1} (epoch ${state.epoch}, batch ${state.index})`,
+            );
+          lossSum += value / slots;
+          tokens += r.tokens;
+          // HF scales each micro-batch loss by 1/accum (and DDP averages over ranks) so the accumulated gradient
+          // is their mean. A loss with no graph (an emptied batch) contributes nothing.
+          if (r.loss.requiresGrad) backward(r.loss, Float32Array.of(1 / slots));
+        }
         state.index++;
+      }
+      if (bucket) {
+        // Let a signal reach its handler, so that this step's all-reduce carries it to every rank.
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        const stop = signalled || interruptsReceived() > 0 ? 1 : 0;
+        const t = performance.now();
+        const [loss, tokenSum, stops] = bucket.allreduce(world, [lossSum, tokens, stop]);
+        lossSum = loss;
+        tokens = tokenSum;
+        interrupted = stops > 0;
+        allreduceSeconds += (performance.now() - t) / 1000;
       }
       // The global norm is finite exactly when every gradient is; only a bad one costs a second scan.
       const gradNorm = globalGradNorm(params);
@@ -230,9 +282,9 @@ export async function train<B>(
         gradNorm,
         tokens,
         tokensPerSecond: tokensSeen / Math.max(seconds, 1e-3),
-        epoch: state.epoch + state.index / source.batchesPerEpoch,
+        epoch: state.epoch + state.index / bpe,
       };
-      log.append(m);
+      log?.append(m);
       runProbe();
       progress.update(state.step, {
         loss: lossSum.toFixed(4),
@@ -243,9 +295,11 @@ export async function train<B>(
       // Node delivers signals only once earlier callbacks have run, so ask the guard, which counts them as they
       // arrive; without the addon, give the event loop a moment to deliver them.
       await new Promise((resolve) => setTimeout(resolve, 1));
-      if (interruptsReceived() > 0) interrupted = true;
-      if ((saveEvery > 0 && state.step % saveEvery === 0) || state.step === totalSteps || interrupted)
-        saveCheckpoint(opts.outputDir, params, opt, state, options, measured());
+      if (!bucket && (signalled || interruptsReceived() > 0)) interrupted = true;
+      if ((saveEvery > 0 && state.step % saveEvery === 0) || state.step === totalSteps || interrupted) {
+        const m = measured();
+        if (world.isRoot) saveCheckpoint(opts.outputDir, params, opt, state, options, m);
+      }
       if (interrupted && state.step < totalSteps)
         throw new InterruptedError(
           `interrupted after step ${state.step} of ${totalSteps}; checkpoint saved in ${opts.outputDir} (continue with --resume)`,
@@ -259,5 +313,13 @@ export async function train<B>(
     progress.stop();
   }
   const m = measured();
-  return { steps: state.step, finalLoss: lastLoss, peakActivationBytes, peakRssBytes: m.peakRssBytes };
+  // The caller's counters, on the root, become those of all ranks (run.json reports them).
+  if (world.size > 1 && world.isRoot && opts.counters) Object.assign(opts.counters, m.counters);
+  return {
+    steps: state.step,
+    finalLoss: lastLoss,
+    peakActivationBytes,
+    peakRssBytes: m.peakRssBytes,
+    allreduceSeconds,
+  };
 }

@@ -1,6 +1,7 @@
 // `lntune eval`: generate a benchmark's answers with a LLaVA model and score them (see src/eval/harness).
 import { type Command, InvalidArgumentError } from "commander";
 import { TEMPLATE_NAMES } from "../../data/templates/index.ts";
+import { processWorld } from "../../dist/world.ts";
 import { evaluate } from "../../eval/harness/evaluate.ts";
 import { PROTOCOLS, type Protocol } from "../../eval/harness/protocol.ts";
 import { BENCHES, type Bench } from "../../eval/harness/types.ts";
@@ -113,7 +114,9 @@ export function registerEval(program: Command): void {
     .option("--quiet", "no progress display")
     .addOption(computeDtypeOption())
     .action(async (flags: EvalFlags) => {
+      const world = processWorld();
       const result = await evaluate({
+        world,
         model: flags.model,
         adapter: flags.adapter,
         visionTower: flags.visionTower,
@@ -141,6 +144,8 @@ export function registerEval(program: Command): void {
         computeDtype: flags.computeDtype,
         progress: flags.quiet ? "quiet" : "auto",
       });
+      // The root reports for the whole job.
+      if (!world.isRoot) return;
       if (result.metrics === null) {
         process.stderr.write(
           `no score: ${result.answered === 0 ? "no answers" : "no ground truth for this input"}; the answers are in ${result.output}\n`,

@@ -1,12 +1,15 @@
 // evaluate(): runs a LLaVA model over a benchmark and scores it. Answers go to <output>/predictions.jsonl
 // as they are generated; a rerun with the same output directory skips the answered items. The scorers'
-// input files and metrics.json are rewritten from all answers at the end.
+// input files and metrics.json are rewritten from all answers at the end. With several ranks, rank r answers
+// batches r, r + N, r + 2N, … of the unanswered items, and after each round of N batches the root appends
+// them all to the predictions file and alone scores them.
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { prefetch } from "../../data/prefetch.ts";
 import { loadSampleImage } from "../../data/sample_image.ts";
 import { getTemplate } from "../../data/templates/index.ts";
+import { SINGLE_PROCESS, type World } from "../../dist/world.ts";
 import { writeFileAtomic } from "../../io/atomic_write.ts";
 import { createProgress } from "../../io/progress.ts";
 import { type DecodingOptions, encodePrompt, generateAnswers } from "./answer_generator.ts";
@@ -54,8 +57,11 @@ export interface EvaluateOptions extends EvalModelOptions {
   progress?: "auto" | "quiet";
   /** Warnings and the closing summary (default: stderr). */
   log?: (line: string) => void;
+  /** The ranks answering together; one process by default. */
+  world?: World;
 }
 
+/** On ranks other than the root, whose answers the root wrote and scored: metrics null, no counts. */
 export interface EvaluateResult {
   bench: Bench;
   modelId: string;
@@ -81,8 +87,15 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 
 const itemKey = (item: EvalItem) => answerKey(item.questionId, item.text, item.category);
 
+/** What a rank answered in one round: the answers, and the items it skipped with their reason. */
+interface RoundPart {
+  records: AnswerRecord[];
+  skipped: Array<{ questionId: string | number; reason: string; image: string }>;
+}
+
 export async function evaluate(opts: EvaluateOptions): Promise<EvaluateResult> {
-  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const world = opts.world ?? SINGLE_PROCESS;
+  const log = !world.isRoot ? () => {} : (opts.log ?? ((line: string) => process.stderr.write(`${line}\n`)));
   const data = typeof opts.data === "string" ? [opts.data] : [...opts.data];
   const batchSize = opts.batchSize ?? 1;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error("batch size must be a positive integer");
@@ -125,34 +138,39 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluateResult> {
     keys.add(itemKey(item));
   }
 
-  mkdirSync(opts.output, { recursive: true });
   const predictionsPath = join(opts.output, "predictions.jsonl");
-  const resuming = existsSync(predictionsPath);
-  checkRunSettings(
-    join(opts.output, "run.json"),
-    {
-      bench: opts.bench,
-      model: resolve(opts.model),
-      adapter: opts.adapter ? resolve(opts.adapter) : null,
-      template: templateName,
-      caption_prompt: opts.bench === "coco" || opts.bench === "flickr30k" ? captionPrompt : null,
-      max_new_tokens: decoding.maxNewTokens,
-      temperature: decoding.temperature,
-      top_k: decoding.temperature > 0 ? decoding.topK : null,
-      top_p: decoding.temperature > 0 ? decoding.topP : null,
-      seed: decoding.temperature > 0 ? decoding.seed : null,
-      image_aspect_ratio: opts.imageAspectRatio ?? null,
-      // null for llava, as in run.json files written before protocols existed, so that those runs resume.
-      protocol: protocol === "llava" ? null : protocol,
-      demos: demoFiles.length > 0 ? demoFiles.join(", ") : null,
-      demo_count: settings.demos > 0 ? settings.demos : null,
-      demo_seed: settings.demos > 0 ? decoding.seed : null,
-      // null for f32, as in run.json files written before the option existed.
-      compute_dtype: opts.computeDtype === "bf16" ? "bf16" : null,
-    },
-    resuming,
-  );
-  const done = new Set(readPredictions(predictionsPath).map(recordKey));
+  // The root checks the settings and reads what is answered already; every rank learns the answered keys.
+  let answeredKeys: string[] = [];
+  if (world.isRoot) {
+    mkdirSync(opts.output, { recursive: true });
+    const resuming = existsSync(predictionsPath);
+    checkRunSettings(
+      join(opts.output, "run.json"),
+      {
+        bench: opts.bench,
+        model: resolve(opts.model),
+        adapter: opts.adapter ? resolve(opts.adapter) : null,
+        template: templateName,
+        caption_prompt: opts.bench === "coco" || opts.bench === "flickr30k" ? captionPrompt : null,
+        max_new_tokens: decoding.maxNewTokens,
+        temperature: decoding.temperature,
+        top_k: decoding.temperature > 0 ? decoding.topK : null,
+        top_p: decoding.temperature > 0 ? decoding.topP : null,
+        seed: decoding.temperature > 0 ? decoding.seed : null,
+        image_aspect_ratio: opts.imageAspectRatio ?? null,
+        // null for llava, as in run.json files written before protocols existed, so that those runs resume.
+        protocol: protocol === "llava" ? null : protocol,
+        demos: demoFiles.length > 0 ? demoFiles.join(", ") : null,
+        demo_count: settings.demos > 0 ? settings.demos : null,
+        demo_seed: settings.demos > 0 ? decoding.seed : null,
+        // null for f32, as in run.json files written before the option existed.
+        compute_dtype: opts.computeDtype === "bf16" ? "bf16" : null,
+      },
+      resuming,
+    );
+    answeredKeys = readPredictions(predictionsPath).map(recordKey);
+  }
+  const done = new Set(world.broadcastJson(answeredKeys));
   const pending = items.filter((item) => !done.has(itemKey(item)));
   const resumed = items.length - pending.length;
 
@@ -160,8 +178,13 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluateResult> {
   const template = getTemplate(templateName, m.tokenizer);
   const skipped: Record<string, number> = {};
   let generated = 0;
-  const progress = createProgress(`eval ${opts.bench}`, items.length, resumed, opts.progress ?? "auto");
-  const writer = new PredictionWriter(predictionsPath);
+  const progress = createProgress(
+    `eval ${opts.bench}`,
+    items.length,
+    resumed,
+    world.isRoot ? (opts.progress ?? "auto") : "quiet",
+  );
+  const writer = world.isRoot ? new PredictionWriter(predictionsPath) : null;
   try {
     const loadBatch = (batch: EvalItem[]) =>
       Promise.all(
@@ -175,49 +198,78 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluateResult> {
           }),
         })),
       );
-    let finished = resumed;
-    for await (const loaded of prefetch(chunks(pending, batchSize), loadBatch)) {
+    const answer = (loaded: Awaited<ReturnType<typeof loadBatch>>): RoundPart => {
+      const part: RoundPart = { records: [], skipped: [] };
       const ready: Array<{ item: EvalItem; pixels: Float32Array }> = [];
       for (const { item, image } of loaded) {
-        if ("bad" in image) {
-          skipped[image.bad] = (skipped[image.bad] ?? 0) + 1;
-          log(`warning: skipping question ${item.questionId}: ${image.bad} (${item.image})`);
-        } else ready.push({ item, pixels: image.pixelValues });
+        if ("bad" in image)
+          part.skipped.push({ questionId: item.questionId, reason: image.bad, image: item.image });
+        else ready.push({ item, pixels: image.pixelValues });
       }
-      if (ready.length > 0) {
-        const prompts = ready.map(({ item }) => {
-          // demos are drawn with the run's seed (42 by default).
-          const demos =
-            settings.demos > 0 ? drawDemos(demoPool, settings.demos, decoding.seed, itemKey(item)) : [];
-          return encodePrompt(m, renderPrompt(template, item.text, m.model.config.mmUseImStartEnd, demos));
-        });
-        const answers = generateAnswers(
-          m,
-          prompts,
-          ready.map((r) => r.pixels),
-          decoding,
-        );
-        writer.append(
-          ready.map(
-            ({ item }, i): AnswerRecord => ({
-              question_id: item.questionId,
-              prompt: item.text,
-              text: settings.postprocess ? settings.postprocess(answers[i]) : answers[i],
-              answer_id: randomUUID(),
-              model_id: m.modelId,
-              metadata: item.category === undefined ? {} : { category: item.category },
-            }),
-          ),
-        );
-        generated += ready.length;
+      if (ready.length === 0) return part;
+      const prompts = ready.map(({ item }) => {
+        // demos are drawn with the run's seed (42 by default).
+        const demos =
+          settings.demos > 0 ? drawDemos(demoPool, settings.demos, decoding.seed, itemKey(item)) : [];
+        return encodePrompt(m, renderPrompt(template, item.text, m.model.config.mmUseImStartEnd, demos));
+      });
+      const answers = generateAnswers(
+        m,
+        prompts,
+        ready.map((r) => r.pixels),
+        decoding,
+      );
+      part.records = ready.map(
+        ({ item }, i): AnswerRecord => ({
+          question_id: item.questionId,
+          prompt: item.text,
+          text: settings.postprocess ? settings.postprocess(answers[i]) : answers[i],
+          answer_id: randomUUID(),
+          model_id: m.modelId,
+          metadata: item.category === undefined ? {} : { category: item.category },
+        }),
+      );
+      return part;
+    };
+    const batches = chunks(pending, batchSize);
+    const mine = prefetch(
+      batches.filter((_, i) => i % world.size === world.rank),
+      loadBatch,
+    );
+    let finished = resumed;
+    for (let round = 0; round * world.size < batches.length; round++) {
+      const next = await mine.next();
+      const parts = world.gatherJson(next.done ? { records: [], skipped: [] } : answer(next.value));
+      for (const part of parts ?? []) {
+        for (const { questionId, reason, image } of part.skipped) {
+          skipped[reason] = (skipped[reason] ?? 0) + 1;
+          log(`warning: skipping question ${questionId}: ${reason} (${image})`);
+        }
+        writer?.append(part.records);
+        generated += part.records.length;
+        finished += part.records.length + part.skipped.length;
       }
-      finished += loaded.length;
       const nSkipped = Object.values(skipped).reduce((s, n) => s + n, 0);
       progress.update(finished, nSkipped > 0 ? { skipped: nSkipped } : {});
     }
   } finally {
-    writer.close();
+    writer?.close();
     progress.stop();
+  }
+  // The other ranks wait until the root has scored, so that the job ends when the evaluation does.
+  if (!world.isRoot) {
+    world.barrier();
+    return {
+      bench: opts.bench,
+      modelId: m.modelId,
+      items: items.length,
+      answered: 0,
+      generated: 0,
+      resumed,
+      skipped: {},
+      metrics: null,
+      output: opts.output,
+    };
   }
 
   const answered = pairAnswers(items, readPredictions(predictionsPath));
@@ -240,5 +292,6 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluateResult> {
     `${opts.bench}: ${answered.length}/${items.length} items answered (${generated} generated, ${resumed} resumed)` +
       (skips.length > 0 ? `; skipped ${skips.join(", ")}` : ""),
   );
+  world.barrier();
   return result;
 }
