@@ -27,7 +27,7 @@ import type {
 } from "./report/results.ts";
 import { similarityRow } from "./report/similarity_row.ts";
 import { gradVarianceCurve, lossCurve, runFacts, table2Row } from "./run_facts.ts";
-import { describeSplit, MME_PERCEPTION_MAX, runSettings, visionProbe } from "./settings.ts";
+import { describeEval, describeSplit, MME_PERCEPTION_MAX, runSettings, visionProbe } from "./settings.ts";
 import { type EvalTarget, evaluatePart, type Stage2Run, stage2, stage2Samples, target } from "./stage2.ts";
 
 export const TABLE1_METHODS: readonly MethodName[] = ["full", "lora", "attn-qv", "attn-mlp", "ln", "ln-simp"];
@@ -46,7 +46,7 @@ export interface CompareScale extends DemoScale {
 export const COMPARE_SCALE: CompareScale = {
   world: {
     size: 64,
-    train: 256,
+    train: 192,
     val: 16,
     test: 40,
     textScenes: 0,
@@ -54,7 +54,7 @@ export const COMPARE_SCALE: CompareScale = {
     popeImages: 8,
     mmePerSubtask: 8,
   },
-  stage1Epochs: 2,
+  stage1Epochs: 3,
   stage2Epochs: 1,
   batchSize: 16,
   lrMultipliers: [0.2, 1, 5],
@@ -112,6 +112,7 @@ export async function runCompare(o: CompareOptions): Promise<DemoOutcome> {
   const gradVariance = { every: Math.max(1, Math.floor(steps / 4)), batches: s.gradVarianceBatches };
   ctx.log(describeSplit("validation", s.world.val, s));
   ctx.log(describeSplit("test", s.world.test, s));
+  ctx.log(describeEval());
   ctx.log(
     `stage 2: every method ${s.stage2Epochs} epoch(s) on ${samples} instruction samples (${steps} steps of ${s.batchSize}); ` +
       `learning rates: each method's default × ${s.lrMultipliers.join(", ")}, chosen on the validation split`,

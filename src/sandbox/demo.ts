@@ -12,7 +12,7 @@ import { sandboxModels } from "./pretrained/shipped.ts";
 import { renderHtml } from "./report/render_html.ts";
 import type { SandboxResults } from "./report/results.ts";
 import { lossCurve, runFacts, table2Row } from "./run_facts.ts";
-import { describeSplit, MME_PERCEPTION_MAX, runSettings, visionProbe } from "./settings.ts";
+import { describeEval, describeSplit, MME_PERCEPTION_MAX, runSettings, visionProbe } from "./settings.ts";
 import { evaluatePart, stage2, stage2Samples, target } from "./stage2.ts";
 
 export interface DemoScale extends SandboxScale {
@@ -31,7 +31,7 @@ export const DEMO_SCALE: DemoScale = {
     popeImages: 8,
     mmePerSubtask: 8,
   },
-  stage1Epochs: 2,
+  stage1Epochs: 3,
   stage2Epochs: 1,
   batchSize: 16,
 };
@@ -84,6 +84,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoOutcome> {
   const s = o.scale;
   const lr = o.lr ?? FINETUNE_LR.ln.lr;
   ctx.log(describeSplit("test", s.world.test, s));
+  ctx.log(describeEval());
   const sb = await prepareSandbox(ctx, s);
   ctx.log(
     `stage 2: LayerNorm (ln), lr ${lr}, ${s.stage2Epochs} epoch(s) on ${stage2Samples(s)} instruction samples, batch ${s.batchSize}`,

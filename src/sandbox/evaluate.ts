@@ -10,17 +10,20 @@ import type { PopeReport } from "../eval/score_pope_files.ts";
 import type { VqaReport } from "../eval/score_vqa_files.ts";
 import type { BenchmarkScores } from "./report/results.ts";
 import type { EvalSetFiles } from "./world/datasets.ts";
+import { BRIEF_PROMPTS } from "./world/language.ts";
 
-/** New tokens per answer: short answers are a word or two; world captions are under 30 tokens. */
-export const MAX_NEW_TOKENS: Record<Bench, number> = {
-  vqav2: 10,
-  pope: 10,
-  mme: 10,
-  coco: 32,
-  flickr30k: 32,
-};
-/** Prompts generated together (left padded). */
-const BATCH = 16;
+/** How the demo evaluates; part of every evaluation's key, so that changing it redoes the evaluations. */
+export const EVAL_SETTINGS = {
+  protocol: "llava",
+  /** New tokens per answer: short answers are a word or two; world captions are under 30 tokens. */
+  maxNewTokens: { vqav2: 10, pope: 10, mme: 10, coco: 32, flickr30k: 32 } satisfies Record<Bench, number>,
+  /** The caption instruction: one of LLaVA's brief-description prompts, which the sandbox LLM was
+   * pretrained to answer with a caption (the paper's "Please provide a description of the picture." is a
+   * request the sandbox's training data never makes). */
+  captionPrompt: BRIEF_PROMPTS[1],
+  /** Prompts generated together (left padded). */
+  batchSize: 16,
+} as const;
 
 export interface SplitEvalOptions {
   /** LLaVA checkpoint directory, and the adapter of a stage-2 run. */
@@ -74,8 +77,10 @@ export async function evaluateSplit(o: SplitEvalOptions): Promise<BenchmarkScore
       model: o.model,
       adapter: o.adapter,
       output: join(o.output, bench),
-      batchSize: BATCH,
-      decoding: { maxNewTokens: MAX_NEW_TOKENS[bench] },
+      protocol: EVAL_SETTINGS.protocol,
+      prompt: EVAL_SETTINGS.captionPrompt,
+      batchSize: EVAL_SETTINGS.batchSize,
+      decoding: { maxNewTokens: EVAL_SETTINGS.maxNewTokens[bench] },
       strict: true,
       progress: o.progress,
       log: () => {},

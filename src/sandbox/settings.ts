@@ -4,6 +4,7 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { kernels } from "../backend/index.ts";
 import { readJson } from "../eval/read_input.ts";
+import { EVAL_SETTINGS } from "./evaluate.ts";
 import type { DemoContext, Sandbox, SandboxScale } from "./prepare.ts";
 import type { ProbeRow, RunSettings } from "./report/results.ts";
 import { modelSize } from "./run_facts.ts";
@@ -44,5 +45,15 @@ export function describeSplit(name: string, images: number, scale: SandboxScale)
     `${name} split: ${images} images; COCO and Flickr30k: ${images} captions each, ` +
     `VQAv2: ${images * (w.vqaPerImage ?? 3)} questions, POPE: ${POPE_STRATEGIES.length} × ≤${pope} questions, ` +
     `MME: ${MME_WORLD_SUBTASKS.length} subtasks × ${mme} images × 2 questions`
+  );
+}
+
+/** How the benchmarks are run and reduced to Table 1's numbers. */
+export function describeEval(): string {
+  const t = EVAL_SETTINGS.maxNewTokens;
+  return (
+    `evaluation: LLaVA's protocol (vicuna_v1, greedy, the short-answer instruction on VQAv2, POPE and MME), ` +
+    `at most ${t.vqav2} new tokens per answer and ${t.coco} per caption, captions asked with "${EVAL_SETTINGS.captionPrompt}"; ` +
+    "MME: perception total; COCO and Flickr30k: CIDEr-D × 100; POPE: F1 averaged over its three splits"
   );
 }

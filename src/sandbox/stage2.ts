@@ -5,7 +5,7 @@
 // model on the benchmarks of the validation or test split.
 import { join } from "node:path";
 import type { MethodName } from "../tuning/methods.ts";
-import { evaluateSplit } from "./evaluate.ts";
+import { EVAL_SETTINGS, evaluateSplit } from "./evaluate.ts";
 import { part } from "./parts.ts";
 import type { DemoContext, Sandbox, SandboxScale } from "./prepare.ts";
 import type { BenchmarkScores } from "./report/results.ts";
@@ -87,7 +87,7 @@ export async function evaluatePart(
 ): Promise<BenchmarkScores> {
   const r = await part(
     dir,
-    { model: model.key, split, world: sb.worldKey },
+    { model: model.key, split, world: sb.worldKey, eval: EVAL_SETTINGS },
     (out) =>
       evaluateSplit({
         model: sb.stage1.llava,
