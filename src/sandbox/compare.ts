@@ -15,7 +15,7 @@ import { FINETUNE_LR } from "../tuning/learning_rates.ts";
 import type { MethodName } from "../tuning/methods.ts";
 import { type DemoOutcome, type DemoScale, demoContext, writeResults } from "./demo.ts";
 import { part } from "./parts.ts";
-import { type DemoContext, prepareSandbox, type Sandbox } from "./prepare.ts";
+import { type DemoContext, IMAGE_SIZE, prepareSandbox, type Sandbox } from "./prepare.ts";
 import { rate } from "./report/format.ts";
 import type {
   BenchmarkScores,
@@ -45,7 +45,7 @@ export interface CompareScale extends DemoScale {
 
 export const COMPARE_SCALE: CompareScale = {
   world: {
-    size: 64,
+    size: IMAGE_SIZE,
     train: 192,
     val: 16,
     test: 40,

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { FINETUNE_LR } from "../tuning/learning_rates.ts";
 import type { PartLog } from "./parts.ts";
-import { type DemoContext, prepareSandbox, type SandboxScale } from "./prepare.ts";
+import { type DemoContext, IMAGE_SIZE, prepareSandbox, type SandboxScale } from "./prepare.ts";
 import { sandboxModels } from "./pretrained/shipped.ts";
 import { renderHtml } from "./report/render_html.ts";
 import type { SandboxResults } from "./report/results.ts";
@@ -22,7 +22,7 @@ export interface DemoScale extends SandboxScale {
 /** The default demo: about 3 minutes on 2 cores. */
 export const DEMO_SCALE: DemoScale = {
   world: {
-    size: 64,
+    size: IMAGE_SIZE,
     train: 256,
     val: 8,
     test: 40,
