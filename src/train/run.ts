@@ -1,13 +1,16 @@
 // One training stage end to end: build or load the LLaVA model, pick the trainable set, read the data,
 // account for parameters and memory, train (resumably), and write the results. Stage 1 ("pretrain") trains
-// the connector with the plain template; stage 2 ("finetune") applies one of the tuning methods.
+// the connector with the plain template; stage 2 ("finetune") applies one of the tuning methods. With several
+// ranks (data parallelism), every rank trains and the root alone checks and writes the run directory.
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { probeGradVariance } from "../analysis/grad_variance.ts";
 import type { ImageAspectRatio } from "../data/clip_preprocess.ts";
 import { type DatasetBatch, LlavaDataset } from "../data/llava_dataset.ts";
 import { getTemplate } from "../data/templates/index.ts";
-import { writeFileAtomic } from "../io/atomic_write.ts";
+import { SINGLE_PROCESS, type World } from "../dist/world.ts";
+import { removeStaleTemporaries, writeFileAtomic } from "../io/atomic_write.ts";
+import { failpoint } from "../io/failpoint.ts";
 import { writeSafetensors } from "../io/safetensors.ts";
 import { loadTokenizer } from "../io/tokenizer.ts";
 import { composeLlava } from "../models/compose.ts";
@@ -29,7 +32,7 @@ import { FINETUNE_LR, PRETRAIN_LR } from "../tuning/learning_rates.ts";
 import { type MethodName, methodSpec } from "../tuning/methods.ts";
 import { planAdapter, type SaveAdapterOptions, saveAdapter } from "../tuning/peft_adapter.ts";
 import { latestCheckpoint } from "./checkpoint.ts";
-import { peakRssBytes, staticMemory } from "./memory.ts";
+import { staticMemory } from "./memory.ts";
 import { refuseChangedRun } from "./run_options.ts";
 import { stageRunOptions } from "./stage_options.ts";
 import { type TrainerOptions, type TrainSummary, train, trainerRunOptions } from "./trainer.ts";
@@ -83,6 +86,8 @@ export interface StageOptions {
   /** Stop after this many updates in this process (a deliberate interruption). */
   stopAfter?: number;
   log?: (line: string) => void;
+  /** The ranks training together (data parallelism); one process by default. */
+  world?: World;
 }
 
 export interface StageResult {
@@ -91,6 +96,10 @@ export interface StageResult {
   summary: TrainSummary;
   lr: number;
 }
+
+const RUN_JSON = "run.json";
+/** What a run writes into its directory; finding any of them, a new run refuses to start there. */
+const RUN_OUTPUTS = [RUN_JSON, "metrics.jsonl", "checkpoints", "adapter", "base", "connector.safetensors"];
 
 /** LLaVA cuts the spliced rows again after image expansion; --max-length sets that limit too. */
 function buildModel(o: StageOptions): LlavaForConditionalGeneration {
@@ -114,7 +123,8 @@ function describeTrainable(t: TrainableSet, lr: number, lrSource: string): strin
 }
 
 export async function runStage(o: StageOptions): Promise<StageResult> {
-  const log = o.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const world = o.world ?? SINGLE_PROCESS;
+  const log = !world.isRoot ? () => {} : (o.log ?? ((l: string) => process.stderr.write(`${l}\n`)));
   const seed = o.seed ?? 42;
   setComputeDtype(o.computeDtype ?? "f32");
   // Cheap checks first: a wrong path should not cost a model load.
@@ -143,15 +153,32 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
     progress: o.progress,
     stopAfter: o.stopAfter,
     runOptions: stageRunOptions(o, { method: methodName, template: templateName, batchSize }),
+    world,
   };
   // --resume continues only the run that wrote the checkpoint: a changed option is refused before anything
   // in the run directory is written (the trainer checks the step count, known once the data is read).
-  const resumeFrom = o.resume ? latestCheckpoint(o.output) : null;
-  if (resumeFrom) {
+  const resumeFrom = o.resume && world.isRoot ? latestCheckpoint(o.output) : null;
+  if (!world.isRoot) {
+    // The root checks the run directory (a refusal there ends every rank).
+  } else if (resumeFrom) {
     const now = { ...trainerRunOptions(trainerOptions), ...trainerOptions.runOptions };
     refuseChangedRun(resumeFrom, now, Object.keys(now));
+  } else if (o.resume) {
+    // A run stopped before its first checkpoint starts over; a directory without a run has nothing to resume.
+    if (!RUN_OUTPUTS.some((f) => existsSync(join(o.output, f))))
+      throw new Error(`${o.output}: nothing to resume (no run there); leave out --resume to start a run`);
+    log(`${o.output}: the run has no checkpoint yet; starting it from step 0`);
+  } else {
+    const found = RUN_OUTPUTS.filter((f) => existsSync(join(o.output, f)));
+    if (found.length > 0)
+      throw new Error(
+        `${o.output} holds a run (${found.join(", ")}); continue it with --resume, or choose another --output`,
+      );
   }
-  mkdirSync(o.output, { recursive: true });
+  if (world.isRoot) {
+    mkdirSync(o.output, { recursive: true });
+    removeStaleTemporaries(o.output);
+  }
   const model = buildModel(o);
   if (o.connector) loadConnector(model, o.connector);
   const tokenizerDir = o.tokenizer ?? o.model ?? o.llm!;
@@ -162,8 +189,10 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
   let base = o.model ?? "";
   if (o.stage === "finetune" && !o.model) {
     base = join(o.output, "base");
-    saveLlava(base, model);
-    copyTokenizerFiles(tokenizerDir, base);
+    if (world.isRoot) {
+      saveLlava(base, model);
+      copyTokenizerFiles(tokenizerDir, base);
+    }
   }
   const trainable = applyMethod(model, spec, o.tuning ?? {}, new Rng(seed));
   // The adapter holds exactly the trained set (--trainable / --freeze included); one it cannot hold is
@@ -180,6 +209,15 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
   model.train();
   log(describeTrainable(trainable, lr, o.lr ? "given" : lrDefault.source));
 
+  // Without --max-length, samples are cut to the tokenizer's model_max_length or the model's positions, whichever
+  // is shorter: an unbounded conversation would otherwise take a step of any length and memory.
+  const positions = model.config.text.max_position_embeddings;
+  const byTokenizer = tokenizer.modelMaxLength !== null && tokenizer.modelMaxLength <= positions;
+  const maxLength = o.maxLength ?? (byTokenizer ? tokenizer.modelMaxLength! : positions);
+  if (o.maxLength === undefined)
+    log(
+      `samples longer than ${maxLength} tokens are cut (${byTokenizer ? "the tokenizer's model_max_length" : "the model's max_position_embeddings"}; --max-length sets another limit)`,
+    );
   const data = await LlavaDataset.open({
     dataPath: o.data,
     imageFolder: o.images,
@@ -189,7 +227,7 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
     aspectRatio: o.aspectRatio ?? model.config.imageAspectRatio,
     batchSize,
     seed,
-    maxLength: o.maxLength,
+    maxLength,
     groupByLength: o.groupByLength,
     strict: o.strict,
     subset: { types: o.dataTypes, subsample: o.subsample },
@@ -198,6 +236,11 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
     `data: ${data.samples.length} samples, ${data.batchesPerEpoch} batches per epoch${Object.keys(data.skipped).length ? `, skipped ${JSON.stringify(data.skipped)}` : ""}`,
   );
 
+  const gradAccum = o.gradAccum ?? 1;
+  if (world.size > 1)
+    log(
+      `data parallel: ${world.size} ranks; global batch ${world.size} ranks × ${batchSize} × ${gradAccum} accumulation = ${world.size * batchSize * gradAccum}`,
+    );
   const memory = staticMemory(model);
   const run = {
     stage: o.stage,
@@ -205,6 +248,8 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
     paperName: spec.paperName,
     lr,
     seed,
+    worldSize: world.size,
+    globalBatchSize: world.size * batchSize * gradAccum,
     trainable: {
       count: trainable.trainableCount,
       total: trainable.totalCount,
@@ -213,7 +258,9 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
     },
     memory,
   };
-  writeFileAtomic(join(o.output, "run.json"), `${JSON.stringify(run, null, 2)}\n`);
+  // A resumed run keeps its run.json until the final one replaces it (a kill in between leaves it whole).
+  if (!resumeFrom && world.isRoot)
+    writeFileAtomic(join(o.output, RUN_JSON), `${JSON.stringify(run, null, 2)}\n`);
 
   const forwardLoss = (b: DatasetBatch) =>
     model.forwardMultimodal({
@@ -226,7 +273,8 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
       logits: "none",
     });
   let probe: TrainerOptions["probe"];
-  if (o.gradVarianceEvery) {
+  // The probe is a measurement the root writes; the others would only repeat it.
+  if (o.gradVarianceEvery && world.isRoot) {
     const k = Math.min(o.gradVarianceBatches ?? 8, data.batchesPerEpoch);
     const batches = (await Promise.all(Array.from({ length: k }, (_, i) => data.peek(0, i)))).filter(
       (b) => b.batchSize > 0,
@@ -238,28 +286,35 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
       run: () => ({ ...probeGradVariance(model, losses) }),
     };
   }
+  let skipWarned = false;
   const summary = await train<DatasetBatch>(
     model,
     data,
     (b, micro) => {
+      if (b.skippedHere.length > 0 && !skipWarned) {
+        skipWarned = true;
+        log(
+          `skipping samples whose images cannot be used (first: ${b.skippedHere[0]}); the count follows at the end`,
+        );
+      }
       // Every sample of the batch was dropped (undecodable images): nothing to learn from this micro-batch.
       if (b.batchSize === 0) return { loss: scalar(0), tokens: 0 };
       reseedLoraDropout(model, seed, micro);
       const out = forwardLoss(b);
       return { loss: out.loss!, tokens: b.attentionMask.reduce((n, m) => n + m, 0) };
     },
-    { ...trainerOptions, probe },
+    { ...trainerOptions, probe, counters: data.counts },
   );
-  const final = {
-    ...run,
-    memory: { ...memory, peakActivationBytes: summary.peakActivationBytes, peakRssBytes: peakRssBytes() },
-    steps: summary.steps,
-    finalLoss: summary.finalLoss,
-    skipped: data.skipped,
-  };
-  writeFileAtomic(join(o.output, "run.json"), `${JSON.stringify(final, null, 2)}\n`);
+  // The other ranks wait until the root has written the results, so that the job ends when the run does.
+  if (!world.isRoot) {
+    world.barrier();
+    return { model, trainable, summary, lr };
+  }
+  // The stage's output first, run.json last: a run.json with its final loss marks a finished run, and a run
+  // killed while writing its output is finished by --resume from its last checkpoint.
   if (o.stage === "finetune") {
     saveAdapter(join(o.output, "adapter"), model, adapter);
+    failpoint("run:output");
     log(`adapter written to ${join(o.output, "adapter")} (base: ${base})`);
   }
   if (o.stage === "pretrain") {
@@ -269,9 +324,27 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
         .map(([n, p]) => [n, { dtype: "F32" as const, shape: [...p.shape], data: p.values }]),
     );
     writeSafetensors(join(o.output, "connector.safetensors"), tensors, { format: "pt" });
+    failpoint("run:output");
   }
+  const final = {
+    ...run,
+    memory: {
+      ...memory,
+      peakActivationBytes: summary.peakActivationBytes,
+      peakRssBytes: summary.peakRssBytes,
+    },
+    steps: summary.steps,
+    finalLoss: summary.finalLoss,
+    skipped: data.skipped,
+  };
+  writeFileAtomic(join(o.output, RUN_JSON), `${JSON.stringify(final, null, 2)}\n`);
+  failpoint("run:finished");
+  if (data.truncated > 0) log(`cut ${data.truncated} samples to ${maxLength} tokens`);
+  const skips = Object.entries(data.skipped).map(([reason, n]) => `${n} ${reason}`);
+  if (skips.length > 0) log(`skipped samples: ${skips.join(", ")} (counted in run.json)`);
   log(
-    `done: ${summary.steps} steps, final loss ${summary.finalLoss.toFixed(4)}, peak RSS ${(peakRssBytes() / 2 ** 20).toFixed(0)} MiB`,
+    `done: ${summary.steps} steps, final loss ${summary.finalLoss.toFixed(4)}, peak RSS ${(summary.peakRssBytes / 2 ** 20).toFixed(0)} MiB`,
   );
+  world.barrier();
   return { model, trainable, summary, lr };
 }

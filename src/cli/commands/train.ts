@@ -1,5 +1,6 @@
 // `lntune pretrain` (stage 1: connector only) and `lntune finetune --method …` (stage 2).
 import { type Command, Option } from "commander";
+import { processWorld } from "../../dist/world.ts";
 import { runStage, type StageOptions } from "../../train/run.ts";
 import { METHODS, type MethodName } from "../../tuning/methods.ts";
 import { computeDtypeOption } from "./precision.ts";
@@ -123,7 +124,7 @@ export function registerTrain(program: Command): void {
   common(
     program.command("pretrain").description("stage 1: train the connector only (plain template)"),
   ).action(async (o) => {
-    await runStage(toStage("pretrain", o));
+    await runStage({ ...toStage("pretrain", o), world: processWorld() });
   });
   common(
     program
@@ -143,6 +144,6 @@ export function registerTrain(program: Command): void {
     .option("--lora-dropout <x>", "LoRA dropout", num, 0.05)
     .option("--rslora", "scale LoRA by alpha/√r")
     .action(async (o) => {
-      await runStage(toStage("finetune", o));
+      await runStage({ ...toStage("finetune", o), world: processWorld() });
     });
 }
