@@ -7,6 +7,7 @@
 
 #include "gemm_microkernel.h"
 #include "gemm_pack_panel.h"
+#include "gemv.h"
 #include "simd_avx2.h"
 #include "vec_rows.h"
 
@@ -18,6 +19,8 @@ VecOps vec_ops_avx2() { return Rows<Avx2>::ops(); }
 GemmKernel gemm_kernel_avx2() { return {6, 16, 144, 512, 2048, microkernel<Avx2, 6>, "avx2"}; }
 
 PackT pack_t_avx2() { return pack_t<Avx2>; }
+
+GemvKernel gemv_avx2() { return gemv<Avx2>; }
 
 }  // namespace lntune
 

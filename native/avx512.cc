@@ -12,6 +12,7 @@
 
 #include "gemm_microkernel.h"
 #include "gemm_pack_panel.h"
+#include "gemv.h"
 #include "simd_avx512.h"
 #include "vec_rows.h"
 
@@ -24,6 +25,8 @@ VecOps vec_ops_avx512() { return Rows<Avx512>::ops(); }
 GemmKernel gemm_kernel_avx512() { return {14, 32, 84, 1024, 2048, microkernel<Avx512, 14>, "avx512"}; }
 
 PackT pack_t_avx512() { return pack_t<Avx512>; }
+
+GemvKernel gemv_avx512() { return gemv<Avx512>; }
 
 }  // namespace lntune
 

@@ -129,7 +129,75 @@ void pack_cols(const void* src, Dtype type, int64_t ld, int64_t kc, int cols, in
   }
 }
 
+// The bf16 GEMV (gemm_kernels.h): W rows of B at a time, 16 pairs of each transposed in registers, A's rows
+// rounded into pairs as pack_rows rounds them, and the pairs taken in the microkernel's order.
+template <Dtype T, int M>
+void gemv_t(const Gemm& g, int64_t kc_block, int64_t j0, int64_t j1) {
+  using Elem = std::conditional_t<T == Dtype::F32, float, uint16_t>;
+  const Elem* b = static_cast<const Elem*>(g.b);
+  for (int64_t jb = j0; jb < j1; jb += 16) {
+    const int n = static_cast<int>(std::min<int64_t>(16, j1 - jb));
+    const __mmask16 keep = Avx512::mask(n);
+    for (int64_t pc = 0; pc < g.k; pc += kc_block) {
+      const int64_t kc = std::min<int64_t>(kc_block, g.k - pc);
+      __m512 acc[M];
+#pragma GCC unroll 8
+      for (int r = 0; r < M; r++) acc[r] = _mm512_setzero_ps();
+      for (int64_t p0 = 0; 2 * p0 < kc; p0 += 16) {
+        const int kn = static_cast<int>(std::min<int64_t>(32, kc - 2 * p0));
+        __m512 v[16];
+#pragma GCC unroll 16
+        for (int i = 0; i < 16; i++)
+          v[i] = i < n ? _mm512_castsi512_ps(load_pairs<T>(b + (jb + i) * g.ldb + pc + 2 * p0, kn))
+                       : _mm512_setzero_ps();
+        Avx512::transpose(v);
+        alignas(64) uint32_t a[M][16];
+#pragma GCC unroll 8
+        for (int r = 0; r < M; r++)
+          _mm512_store_si512(a[r], load_pairs<Dtype::F32>(g.a + r * g.lda + pc + 2 * p0, kn));
+        const int pn = (kn + 1) / 2;
+        for (int p = 0; p < pn; p++)
+#pragma GCC unroll 8
+          for (int r = 0; r < M; r++)
+            acc[r] = _mm512_dpbf16_ps(acc[r], (__m512bh)_mm512_set1_epi32(static_cast<int>(a[r][p])),
+                                      (__m512bh)_mm512_castps_si512(v[p]));
+      }
+      const float beta = pc == 0 ? g.beta : 1.0f;
+      const __m512 va = _mm512_set1_ps(g.alpha);
+      const __m512 vb = _mm512_set1_ps(beta);
+#pragma GCC unroll 8
+      for (int r = 0; r < M; r++) {
+        float* row = g.c + r * g.ldc + jb;
+        __m512 out = _mm512_mul_ps(va, acc[r]);
+        if (beta != 0.0f) out = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(keep, row), out);
+        _mm512_mask_storeu_ps(row, keep, out);
+      }
+    }
+  }
+}
+
+template <Dtype T>
+void gemv_rows(const Gemm& g, int64_t kc_block, int64_t j0, int64_t j1) {
+  static_assert(kGemvRows == 4);
+  switch (g.m) {
+    case 1: return gemv_t<T, 1>(g, kc_block, j0, j1);
+    case 2: return gemv_t<T, 2>(g, kc_block, j0, j1);
+    case 3: return gemv_t<T, 3>(g, kc_block, j0, j1);
+    default: return gemv_t<T, 4>(g, kc_block, j0, j1);
+  }
+}
+
+void gemv(const Gemm& g, int64_t kc_block, int64_t j0, int64_t j1) {
+  switch (g.b_type) {
+    case Dtype::F32: return gemv_rows<Dtype::F32>(g, kc_block, j0, j1);
+    case Dtype::BF16: return gemv_rows<Dtype::BF16>(g, kc_block, j0, j1);
+    case Dtype::F16: return gemv_rows<Dtype::F16>(g, kc_block, j0, j1);
+  }
+}
+
 }  // namespace
+
+GemvKernel gemv_avx512_bf16() { return gemv; }
 
 // Blocking as the f32 kernel's in bytes: the A block 84×2048 values (336 KiB of pairs) in L2.
 Bf16GemmKernel gemm_kernel_avx512_bf16() { return {MR, NR, 84, 2048, 2048, microkernel_bf16, pack_rows, pack_cols}; }

@@ -57,6 +57,46 @@ Plan plan(const Gemm& g) {
   return {gemm_block_f32, gemm_kernel().mr, gemm_kernel().nr};
 }
 
+// The GEMV that computes g, with the kc of the GEMM it matches; none for a wide A, an untransposed B, or an ISA
+// without one (the bf16 GEMV needs vdpbf16ps and A untransposed).
+struct GemvPlan {
+  GemvKernel run = nullptr;
+  int64_t kc = 0;
+};
+
+GemvPlan gemv_plan(const Gemm& g) {
+  if (!g.trans_b || g.m > kGemvRows) return {};
+  if (g.bf16) {
+    if (!has_avx512_bf16() || g.trans_a) return {};
+    static const Bf16GemmKernel k = gemm_kernel_avx512_bf16();
+    return {gemv_avx512_bf16(), k.kc};
+  }
+  switch (detected_isa()) {
+    case Isa::Avx512: return {gemv_avx512(), gemm_kernel().kc};
+    case Isa::Avx2: return {gemv_avx2(), gemm_kernel().kc};
+    default: return {};
+  }
+}
+
+// Below this many bytes of B a GEMV stays on one thread.
+constexpr double kParallelGemvBytes = 256 * 1024;
+
+// A GEMV is split into this many column ranges per thread, handed out as threads free up: on a shared machine a
+// thread that loses its core leaves its share to the others instead of holding up the whole product.
+constexpr int kGemvPartsPerThread = 8;
+
+void run_gemv(const Gemm& g, const GemvPlan& gv) {
+  constexpr int kGroup = 16;  // a part's columns are a multiple of a vector's lanes
+  const double bytes = static_cast<double>(g.n) * g.k * dtype_traits(g.b_type).block_bytes;
+  const int threads = ThreadPool::instance().size();
+  if (threads <= 1 || bytes < kParallelGemvBytes) return gv.run(g, gv.kc, 0, g.n);
+  const int parts = static_cast<int>(std::min<int64_t>(threads * kGemvPartsPerThread, (g.n + kGroup - 1) / kGroup));
+  ThreadPool::instance().run(parts, [&](int t) {
+    const int64_t j0 = split_at(g.n, kGroup, parts, t), j1 = split_at(g.n, kGroup, parts, t + 1);
+    if (j0 < j1) gv.run(g, gv.kc, j0, j1);
+  });
+}
+
 }  // namespace
 
 void gemm_block_f32(const Gemm& g, int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
@@ -107,6 +147,7 @@ void sgemm_serial(const Gemm& g) {
 void sgemm(const Gemm& g) {
   if (g.m <= 0 || g.n <= 0) return;
   if (g.k == 0) return scale_c(g, 0, g.m, 0, g.n);
+  if (const GemvPlan gv = gemv_plan(g); gv.run) return run_gemv(g, gv);
   const Plan kr = plan(g);
   const double flops = 2.0 * static_cast<double>(g.m) * g.n * std::max<int64_t>(g.k, 1);
   const int64_t m_tiles = (g.m + kr.mr - 1) / kr.mr;

@@ -50,6 +50,15 @@ struct Bf16GemmKernel {
 
 Bf16GemmKernel gemm_kernel_avx512_bf16();
 
+// GEMV: the product for at most kGemvRows rows of A with a transposed B, over C's columns [j0, j1) (gemv.h).
+// kc is the blocked GEMM's kc (kc values for f32, of values in pairs for bf16), which the result matches bit for
+// bit. Null where the ISA has none.
+constexpr int kGemvRows = 4;
+using GemvKernel = void (*)(const Gemm& g, int64_t kc, int64_t j0, int64_t j1);
+GemvKernel gemv_avx512();
+GemvKernel gemv_avx2();
+GemvKernel gemv_avx512_bf16();
+
 // Computes the block C[i0:i1, j0:j1] of a GEMM (k > 0) on the calling thread: f32 panels, or bf16 pairs
 // (gemm_bf16.cc) when the operands are bf16 and the CPU has vdpbf16ps.
 void gemm_block_f32(const Gemm& g, int64_t i0, int64_t i1, int64_t j0, int64_t j1);

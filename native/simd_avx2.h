@@ -111,6 +111,38 @@ struct Avx2 {
     }
   }
 
+  // The first n (<= 16) 16-bit values at p, two to a 32-bit lane (zero past n; a short tail through a copy).
+  static V load_pairs(const void* p, int n) {
+    uint16_t tail[16] = {};
+    if (n < 16) {
+      std::memcpy(tail, p, (n < 0 ? 0 : n) * sizeof(uint16_t));
+      p = tail;
+    }
+    return _mm256_loadu_ps(static_cast<const float*>(p));
+  }
+
+  // The f32 values of a vector of 16-bit pairs stored as T (bf16 or f16): the low halves and the high halves.
+  template <Dtype T>
+  static void split_pairs(V pairs, V& lo, V& hi) {
+    const __m256i x = _mm256_castps_si256(pairs);
+    if constexpr (T == Dtype::BF16) {
+      lo = _mm256_castsi256_ps(_mm256_slli_epi32(x, 16));
+      hi = _mm256_castsi256_ps(_mm256_and_si256(x, _mm256_set1_epi32(static_cast<int>(0xffff0000u))));
+    } else {
+      // The 16-bit halves gathered into one 128-bit register: bytes 0-1, 4-5, 8-9, 12-13 of each 128-bit lane
+      // (or 2-3, ... for the high halves), then the two lanes' low 64 bits side by side.
+      const __m256i take_lo = _mm256_setr_epi8(0, 1, 4, 5, 8, 9, 12, 13, -1, -1, -1, -1, -1, -1, -1, -1, 0, 1, 4, 5,
+                                               8, 9, 12, 13, -1, -1, -1, -1, -1, -1, -1, -1);
+      const __m256i take_hi = _mm256_setr_epi8(2, 3, 6, 7, 10, 11, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, 2, 3, 6,
+                                               7, 10, 11, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1);
+      const auto gather = [](__m256i v) {
+        return _mm256_castsi256_si128(_mm256_permute4x64_epi64(v, 0x08));
+      };
+      lo = _mm256_cvtph_ps(gather(_mm256_shuffle_epi8(x, take_lo)));
+      hi = _mm256_cvtph_ps(gather(_mm256_shuffle_epi8(x, take_hi)));
+    }
+  }
+
   // In place: v[c] becomes column c of the 8×8 matrix whose rows are v[0..7].
   static void transpose(V v[8]) {
     V a[8], b[8];

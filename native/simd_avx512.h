@@ -86,6 +86,25 @@ struct Avx512 {
     }
   }
 
+  // The first n (<= 32) 16-bit values at p, two to a 32-bit lane (zero past n).
+  static V load_pairs(const void* p, int n) {
+    const __mmask32 k = n >= 32 ? ~__mmask32{0} : n <= 0 ? __mmask32{0} : static_cast<__mmask32>((1u << n) - 1);
+    return _mm512_castsi512_ps(_mm512_maskz_loadu_epi16(k, p));
+  }
+
+  // The f32 values of a vector of 16-bit pairs stored as T (bf16 or f16): the low halves and the high halves.
+  template <Dtype T>
+  static void split_pairs(V pairs, V& lo, V& hi) {
+    const __m512i x = _mm512_castps_si512(pairs);
+    if constexpr (T == Dtype::BF16) {
+      lo = _mm512_castsi512_ps(_mm512_slli_epi32(x, 16));
+      hi = _mm512_castsi512_ps(_mm512_and_si512(x, _mm512_set1_epi32(static_cast<int>(0xffff0000u))));
+    } else {
+      lo = _mm512_cvtph_ps(_mm512_cvtepi32_epi16(x));
+      hi = _mm512_cvtph_ps(_mm512_cvtepi32_epi16(_mm512_srli_epi32(x, 16)));
+    }
+  }
+
   // In place: v[c] becomes column c of the 16×16 matrix whose rows are v[0..15].
   static void transpose(V v[16]) {
     V a[16], b[16];

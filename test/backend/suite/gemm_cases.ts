@@ -2,8 +2,11 @@
 // buffer, beta 0 (C's NaNs ignored), 1 and 0.5, B stored as f32, bf16 and f16; shapes with a zero extent, of
 // one element, odd, past one cache block of K (kc) and of N (nc). The bf16 GEMM likewise, against the float64
 // product of both operands rounded to bf16 by the format's model (ties to even), with odd K (a half pair) and
-// K past its block of 2048 values.
+// K past its block of 2048 values. Products with at most 4 rows and a transposed B (a decoding step's, which
+// the addon computes without packing) against the same reference, and bit for bit equal to the same rows of a
+// product with many rows.
 import type { StorageDtype } from "../../../src/backend/dtypes.ts";
+import type { Kernels } from "../../../src/backend/kernels.ts";
 import { bf16Nearest, bf16Value, f16Value } from "./half_reference.ts";
 import { assertClose, assertExact, type OpCase, rand } from "./harness.ts";
 
@@ -154,9 +157,46 @@ const BF16_CASES: OpCase[] = [
   },
 ];
 
+// Past one K block of both GEMMs (1024 and 2048 values), N with a tail, odd K; A transposed too.
+const FEW_ROWS: Array<[Shape, boolean]> = [
+  [[1, 2101, 70], false],
+  [[2, 33, 17], false],
+  [[3, 1030, 40], true],
+  [[4, 5, 3], false],
+];
+const FEW_ROW_CASES: OpCase[] = (["sgemm", "gemmBf16"] as const).flatMap((gemm) =>
+  (["f32", "bf16", "f16"] as const).flatMap((d) => [
+    ...FEW_ROWS.map(([s, ta]) => gemmCase(gemm, s, ta, true, 1, s[0] % 2 ? 1 : 0, d, seed++)),
+    fewRowsExact(gemm, d, seed++),
+  ]),
+);
+
+function fewRowsExact(gemm: Gemm, d: StorageDtype, seed: number): OpCase {
+  return {
+    kernels: [gemm],
+    name: `${gemm} with 1 to 4 rows of A equals those rows of a 40-row product bit for bit, B ${d}`,
+    run(k: Kernels) {
+      const [M, K, N] = [40, 2101, 37];
+      const A = rand(M * K, seed);
+      const B = stored(rand(N * K, seed + 1), d).data;
+      const C0 = rand(M * N, seed + 2);
+      for (const beta of [0, 1]) {
+        const all = C0.slice();
+        k[gemm](false, true, M, N, K, 0.5, A, K, B, K, d, beta, all, N);
+        for (let m = 1; m <= 4; m++) {
+          const few = C0.slice(0, m * N);
+          k[gemm](false, true, m, N, K, 0.5, A, K, B, K, d, beta, few, N);
+          assertExact(few, all.subarray(0, m * N), `${this.name}, ${m} rows, beta ${beta}`);
+        }
+      }
+    },
+  };
+}
+
 export const GEMM_CASES: OpCase[] = [
   ...SGEMM_CASES,
   ...BF16_CASES,
+  ...FEW_ROW_CASES,
   {
     kernels: ["sgemm"],
     name: "sgemm: NaN and Inf in the inputs propagate",
