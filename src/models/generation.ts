@@ -1,6 +1,7 @@
 // Autoregressive generation with a KV cache: batched prompts (left padded), greedy or sampled decoding,
 // stop on EOS or a caller's stop test, and a per-token callback for streaming.
 import { noGrad } from "../tensor/autograd.ts";
+import { slice } from "../tensor/ops/shape.ts";
 import { Rng } from "../tensor/rng.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { KVCache } from "./llama/kv_cache.ts";
@@ -14,6 +15,10 @@ export interface GenerateOptions extends SamplingOptions {
   seed?: number;
   /** Called after each new token of each row; returning true ends that row (e.g. a stop string matched). */
   onToken?: (row: number, token: number, generated: readonly number[]) => boolean | undefined;
+  /** A cache holding the keys and values of this prompt's first cache.length positions (one row without
+   * padding, e.g. a prefix shared with an earlier prompt): only the rest of the prompt runs. The cache is left
+   * holding the prompt and the generated tokens. */
+  cache?: KVCache;
 }
 
 /** A prompt batch: either token ids or spliced embeddings, left padded to a common length T. */
@@ -52,18 +57,24 @@ export function positionsFromMask(mask: Uint8Array, B: number, T: number): Int32
   return pos;
 }
 
+function checkCache(cache: KVCache, prompt: PromptBatch, needed: number): void {
+  if (prompt.batch !== 1 || cache.batch !== 1 || !prompt.attentionMask.every((m) => m === 1))
+    throw new Error("a prompt continuing a cache must be one row without padding");
+  if (cache.length >= prompt.seqLen)
+    throw new Error(`the cache holds ${cache.length} positions of a ${prompt.seqLen}-position prompt`);
+  if (cache.capacity < needed) throw new Error(`KV cache capacity ${cache.capacity} < ${needed} positions`);
+}
+
 /** Generates up to maxNewTokens per row; returns each row's new tokens (EOS included when emitted). */
 export function generate(model: LlamaForCausalLM, prompt: PromptBatch, opts: GenerateOptions): number[][] {
   return noGrad(() => {
     const { batch: B, seqLen: T } = prompt;
     const cfg = model.config;
-    const cache = new KVCache(
-      cfg.num_hidden_layers,
-      B,
-      T + opts.maxNewTokens,
-      cfg.num_key_value_heads,
-      cfg.head_dim,
-    );
+    const past = opts.cache?.length ?? 0;
+    if (opts.cache) checkCache(opts.cache, prompt, T + opts.maxNewTokens);
+    const cache =
+      opts.cache ??
+      new KVCache(cfg.num_hidden_layers, B, T + opts.maxNewTokens, cfg.num_key_value_heads, cfg.head_dim);
     const rng = new Rng(opts.seed ?? 0);
     const eos = new Set(opts.eosTokenIds ?? cfg.eos_token_id);
     const out: number[][] = Array.from({ length: B }, () => []);
@@ -72,7 +83,17 @@ export function generate(model: LlamaForCausalLM, prompt: PromptBatch, opts: Gen
     const nextPos = new Int32Array(B);
     const positions = positionsFromMask(mask, B, T);
     for (let b = 0; b < B; b++) nextPos[b] = positions[b * T + T - 1] + 1;
-    let result = model.forward({ ...prompt, positionIds: positions, cache, logits: "last" });
+    // The positions the cache does not hold yet.
+    const rest: PromptBatch =
+      past === 0
+        ? prompt
+        : {
+            ...prompt,
+            seqLen: T - past,
+            inputIds: prompt.inputIds?.subarray(past),
+            inputsEmbeds: prompt.inputsEmbeds && slice(prompt.inputsEmbeds, 1, past, T),
+          };
+    let result = model.forward({ ...rest, positionIds: positions.subarray(past), cache, logits: "last" });
     const V = cfg.vocab_size;
     for (let step = 0; step < opts.maxNewTokens; step++) {
       const logits = result.logits!.values;

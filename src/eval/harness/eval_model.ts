@@ -7,6 +7,7 @@ import { LlavaForConditionalGeneration } from "../../models/llava/model.ts";
 import { loadModel } from "../../models/load.ts";
 import { type ComputeDtype, setComputeDtype } from "../../tensor/compute_dtype.ts";
 import { loadAdapter } from "../../tuning/peft_adapter.ts";
+import { AnswerReuse } from "./answer_reuse.ts";
 
 export interface EvalModelOptions {
   model: string;
@@ -28,6 +29,8 @@ export interface EvalModel {
   aspectRatio: ImageAspectRatio;
   /** The answers' model_id, named as LLaVA's get_model_name_from_path names it. */
   modelId: string;
+  /** Image features and prompt prefixes kept for the next questions (none: everything recomputed). */
+  reuse?: AnswerReuse;
 }
 
 /** LLaVA's get_model_name_from_path: the last path component, prefixed by its parent for "checkpoint-N". */
@@ -50,5 +53,6 @@ export function loadEvalModel(opts: EvalModelOptions): EvalModel {
     processor: model.preprocessing.imageProcessor,
     aspectRatio: opts.imageAspectRatio ?? model.config.imageAspectRatio,
     modelId: modelNameFromPath(opts.adapter ?? opts.model),
+    reuse: new AnswerReuse(),
   };
 }

@@ -28,6 +28,13 @@ export class KVCache {
     }
   }
 
+  /** Keeps the first `length` positions; the next writes go after them. */
+  truncate(length: number): void {
+    if (!Number.isInteger(length) || length < 0 || length > this.length)
+      throw new Error(`cannot truncate a KV cache of ${this.length} positions to ${length}`);
+    this.length = length;
+  }
+
   /** Row b's keys and values for the first `len` positions. */
   rowKeys(layer: number, b: number, len: number): { k: Float32Array; v: Float32Array } {
     const row = this.kvHeads * this.headDim;

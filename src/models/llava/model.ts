@@ -22,6 +22,9 @@ export interface LlavaInputs {
   labels?: Int32Array;
   /** [N_images, C, S, S], one per placeholder in order of appearance across the batch. */
   pixelValues?: Float32Array;
+  /** Those images' projected features [N_images, tokensPerImage, hidden] when already computed (instead of
+   * pixelValues). */
+  imageFeatures?: Tensor;
   logits?: CausalLMInputs["logits"];
   outputHiddenStates?: boolean;
   /** How the spliced rows are padded; default the checkpoint's training side. Generation pads left. */
@@ -95,12 +98,20 @@ export class LlavaForConditionalGeneration extends Module {
       paddingSide: inp.paddingSide ?? this.preprocessing.paddingSide,
     });
     const { image_size: S, num_channels: C } = this.vision_tower.config;
-    const given = inp.pixelValues ? inp.pixelValues.length / (C * S * S) : 0;
+    const given = inp.imageFeatures
+      ? inp.imageFeatures.shape[0]
+      : inp.pixelValues
+        ? inp.pixelValues.length / (C * S * S)
+        : 0;
     if (given !== plan.images)
       throw new Error(`the batch has ${plan.images} image placeholders but ${given} images were given`);
+    const f = inp.imageFeatures?.shape;
+    if (f && (f.length !== 3 || f[1] !== this.tokensPerImage || f[2] !== H))
+      throw new Error(`image features [${f}] given, expected [${given}, ${this.tokensPerImage}, ${H}]`);
     const text = this.language_model.model.embed_tokens.forward(plan.textIds);
     const parts = [text];
-    if (plan.images > 0) parts.push(reshape(this.imageFeatures(inp.pixelValues!, plan.images), [-1, H]));
+    if (plan.images > 0)
+      parts.push(reshape(inp.imageFeatures ?? this.imageFeatures(inp.pixelValues!, plan.images), [-1, H]));
     parts.push(new Tensor(new Float32Array(H), [1, H]));
     const rows = concat(parts, 0);
     const zeroRow = rows.shape[0] - 1;
