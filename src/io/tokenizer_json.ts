@@ -12,7 +12,8 @@ export function validateTokenizerJson(json: unknown, path: string): void {
   const model = doc.model;
   if (!isObject(model)) throw problem('"model"', "is missing or not an object");
   const vocab = model.vocab;
-  const added = doc.added_tokens ?? [];
+  // The library iterates the list whenever the key is there, so null is as bad as a number.
+  const added = doc.added_tokens === undefined ? [] : doc.added_tokens;
   if (!Array.isArray(added)) throw problem('"added_tokens"', "is not a list");
   const addedTokens: unknown[] = added;
   let entries: Array<[string, number]>;
