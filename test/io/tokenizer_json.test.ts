@@ -36,6 +36,11 @@ test("tokenizer.json validation accepts the fixture and names file and JSON path
     broken((d) => (d.added_tokens = [null])),
     /"added_tokens\[0\]" is not a token object/,
   );
+  // Found by fuzzing: null reached the tokenizers library, which iterates it.
+  assert.throws(
+    broken((d) => (d.added_tokens = null)),
+    /"added_tokens" is not a list/,
+  );
   assert.throws(
     broken((d) => (d.added_tokens[0].id = -1)),
     /"added_tokens\[0\]" has id -1/,
