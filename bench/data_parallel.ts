@@ -210,7 +210,7 @@ function main(): void {
   for (const { set, bytes: b } of sets)
     for (const gbps of [10, 25, 100]) {
       const times = sizes.map((n) => seconds((2 * (n - 1) * b) / n / ((gbps * 1e9) / 8)).padEnd(10));
-      console.log(`${set.padEnd(8)} ${`${gbps} Gb/s`.padEnd(9)} ${times.join(" ")}`);
+      console.log(`${set.padEnd(8)} ${`${gbps} Gb/s`.padEnd(9)} ${times.join(" ")}`.trimEnd());
     }
 }
 
