@@ -118,6 +118,7 @@ void pack_rows(const void* src, Dtype type, int64_t ld, int rows, int64_t kc, in
     case Dtype::F32: return pack_rows_as<Dtype::F32>(src, ld, rows, kc, w, out);
     case Dtype::BF16: return pack_rows_as<Dtype::BF16>(src, ld, rows, kc, w, out);
     case Dtype::F16: return pack_rows_as<Dtype::F16>(src, ld, rows, kc, w, out);
+    default: return;  // quantised B reaches the kernels decoded to f32
   }
 }
 
@@ -126,6 +127,7 @@ void pack_cols(const void* src, Dtype type, int64_t ld, int64_t kc, int cols, in
     case Dtype::F32: return pack_cols_as<Dtype::F32>(src, ld, kc, cols, w, out);
     case Dtype::BF16: return pack_cols_as<Dtype::BF16>(src, ld, kc, cols, w, out);
     case Dtype::F16: return pack_cols_as<Dtype::F16>(src, ld, kc, cols, w, out);
+    default: return;  // quantised B reaches the kernels decoded to f32
   }
 }
 
@@ -192,6 +194,7 @@ void gemv(const Gemm& g, int64_t kc_block, int64_t j0, int64_t j1) {
     case Dtype::F32: return gemv_rows<Dtype::F32>(g, kc_block, j0, j1);
     case Dtype::BF16: return gemv_rows<Dtype::BF16>(g, kc_block, j0, j1);
     case Dtype::F16: return gemv_rows<Dtype::F16>(g, kc_block, j0, j1);
+    default: return;  // quantised B reaches the kernels decoded to f32
   }
 }
 

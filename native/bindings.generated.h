@@ -462,6 +462,18 @@ Napi::Value bind_convert_from_f32(const Napi::CallbackInfo& info) {
   return js.env().Undefined();
 }
 
+Napi::Value bind_quantize_rows(const Napi::CallbackInfo& info) {
+  Args js(info, 5);
+  const Dtype dst_dtype = static_cast<Dtype>(js.choice(2, kDtypeCount));
+  const float* src = js.f32(0, false);
+  void* dst = js.stored(1, storage_array_type(dst_dtype), false);
+  int64_t rows = static_cast<int64_t>(js.integer(3));
+  int64_t cols = static_cast<int64_t>(js.integer(4));
+  if (!js.ok()) return js.env().Undefined();
+  quantize_rows(src, dst, dst_dtype, rows, cols);
+  return js.env().Undefined();
+}
+
 }  // namespace
 
 // Adds every kernel to the addon's exports under its spec name.
@@ -497,6 +509,7 @@ inline void register_kernels(Napi::Env env, Napi::Object exports) {
   exports.Set("dropoutBackward", Napi::Function::New(env, bind_dropout_backward, "dropoutBackward"));
   exports.Set("convertToF32", Napi::Function::New(env, bind_convert_to_f32, "convertToF32"));
   exports.Set("convertFromF32", Napi::Function::New(env, bind_convert_from_f32, "convertFromF32"));
+  exports.Set("quantizeRows", Napi::Function::New(env, bind_quantize_rows, "quantizeRows"));
 }
 
 }  // namespace lntune

@@ -6,8 +6,8 @@
 
 namespace lntune {
 
-enum class Dtype : int32_t { F32 = 0, BF16 = 1, F16 = 2 };
-constexpr int kDtypeCount = 3;
+enum class Dtype : int32_t { F32 = 0, BF16 = 1, F16 = 2, INT8 = 3, NF4 = 4 };
+constexpr int kDtypeCount = 5;
 
 // Element type of the host array that holds a dtype's storage.
 enum class StorageElement { F32, U16, U8 };
@@ -19,6 +19,10 @@ void decode_bf16(const void* src, float* dst, int64_t n);
 void encode_bf16(const float* src, void* dst, int64_t n);
 void decode_f16(const void* src, float* dst, int64_t n);
 void encode_f16(const float* src, void* dst, int64_t n);
+void decode_int8(const void* src, float* dst, int64_t n);
+void encode_int8(const float* src, void* dst, int64_t n);
+void decode_nf4(const void* src, float* dst, int64_t n);
+void encode_nf4(const float* src, void* dst, int64_t n);
 
 struct DtypeTraits {
   const char* name;
@@ -34,6 +38,8 @@ inline constexpr DtypeTraits kDtypes[kDtypeCount] = {
     {"f32", 1, 4, false, StorageElement::F32, decode_f32, encode_f32},
     {"bf16", 1, 2, false, StorageElement::U16, decode_bf16, encode_bf16},
     {"f16", 1, 2, false, StorageElement::U16, decode_f16, encode_f16},
+    {"int8", 32, 36, true, StorageElement::U8, decode_int8, encode_int8},
+    {"nf4", 64, 36, true, StorageElement::U8, decode_nf4, encode_nf4},
 };
 
 inline const DtypeTraits& dtype_traits(Dtype d) { return kDtypes[static_cast<int>(d)]; }

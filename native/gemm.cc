@@ -85,15 +85,52 @@ constexpr double kParallelGemvBytes = 256 * 1024;
 // thread that loses its core leaves its share to the others instead of holding up the whole product.
 constexpr int kGemvPartsPerThread = 8;
 
+// The GEMV over columns [j0, j1) of a block-quantised B: each group of 16 rows decoded to f32 one kc block at a
+// time (the blocked GEMM's packing decodes the same values), then multiplied by the f32 GEMV.
+void gemv_quantised(const Gemm& g, const GemvPlan& gv, int64_t j0, int64_t j1) {
+  constexpr int kRows = 16;
+  thread_local AlignedBuffer buf;
+  const int64_t stride = span_scratch(g.b_type, std::min(gv.kc, g.k));
+  float* rows = buf.get(kRows * stride);
+  if (!rows) {
+    std::fputs("lntune: out of memory for GEMV buffers\n", stderr);
+    std::abort();
+  }
+  for (int64_t jb = j0; jb < j1; jb += kRows) {
+    const int64_t n = std::min<int64_t>(kRows, j1 - jb);
+    for (int64_t pc = 0; pc < g.k; pc += gv.kc) {
+      const int64_t kc = std::min(gv.kc, g.k - pc);
+      for (int64_t r = 0; r < n; r++) decode_span(g.b, g.b_type, (jb + r) * g.ldb + pc, kc, rows + r * stride);
+      Gemm part = g;
+      part.a = g.trans_a ? g.a + pc * g.lda : g.a + pc;
+      part.b = rows;
+      part.b_type = Dtype::F32;
+      part.ldb = stride;
+      part.k = kc;
+      part.n = n;
+      part.c = g.c + jb;
+      part.beta = pc == 0 ? g.beta : 1.0f;
+      gv.run(part, kc, 0, n);
+    }
+  }
+}
+
+// The GEMV over columns [j0, j1).
+void gemv_columns(const Gemm& g, const GemvPlan& gv, int64_t j0, int64_t j1) {
+  if (dtype_traits(g.b_type).quantised) return gemv_quantised(g, gv, j0, j1);
+  gv.run(g, gv.kc, j0, j1);
+}
+
 void run_gemv(const Gemm& g, const GemvPlan& gv) {
   constexpr int kGroup = 16;  // a part's columns are a multiple of a vector's lanes
-  const double bytes = static_cast<double>(g.n) * g.k * dtype_traits(g.b_type).block_bytes;
+  const DtypeTraits& t = dtype_traits(g.b_type);
+  const double bytes = static_cast<double>(g.n) * g.k * t.block_bytes / t.block_size;
   const int threads = ThreadPool::instance().size();
-  if (threads <= 1 || bytes < kParallelGemvBytes) return gv.run(g, gv.kc, 0, g.n);
+  if (threads <= 1 || bytes < kParallelGemvBytes) return gemv_columns(g, gv, 0, g.n);
   const int parts = static_cast<int>(std::min<int64_t>(threads * kGemvPartsPerThread, (g.n + kGroup - 1) / kGroup));
   ThreadPool::instance().run(parts, [&](int t) {
     const int64_t j0 = split_at(g.n, kGroup, parts, t), j1 = split_at(g.n, kGroup, parts, t + 1);
-    if (j0 < j1) gv.run(g, gv.kc, j0, j1);
+    if (j0 < j1) gemv_columns(g, gv, j0, j1);
   });
 }
 
@@ -108,7 +145,7 @@ void gemm_block_f32(const Gemm& g, int64_t i0, int64_t i1, int64_t j0, int64_t j
   const int64_t mc_max = std::min<int64_t>(kr.mc, (i1 - i0 + kr.mr - 1) / kr.mr * kr.mr);
   float* pa = a_buf.get(mc_max * kc_max);
   float* pb = b_buf.get(nc_max * kc_max);
-  float* row = row_buf.get(std::max(kc_max, nc_max));
+  float* row = row_buf.get(pack_b_scratch(g.b_type, kc_max, nc_max, kr.nr));
   if (!pa || !pb || !row) {
     std::fputs("lntune: out of memory for GEMM packing buffers\n", stderr);
     std::abort();

@@ -14,12 +14,6 @@ const void* element(const void* base, Dtype type, int64_t offset) {
   return static_cast<const char*>(base) + offset * dtype_traits(type).block_bytes;
 }
 
-// Returns n contiguous elements of B starting at element offset, as f32 (converted into row if needed).
-const float* b_row(const Gemm& g, int64_t offset, int64_t n, float* row) {
-  if (g.b_type == Dtype::F32) return static_cast<const float*>(g.b) + offset;
-  dtype_traits(g.b_type).decode(element(g.b, g.b_type, offset), row, n);
-  return row;
-}
 
 // Portable transposing pack: converts each source row in chunks, then scatters it down its column.
 void pack_t_scalar(const void* src, Dtype type, int64_t ld, int rows, int64_t kc, int w, float* out) {
@@ -55,6 +49,23 @@ PackT pack_t() {
 
 }  // namespace
 
+int64_t span_scratch(Dtype type, int64_t n) { return n + 2 * dtype_traits(type).block_size; }
+
+const float* decode_span(const void* base, Dtype type, int64_t offset, int64_t n, float* scratch) {
+  if (type == Dtype::F32) return static_cast<const float*>(base) + offset;
+  const DtypeTraits& t = dtype_traits(type);
+  const int64_t first = offset / t.block_size;
+  const int64_t blocks = (offset + n + t.block_size - 1) / t.block_size - first;
+  t.decode(static_cast<const char*>(base) + first * t.block_bytes, scratch, blocks * t.block_size);
+  return scratch + (offset - first * t.block_size);
+}
+
+int64_t pack_b_scratch(Dtype type, int64_t kc, int64_t nc, int nr) {
+  // A transposed quantised B is decoded nr rows at a time; otherwise one row of kc or nc values.
+  const int64_t rows = dtype_traits(type).quantised ? nr * span_scratch(type, kc) : 0;
+  return std::max(span_scratch(type, kc), span_scratch(type, nc)) + rows;
+}
+
 void round_to_bf16(float* x, int64_t n) {
   for (int64_t i = 0; i < n; i++) {
     uint32_t b;
@@ -85,16 +96,25 @@ void pack_a(const Gemm& g, int64_t i0, int64_t mc, int64_t p0, int64_t kc, int m
 
 void pack_b(const Gemm& g, int64_t p0, int64_t kc, int64_t j0, int64_t nc, int nr, float* dst, float* row) {
   const int64_t panels = (nc + nr - 1) / nr;
+  const bool quantised = dtype_traits(g.b_type).quantised;
   if (g.trans_b) {
-    // B is N×K: nr stored rows make one panel.
+    // B is N×K: nr stored rows make one panel (a quantised one decoded to f32 rows first).
+    const int64_t stride = span_scratch(g.b_type, kc);
+    float* rows = row + std::max(span_scratch(g.b_type, kc), span_scratch(g.b_type, nc));
     for (int64_t jp = 0; jp < panels; jp++) {
       const int cols = static_cast<int>(std::min<int64_t>(nr, nc - jp * nr));
-      pack_t()(element(g.b, g.b_type, (j0 + jp * nr) * g.ldb + p0), g.b_type, g.ldb, cols, kc, nr, dst + jp * kc * nr);
+      const int64_t first = (j0 + jp * nr) * g.ldb + p0;
+      if (!quantised) {
+        pack_t()(element(g.b, g.b_type, first), g.b_type, g.ldb, cols, kc, nr, dst + jp * kc * nr);
+        continue;
+      }
+      for (int r = 0; r < cols; r++) decode_span(g.b, g.b_type, first + r * g.ldb, kc, rows + r * stride);
+      pack_t()(rows, Dtype::F32, stride, cols, kc, nr, dst + jp * kc * nr);
     }
     return;
   }
   for (int64_t p = 0; p < kc; p++) {
-    const float* src = b_row(g, (p0 + p) * g.ldb + j0, nc, row);
+    const float* src = decode_span(g.b, g.b_type, (p0 + p) * g.ldb + j0, nc, row);
     for (int64_t jp = 0; jp < panels; jp++) {
       const int64_t cols = std::min<int64_t>(nr, nc - jp * nr);
       float* out = dst + jp * kc * nr + p * nr;

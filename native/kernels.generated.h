@@ -162,7 +162,12 @@ void dropout_backward(const float* dy, const uint8_t* mask, float* dx, int64_t n
 // Decodes n values stored in dtype into f32.
 void convert_to_f32(const void* src, Dtype src_dtype, float* dst, int64_t n);
 
-// Encodes n f32 values into dtype's storage, rounding to nearest even (as torch's .to()).
+// Encodes n f32 values into dtype's storage, rounding to nearest even (as torch's .to()); a block-quantised
+// dtype's blocks each with their own absmax.
 void convert_from_f32(const float* src, void* dst, Dtype dst_dtype, int64_t n);
+
+// Encodes a [rows, cols] f32 matrix into a block-quantised dtype with one absmax per row, shared by the row's
+// blocks (per-output-channel quantisation of a weight [out, in]); cols a multiple of the block size.
+void quantize_rows(const float* src, void* dst, Dtype dst_dtype, int64_t rows, int64_t cols);
 
 }  // namespace lntune

@@ -4,6 +4,7 @@
 // A block-quantised format is one more row: blockSize values stored in blockBytes (codes and scales), with
 // conversions that decode and encode whole blocks.
 import { bf16RowToF32, f16RowToF32, f32RowToBf16, f32RowToF16 } from "./half.ts";
+import { decodeBlocks, encodeBlocks, QUANT_BLOCKS } from "./quant.ts";
 
 /** Element type of the host typed array that holds a dtype's storage. */
 export type StorageElement = "f32" | "u16" | "u8";
@@ -18,8 +19,8 @@ export interface DtypeTraits {
   /** Whether a block holds codes and scales rather than one value per element. */
   readonly quantised: boolean;
   readonly storage: StorageElement;
-  /** The dtype's name in safetensors headers. */
-  readonly safetensors: string;
+  /** The dtype's name in safetensors headers; null for a format safetensors has none for. */
+  readonly safetensors: string | null;
   /** Decodes n values (n a multiple of blockSize) from storage into f32. */
   readonly toF32: (src: StorageArray, dst: Float32Array, n: number) => void;
   /** Encodes n f32 values into storage, rounding to nearest even. */
@@ -59,6 +60,27 @@ export const DTYPES = {
     toF32: (src, dst, n) => f16RowToF32(src as Uint16Array, dst, n),
     fromF32: (src, dst, n) => f32RowToF16(src, dst as Uint16Array, n),
   },
+  // Block-quantised frozen weights (quant.ts): a scale per block of 32 int8 codes, or of 64 NF4 codes.
+  int8: {
+    id: 3,
+    blockSize: QUANT_BLOCKS.int8.size,
+    blockBytes: QUANT_BLOCKS.int8.bytes,
+    quantised: true,
+    storage: "u8",
+    safetensors: null,
+    toF32: (src, dst, n) => decodeBlocks("int8", src as Uint8Array, dst, n),
+    fromF32: (src, dst, n) => encodeBlocks("int8", src, dst as Uint8Array, n),
+  },
+  nf4: {
+    id: 4,
+    blockSize: QUANT_BLOCKS.nf4.size,
+    blockBytes: QUANT_BLOCKS.nf4.bytes,
+    quantised: true,
+    storage: "u8",
+    safetensors: null,
+    toF32: (src, dst, n) => decodeBlocks("nf4", src as Uint8Array, dst, n),
+    fromF32: (src, dst, n) => encodeBlocks("nf4", src, dst as Uint8Array, n),
+  },
 } as const satisfies Record<string, DtypeTraits>;
 
 /** Storage dtype of a tensor or a matrix operand. */
@@ -74,6 +96,12 @@ const ARRAYS = { f32: Float32Array, u16: Uint16Array, u8: Uint8Array } as const;
 
 export function isStorageDtype(name: unknown): name is StorageDtype {
   return typeof name === "string" && Object.hasOwn(DTYPES, name);
+}
+
+/** Values that `length` elements of dtype's host array hold (whole blocks). */
+export function storageValues(dtype: StorageDtype, length: number): number {
+  const t: DtypeTraits = DTYPES[dtype];
+  return Math.floor((length * ELEMENT_BYTES[t.storage]) / t.blockBytes) * t.blockSize;
 }
 
 /** Elements of the host array that holds n values of dtype. */

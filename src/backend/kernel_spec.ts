@@ -3,6 +3,7 @@
 // (native/kernels.generated.h, native/bindings.generated.h, written by tools/gen_native_headers.ts) all come
 // from this table. Buffers are flat and row-major; outputs are allocated by the caller, so a kernel never
 // allocates and the tensor layer owns all memory.
+import { DTYPES, STORAGE_DTYPES } from "./dtypes.ts";
 import {
   choice,
   count,
@@ -23,6 +24,15 @@ import {
   struct,
   type Vals,
 } from "./kernel_args.ts";
+
+/** An error unless `count` values of the kernel's dtype argument (`dtypeIndex`) are whole blocks. */
+function blockError(dtypeIndex: number, count: number, what: string): string | null {
+  const d = STORAGE_DTYPES[dtypeIndex];
+  const size = DTYPES[d].blockSize;
+  return count % size === 0
+    ? null
+    : `${what} (${count}) must be a multiple of ${d}'s block of ${size} values`;
+}
 
 const n = (v: Vals) => v.n;
 const rows = (v: Vals) => v.rows;
@@ -85,6 +95,7 @@ const GEMM_ARGS = [
   count("ldc"),
 ] as const;
 const checkGemm = (v: Vals) =>
+  blockError(v.bDtype, v.ldb, "ldb") ??
   (v.transA ? strideError("A", v.M, v.lda, v.K) : strideError("A", v.K, v.lda, v.M)) ??
   (v.transB ? strideError("B", v.K, v.ldb, v.N) : strideError("B", v.N, v.ldb, v.K)) ??
   strideError("C", v.N, v.ldc, v.M);
@@ -388,6 +399,7 @@ export const KERNEL_SPEC = {
       count("m"),
     ],
     returns: "index",
+    check: (v) => blockError(v.xDtype, v.inner, "inner"),
   },
   indexAdd: {
     doc:
@@ -427,10 +439,30 @@ export const KERNEL_SPEC = {
   convertToF32: {
     doc: "Decodes n values stored in dtype into f32.",
     args: [input("src", "stored", n), dtype("srcDtype"), output("dst", "f32", n), count("n")],
+    check: (v) => blockError(v.srcDtype, v.n, "n"),
   },
   convertFromF32: {
-    doc: "Encodes n f32 values into dtype's storage, rounding to nearest even (as torch's .to()).",
+    doc:
+      "Encodes n f32 values into dtype's storage, rounding to nearest even (as torch's .to()); a block-quantised " +
+      "dtype's blocks each with their own absmax.",
     args: [input("src", "f32", n), output("dst", "stored", n), dtype("dstDtype"), count("n")],
+    check: (v) => blockError(v.dstDtype, v.n, "n"),
+  },
+  quantizeRows: {
+    doc:
+      "Encodes a [rows, cols] f32 matrix into a block-quantised dtype with one absmax per row, shared by the " +
+      "row's blocks (per-output-channel quantisation of a weight [out, in]); cols a multiple of the block size.",
+    args: [
+      input("src", "f32", matrix),
+      output("dst", "stored", matrix),
+      dtype("dstDtype"),
+      count("rows"),
+      count("cols"),
+    ],
+    check: (v) =>
+      DTYPES[STORAGE_DTYPES[v.dstDtype]].quantised
+        ? blockError(v.dstDtype, v.cols, "cols")
+        : `${STORAGE_DTYPES[v.dstDtype]} is not a block-quantised dtype`,
   },
 } as const satisfies Record<string, KernelSpec>;
 

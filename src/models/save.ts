@@ -4,6 +4,7 @@
 // relative mm_vision_tower). Weights are written in their checkpoint's dtype, trained ones included.
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { DTYPES } from "../backend/dtypes.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import type { Dtype, Tensor as StoredTensor } from "../io/dtype.ts";
 import { writeSafetensors } from "../io/safetensors.ts";
@@ -23,13 +24,18 @@ export { clipVisionConfigJson } from "./families/clip_vision/config_json.ts";
 export { llamaConfigJson } from "./families/llama/config_json.ts";
 export { TOWER_DIR };
 
-const DTYPE: Record<Tensor["dtype"], Dtype> = { f32: "F32", bf16: "BF16", f16: "F16" };
+/** A stored dtype's safetensors name (a checkpoint's dtype always has one; quantised weights keep theirs). */
+function safetensorsDtype(dtype: Tensor["dtype"]): Dtype {
+  const name = DTYPES[dtype].safetensors;
+  if (name === null) throw new Error(`${dtype} tensors have no safetensors dtype`);
+  return name as Dtype;
+}
 
 /** A tensor as a checkpoint stores it: a parameter in its checkpoint's dtype (a trainable half weight, widened
  * to f32 for training, goes back to half), any other tensor as it is. */
 export function checkpointTensor(t: Tensor): StoredTensor {
   const dtype = t instanceof Parameter ? t.checkpointDtype : t.dtype;
-  return { dtype: DTYPE[dtype], shape: [...t.shape], data: t.storageAs(dtype) };
+  return { dtype: safetensorsDtype(dtype), shape: [...t.shape], data: t.storageAs(dtype) };
 }
 
 function writeJson(path: string, value: unknown) {

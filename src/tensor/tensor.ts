@@ -1,7 +1,13 @@
 // Tensor: a shape over a flat row-major buffer. Compute is f32; a tensor may store bf16/f16 bits instead
 // (frozen weights stay half-size in memory and are widened inside the kernels that read them). Ops read
 // their inputs through toFloat32(), so every op takes every storage dtype.
-import { allocStorage, holdsDtype, type StorageDtype } from "../backend/dtypes.ts";
+import {
+  allocStorage,
+  holdsDtype,
+  type StorageArray,
+  type StorageDtype,
+  storageLength,
+} from "../backend/dtypes.ts";
 import { kernels } from "../backend/index.ts";
 import type { Node } from "./autograd.ts";
 
@@ -16,8 +22,8 @@ export function numel(shape: Shape): number {
 export class Tensor {
   readonly shape: Shape;
   dtype: StorageDtype;
-  /** Raw storage: Float32Array for f32, 16-bit patterns for bf16/f16. */
-  data: Float32Array | Uint16Array;
+  /** Raw storage: Float32Array for f32, 16-bit patterns for bf16/f16, blocks of bytes for int8/nf4. */
+  data: StorageArray;
   /** True for leaves that want a gradient and for every result computed from such a tensor. */
   requiresGrad = false;
   /** Accumulated gradient of a leaf (same shape, f32), filled by backward(). */
@@ -28,10 +34,11 @@ export class Tensor {
   readonly size: number;
 
   /** Empty data with a non-empty shape makes a placeholder (a parameter not yet loaded): reading it throws. */
-  constructor(data: Float32Array | Uint16Array, shape: Shape, dtype: StorageDtype = "f32") {
+  constructor(data: StorageArray, shape: Shape, dtype: StorageDtype = "f32") {
     const n = numel(shape);
-    if (data.length !== n && data.length !== 0)
-      throw new Error(`tensor data has ${data.length} elements, shape [${shape}] needs ${n}`);
+    const need = storageLength(dtype, n);
+    if (data.length !== need && data.length !== 0)
+      throw new Error(`tensor data has ${data.length} elements, shape [${shape}] needs ${need}`);
     if (!holdsDtype(data, dtype)) throw new Error(`dtype ${dtype} does not match a ${data.constructor.name}`);
     this.data = data;
     this.shape = shape;
@@ -40,8 +47,9 @@ export class Tensor {
   }
 
   /** The raw storage, checked to be materialised. */
-  get storage(): Float32Array | Uint16Array {
-    if (this.data.length !== this.size) throw new Error(`${this} has not been loaded`);
+  get storage(): StorageArray {
+    if (this.data.length !== storageLength(this.dtype, this.size))
+      throw new Error(`${this} has not been loaded`);
     return this.data;
   }
 
@@ -66,10 +74,10 @@ export class Tensor {
   }
 
   /** The contents stored as `dtype`: this tensor's own storage when it already is, else converted. */
-  storageAs(dtype: StorageDtype): Float32Array | Uint16Array {
+  storageAs(dtype: StorageDtype): StorageArray {
     if (dtype === this.dtype) return this.storage;
     if (dtype === "f32") return this.toFloat32();
-    const out = allocStorage(dtype, this.size) as Uint16Array;
+    const out = allocStorage(dtype, this.size);
     kernels().convertFromF32(this.toFloat32(), out, dtype, this.size);
     return out;
   }

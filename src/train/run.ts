@@ -31,6 +31,7 @@ import {
 import { FINETUNE_LR, PRETRAIN_LR } from "../tuning/learning_rates.ts";
 import { type MethodName, methodSpec } from "../tuning/methods.ts";
 import { planAdapter, type SaveAdapterOptions, saveAdapter } from "../tuning/peft_adapter.ts";
+import { describeQuantize, type QuantFormat, quantizeFrozen } from "../tuning/quantize.ts";
 import { latestCheckpoint } from "./checkpoint.ts";
 import { staticMemory } from "./memory.ts";
 import { refuseChangedRun } from "./run_options.ts";
@@ -74,6 +75,8 @@ export interface StageOptions {
   strict?: boolean;
   /** The products with frozen weights in bf16 (see tensor/compute_dtype.ts); default f32. */
   computeDtype?: ComputeDtype;
+  /** Frozen projection weights stored quantised (see tuning/quantize.ts). */
+  quantize?: QuantFormat;
   /** The data-type study: train on these types only, then on a seeded subsample of N. */
   dataTypes?: string[];
   subsample?: number;
@@ -195,6 +198,7 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
     }
   }
   const trainable = applyMethod(model, spec, o.tuning ?? {}, new Rng(seed));
+  if (o.quantize) log(describeQuantize(quantizeFrozen(model, o.quantize)));
   // The adapter holds exactly the trained set (--trainable / --freeze included); one it cannot hold is
   // refused now rather than after training.
   const adapter: SaveAdapterOptions = {

@@ -53,5 +53,6 @@ export function stageRunOptions(o: StageOptions, resolved: ResolvedStage): RunOp
     loraDropout: lora?.dropout ?? null,
     rslora: lora ? (lora.useRslora ?? false) : null,
     computeDtype: o.computeDtype ?? "f32",
+    quantize: o.quantize ?? null,
   };
 }

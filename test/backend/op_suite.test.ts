@@ -21,6 +21,7 @@ import { GEMM_CASES } from "./suite/gemm_cases.ts";
 import type { OpCase } from "./suite/harness.ts";
 import { LOSS_CASES } from "./suite/loss_cases.ts";
 import { NORM_CASES } from "./suite/norm_cases.ts";
+import { QUANT_CASES } from "./suite/quant_cases.ts";
 import { REDUCE_CASES } from "./suite/reduce_cases.ts";
 
 const CASES: OpCase[] = [
@@ -34,6 +35,7 @@ const CASES: OpCase[] = [
   ...COPY_CASES,
   ...DROPOUT_CASES,
   ...CONVERT_CASES,
+  ...QUANT_CASES,
   ...CONTRACT_CASES,
 ];
 

@@ -88,6 +88,7 @@ test("resume refuses each changed option, naming old and new values, and writes 
   await refused({ groupByLength: true }, "groupByLength: false → true");
   await refused({ aspectRatio: "square" }, 'aspectRatio: null → "square"');
   await refused({ computeDtype: "bf16" }, 'computeDtype: "f32" → "bf16"');
+  await refused({ quantize: "nf4" }, 'quantize: null → "nf4"');
   await refused(
     { dataTypes: ["conversation"], subsample: 4 },
     'dataTypes: null → ["conversation"]',

@@ -1,5 +1,5 @@
 // Reference copies: strided (permutes, slices, concatenation, broadcasts) and gathers/scatters along an axis.
-import { DTYPES } from "../dtypes.ts";
+import { DTYPES, storageLength } from "../dtypes.ts";
 import type { KernelFns } from "../kernels.ts";
 import { walk2 } from "./strided.ts";
 
@@ -18,10 +18,11 @@ export const indexSelect: KernelFns["indexSelect"] = (x, xDtype, indices, out, o
   const bad = firstOutside(indices, m, n);
   if (bad >= 0) return bad;
   const decode = DTYPES[xDtype].toF32;
+  const rowLength = storageLength(xDtype, inner);
   for (let o = 0; o < outer; o++)
     for (let i = 0; i < m; i++) {
-      const from = (o * n + indices[i]) * inner;
-      decode(x.subarray(from, from + inner), out.subarray((o * m + i) * inner), inner);
+      const from = storageLength(xDtype, (o * n + indices[i]) * inner);
+      decode(x.subarray(from, from + rowLength), out.subarray((o * m + i) * inner), inner);
     }
   return -1;
 };

@@ -1,5 +1,5 @@
 // Reference GEMMs: plain loops with strided access. Correctness first; the native addon is the fast path.
-import { DTYPES } from "../dtypes.ts";
+import { DTYPES, storageValues } from "../dtypes.ts";
 import { bf16BitsToF32, f32ToBf16Bits } from "../half.ts";
 import type { F32, KernelFns } from "../kernels.ts";
 
@@ -19,11 +19,7 @@ export const sgemm: KernelFns["sgemm"] = (
   C,
   ldc,
 ) => {
-  let b = B as F32;
-  if (bDtype !== "f32") {
-    b = new Float32Array(B.length);
-    DTYPES[bDtype].toF32(B, b, B.length);
-  }
+  const b = bDtype === "f32" ? (B as F32) : decodeAll(B, bDtype);
   for (let i = 0; i < M; i++) {
     const c = i * ldc;
     if (beta === 0) C.fill(0, c, c + N);
@@ -55,6 +51,14 @@ export const sgemm: KernelFns["sgemm"] = (
   }
 };
 
+/** Every value a stored buffer holds, as f32. */
+function decodeAll(B: Parameters<KernelFns["sgemm"]>[8], dtype: Parameters<KernelFns["sgemm"]>[10]): F32 {
+  const n = storageValues(dtype, B.length);
+  const out = new Float32Array(n);
+  DTYPES[dtype].toF32(B, out, n);
+  return out;
+}
+
 /** x's values rounded to bf16 (nearest even), as f32. */
 function roundedToBf16(x: F32): F32 {
   return x.map((v) => bf16BitsToF32(f32ToBf16Bits(v)));
@@ -77,7 +81,6 @@ export const gemmBf16: KernelFns["gemmBf16"] = (
   C,
   ldc,
 ) => {
-  const b = new Float32Array(B.length);
-  DTYPES[bDtype].toF32(B, b, B.length);
+  const b = decodeAll(B, bDtype);
   sgemm(transA, transB, M, N, K, alpha, roundedToBf16(A), lda, roundedToBf16(b), ldb, "f32", beta, C, ldc);
 };

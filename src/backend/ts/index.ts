@@ -4,7 +4,7 @@ import { bindKernels } from "../bind.ts";
 import type { KernelFns, Kernels } from "../kernels.ts";
 import { accumulate, binaryBackward, binaryForward, scale } from "./arith.ts";
 import { attentionBackward, attentionForward } from "./attention.ts";
-import { convertFromF32, convertToF32 } from "./convert.ts";
+import { convertFromF32, convertToF32, quantizeRows } from "./convert.ts";
 import { copyStrided, indexAdd, indexSelect } from "./copy.ts";
 import { dropoutBackward, dropoutForward } from "./dropout.ts";
 import { geluBackward, geluForward, rope, swigluBackward, swigluForward } from "./elementwise.ts";
@@ -53,6 +53,7 @@ export const referenceKernels: KernelFns = {
   dropoutBackward,
   convertToF32,
   convertFromF32,
+  quantizeRows,
 };
 
 export const tsKernels: Kernels = bindKernels(

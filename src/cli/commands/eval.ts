@@ -6,7 +6,8 @@ import { evaluate } from "../../eval/harness/evaluate.ts";
 import { PROTOCOLS, type Protocol } from "../../eval/harness/protocol.ts";
 import { BENCHES, type Bench } from "../../eval/harness/types.ts";
 import type { ComputeDtype } from "../../tensor/compute_dtype.ts";
-import { computeDtypeOption } from "./precision.ts";
+import type { QuantFormat } from "../../tuning/quantize.ts";
+import { computeDtypeOption, quantizeOption } from "./precision.ts";
 
 interface EvalFlags {
   model: string;
@@ -34,6 +35,7 @@ interface EvalFlags {
   strict?: boolean;
   quiet?: boolean;
   computeDtype: ComputeDtype;
+  quantize?: QuantFormat;
 }
 
 function integer(min: number) {
@@ -113,6 +115,7 @@ export function registerEval(program: Command): void {
     .option("--strict", "fail on a missing or undecodable image instead of skipping it")
     .option("--quiet", "no progress display")
     .addOption(computeDtypeOption())
+    .addOption(quantizeOption())
     .action(async (flags: EvalFlags) => {
       const world = processWorld();
       const result = await evaluate({
@@ -142,6 +145,7 @@ export function registerEval(program: Command): void {
         imageAspectRatio: flags.imageAspectRatio,
         strict: flags.strict,
         computeDtype: flags.computeDtype,
+        quantize: flags.quantize,
         progress: flags.quiet ? "quiet" : "auto",
       });
       // The root reports for the whole job.

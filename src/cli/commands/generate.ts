@@ -11,7 +11,8 @@ import { LlavaForConditionalGeneration } from "../../models/llava/model.ts";
 import { loadModel } from "../../models/load.ts";
 import { type ComputeDtype, setComputeDtype } from "../../tensor/compute_dtype.ts";
 import { loadAdapter } from "../../tuning/peft_adapter.ts";
-import { computeDtypeOption } from "./precision.ts";
+import { describeQuantize, type QuantFormat, quantizeFrozen } from "../../tuning/quantize.ts";
+import { computeDtypeOption, quantizeOption } from "./precision.ts";
 
 interface GenerateFlags {
   model: string;
@@ -30,6 +31,7 @@ interface GenerateFlags {
   system?: string;
   imageAspectRatio?: ImageAspectRatio;
   computeDtype: ComputeDtype;
+  quantize?: QuantFormat;
 }
 
 function number(kind: "int" | "float", min: number, max = Number.POSITIVE_INFINITY) {
@@ -76,6 +78,7 @@ export function registerGenerate(program: Command): void {
       ).choices(["pad", "square"]),
     )
     .addOption(computeDtypeOption())
+    .addOption(quantizeOption())
     .action(async (flags: GenerateFlags) => {
       // Fail on a bad path before the (slow) model load.
       if (flags.image && !(existsSync(flags.image) && statSync(flags.image).isFile()))
@@ -85,6 +88,7 @@ export function registerGenerate(program: Command): void {
       if (kind === "vision") throw new Error(`${flags.model}: a vision tower does not generate text`);
       const llm = model as LlamaForCausalLM | LlavaForConditionalGeneration;
       if (flags.adapter) loadAdapter(flags.adapter, llm);
+      if (flags.quantize) process.stderr.write(`${describeQuantize(quantizeFrozen(llm, flags.quantize))}\n`);
       const tokenizer = loadTokenizer(flags.tokenizer ?? flags.model);
       let image: Float32Array | undefined;
       if (flags.image) {

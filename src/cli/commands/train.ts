@@ -3,7 +3,7 @@ import { type Command, Option } from "commander";
 import { processWorld } from "../../dist/world.ts";
 import { runStage, type StageOptions } from "../../train/run.ts";
 import { METHODS, type MethodName } from "../../tuning/methods.ts";
-import { computeDtypeOption } from "./precision.ts";
+import { computeDtypeOption, quantizeOption } from "./precision.ts";
 
 const num = (v: string) => {
   const n = Number(v);
@@ -66,6 +66,7 @@ function common(cmd: Command): Command {
     .option("--group-by-length", "batch samples of similar length together")
     .option("--strict", "stop on a missing or undecodable image instead of skipping it")
     .addOption(computeDtypeOption())
+    .addOption(quantizeOption())
     .option("--quiet", "no progress display");
 }
 
@@ -116,6 +117,7 @@ function toStage(stage: StageOptions["stage"], o: Record<string, any>): StageOpt
     groupByLength: o.groupByLength,
     strict: o.strict,
     computeDtype: o.computeDtype,
+    quantize: o.quantize,
     progress: o.quiet ? "quiet" : "auto",
   };
 }

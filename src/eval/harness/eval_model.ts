@@ -7,6 +7,7 @@ import { LlavaForConditionalGeneration } from "../../models/llava/model.ts";
 import { loadModel } from "../../models/load.ts";
 import { type ComputeDtype, setComputeDtype } from "../../tensor/compute_dtype.ts";
 import { loadAdapter } from "../../tuning/peft_adapter.ts";
+import { type QuantFormat, quantizeFrozen } from "../../tuning/quantize.ts";
 import { AnswerReuse } from "./answer_reuse.ts";
 
 export interface EvalModelOptions {
@@ -20,6 +21,8 @@ export interface EvalModelOptions {
   imageAspectRatio?: ImageAspectRatio;
   /** The products with frozen weights in bf16 (see tensor/compute_dtype.ts); default f32. */
   computeDtype?: ComputeDtype;
+  /** Frozen projection weights stored quantised (see tuning/quantize.ts). */
+  quantize?: QuantFormat;
 }
 
 export interface EvalModel {
@@ -46,6 +49,7 @@ export function loadEvalModel(opts: EvalModelOptions): EvalModel {
   if (!(model instanceof LlavaForConditionalGeneration))
     throw new Error(`${opts.model}: not a LLaVA checkpoint (its config's model_type is no LLaVA's)`);
   if (opts.adapter) loadAdapter(opts.adapter, model);
+  if (opts.quantize) quantizeFrozen(model, opts.quantize);
   model.eval();
   return {
     model,

@@ -163,8 +163,9 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluateResult> {
         demos: demoFiles.length > 0 ? demoFiles.join(", ") : null,
         demo_count: settings.demos > 0 ? settings.demos : null,
         demo_seed: settings.demos > 0 ? decoding.seed : null,
-        // null for f32, as in run.json files written before the option existed.
+        // null for the defaults, as in run.json files written before these options existed.
         compute_dtype: opts.computeDtype === "bf16" ? "bf16" : null,
+        quantize: opts.quantize ?? null,
       },
       resuming,
     );

@@ -4,11 +4,13 @@
 // product of both operands rounded to bf16 by the format's model (ties to even), with odd K (a half pair) and
 // K past its block of 2048 values. Products with at most 4 rows and a transposed B (a decoding step's, which
 // the addon computes without packing) against the same reference, and bit for bit equal to the same rows of a
-// product with many rows.
+// product with many rows. B stored quantised (int8, nf4) likewise, against its values as the formats' model
+// decodes them.
 import type { StorageDtype } from "../../../src/backend/dtypes.ts";
 import type { Kernels } from "../../../src/backend/kernels.ts";
 import { bf16Nearest, bf16Value, f16Value } from "./half_reference.ts";
 import { assertClose, assertExact, type OpCase, rand } from "./harness.ts";
+import { BLOCK, decodeRef, encodeRef } from "./quant_reference.ts";
 
 type Gemm = "sgemm" | "gemmBf16";
 /** The value a GEMM multiplies for an operand value: itself, or rounded to bf16. */
@@ -20,12 +22,16 @@ const OPERAND: Record<Gemm, (x: number) => number> = {
 type Shape = [M: number, K: number, N: number];
 
 /** values as B's storage (half types: the top 16 bits of the f32 for bf16, a code of similar magnitude for
- * f16) and the values that storage holds. */
+ * f16; quantised ones as the formats' model encodes them) and the values that storage holds. */
 function stored(
   values: Float32Array,
   dtype: StorageDtype,
-): { data: Float32Array | Uint16Array; vals: Float64Array } {
+): { data: Float32Array | Uint16Array | Uint8Array; vals: Float64Array } {
   if (dtype === "f32") return { data: values, vals: Float64Array.from(values) };
+  if (dtype === "int8" || dtype === "nf4") {
+    const data = encodeRef(dtype, values);
+    return { data, vals: decodeRef(dtype, data) };
+  }
   const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
   const data =
     dtype === "bf16"
@@ -50,7 +56,9 @@ function gemmCase(
     name: `${gemm} ${M}x${K}x${N} ${ta ? "T" : "N"}${tb ? "T" : "N"} ${dtype} pad ${pad} beta ${beta}`,
     run(k) {
       const lda = (ta ? M : K) + pad;
-      const ldb = (tb ? K : N) + pad;
+      // A quantised B's rows start at a block.
+      const block = dtype === "int8" || dtype === "nf4" ? BLOCK[dtype].size : 1;
+      const ldb = Math.ceil(((tb ? K : N) + pad) / block) * block;
       const ldc = N + pad;
       const offset = 3;
       const A = rand((ta ? K : M) * lda + offset, seed).subarray(offset);
@@ -176,7 +184,8 @@ function fewRowsExact(gemm: Gemm, d: StorageDtype, seed: number): OpCase {
     kernels: [gemm],
     name: `${gemm} with 1 to 4 rows of A equals those rows of a 40-row product bit for bit, B ${d}`,
     run(k: Kernels) {
-      const [M, K, N] = [40, 2101, 37];
+      const K = d === "int8" || d === "nf4" ? 2112 : 2101;
+      const [M, N] = [40, 37];
       const A = rand(M * K, seed);
       const B = stored(rand(N * K, seed + 1), d).data;
       const C0 = rand(M * N, seed + 2);
@@ -193,10 +202,24 @@ function fewRowsExact(gemm: Gemm, d: StorageDtype, seed: number): OpCase {
   };
 }
 
+// Quantised B (int8, nf4), dequantised in the packing: both GEMMs, every layout, K past a block and odd, N past a
+// thread's share, few rows (the GEMV) exact against many.
+const QUANT_GEMM_CASES: OpCase[] = (["sgemm", "gemmBf16"] as const).flatMap((gemm) =>
+  (["int8", "nf4"] as const).flatMap((d) => [
+    ...[false, true].flatMap((ta) =>
+      [false, true].map((tb) => gemmCase(gemm, [19, 130, 77], ta, tb, 1, ta ? 0.5 : 0, d, seed++)),
+    ),
+    gemmCase(gemm, [2, 2113, 70], false, true, 0, 1, d, seed++),
+    gemmCase(gemm, [30, 1100, 2100], false, false, 0, 0, d, seed++),
+    fewRowsExact(gemm, d, seed++),
+  ]),
+);
+
 export const GEMM_CASES: OpCase[] = [
   ...SGEMM_CASES,
   ...BF16_CASES,
   ...FEW_ROW_CASES,
+  ...QUANT_GEMM_CASES,
   {
     kernels: ["sgemm"],
     name: "sgemm: NaN and Inf in the inputs propagate",
