@@ -35,21 +35,13 @@ function runJson(dir: string): RunJson {
 
 const stepLog = (dir: string) => readJsonLines(join(dir, "metrics.jsonl")) as StepMetrics[];
 
-/** The median wall time of a step of a run trained in one process (the demo never resumes a run: an
- * interrupted one starts over). Each line's tokens seen so far / tokensPerSecond is the time since training
- * started, so consecutive lines differ by one step's time; the median leaves out the steps that also ran a
- * gradient-variance probe. */
+/** The median wall time of a step of a run (each line's tokens over its own tokens per second); the median
+ * leaves out the steps that also ran a gradient-variance probe. */
 export function secondsPerStep(steps: readonly StepMetrics[]): number {
-  let seen = 0;
-  let previous = 0;
-  const times: number[] = [];
-  for (const m of steps) {
-    seen += m.tokens;
-    const elapsed = seen / m.tokensPerSecond;
-    times.push(elapsed - previous);
-    previous = elapsed;
-  }
-  const sorted = times.filter((t) => t > 0).sort((a, b) => a - b);
+  const sorted = steps
+    .map((m) => m.tokens / m.tokensPerSecond)
+    .filter((t) => t > 0)
+    .sort((a, b) => a - b);
   if (sorted.length === 0) return Number.NaN;
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;

@@ -8,7 +8,9 @@ export interface StepMetrics {
   loss: number;
   lr: number;
   gradNorm: number;
+  /** Positions the model processed in the step (image features included, padding excluded), all ranks. */
   tokens: number;
+  /** tokens over the step's own wall time (not an average since the start). */
   tokensPerSecond: number;
   epoch: number;
 }

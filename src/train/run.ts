@@ -305,7 +305,8 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
       if (b.batchSize === 0) return { loss: scalar(0), tokens: 0 };
       reseedLoraDropout(model, seed, micro);
       const out = forwardLoss(b);
-      return { loss: out.loss!, tokens: b.attentionMask.reduce((n, m) => n + m, 0) };
+      // Every position the LLM ran that is not padding: text tokens and image features alike.
+      return { loss: out.loss!, tokens: out.plan.attentionMask.reduce((n, m) => n + m, 0) };
     },
     { ...trainerOptions, probe, counters: data.counts },
   );
@@ -340,6 +341,12 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
     steps: summary.steps,
     finalLoss: summary.finalLoss,
     skipped: data.skipped,
+    throughput: {
+      tokensPerSecond: summary.tokensPerSecond,
+      counts:
+        "the median over this process's optimizer steps of a step's tokens per second: the positions the " +
+        "language model ran (text tokens and image features, padding excluded) over the step's wall time",
+    },
   };
   writeFileAtomic(join(o.output, RUN_JSON), `${JSON.stringify(final, null, 2)}\n`);
   failpoint("run:finished");

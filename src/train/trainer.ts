@@ -71,7 +71,7 @@ export interface TrainerOptions {
 
 export interface StepResult {
   loss: Tensor;
-  /** Input tokens processed (padding excluded), for tokens/s. */
+  /** Positions the model processed (a LLaVA's image features included, padding excluded), for tokens/s. */
   tokens: number;
 }
 
@@ -90,6 +90,8 @@ export interface TrainSummary {
   peakRssBytes: number;
   /** Time this process spent in the gradient all-reduce (0 for one process). */
   allreduceSeconds: number;
+  /** The median over this process's steps of a step's tokens per second (null: it ran none). */
+  tokensPerSecond: number | null;
 }
 
 /** The trainer's defaults. */
@@ -213,10 +215,10 @@ export async function train<B>(
   const bucket = world.size > 1 ? new GradientBucket(params, 3) : null;
   let allreduceSeconds = 0;
   const startStep = state.step;
-  const t0 = Date.now();
-  let tokensSeen = 0;
+  const stepRates: number[] = [];
   try {
     while (state.step < totalSteps) {
+      const stepStart = performance.now();
       let lossSum = 0;
       let tokens = 0;
       bucket?.attach();
@@ -273,23 +275,25 @@ export async function train<B>(
       opt.zeroGrad();
       state.step++;
       lastLoss = lossSum;
-      tokensSeen += tokens;
-      const seconds = (Date.now() - t0) / 1000;
+      // This step's own rate: its tokens (all ranks') over its wall time, from fetching its first batch to the
+      // optimizer's update.
+      const seconds = (performance.now() - stepStart) / 1000;
       const m: StepMetrics = {
         step: state.step,
         loss: lossSum,
         lr,
         gradNorm,
         tokens,
-        tokensPerSecond: tokensSeen / Math.max(seconds, 1e-3),
+        tokensPerSecond: tokens / Math.max(seconds, 1e-6),
         epoch: state.epoch + state.index / bpe,
       };
+      stepRates.push(m.tokensPerSecond);
       log?.append(m);
       runProbe();
       progress.update(state.step, {
         loss: lossSum.toFixed(4),
         lr: lr.toExponential(2),
-        "tok/s": m.tokensPerSecond.toFixed(0),
+        "tok/s (step)": m.tokensPerSecond.toFixed(0),
       });
       const saveEvery = opts.saveEvery ?? 0;
       // Node delivers signals only once earlier callbacks have run, so ask the guard, which counts them as they
@@ -321,5 +325,12 @@ export async function train<B>(
     peakActivationBytes,
     peakRssBytes: m.peakRssBytes,
     allreduceSeconds,
+    tokensPerSecond: stepRates.length > 0 ? median(stepRates) : null,
   };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }

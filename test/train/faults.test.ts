@@ -73,6 +73,7 @@ function snapshot(dir: string): Map<string, string> {
   clean("run.json", (v) => {
     delete v.memory.peakActivationBytes;
     delete v.memory.peakRssBytes;
+    delete v.throughput;
   });
   clean("metrics.jsonl", (v) => delete v.tokensPerSecond);
   // The run's own path (in options.json, the adapter's base_model_name_or_path) differs by construction.
