@@ -159,8 +159,12 @@ test("a rank killed mid-run stops the job with an error; --resume ends as the un
     job.child.kill("SIGKILL");
     assert.fail("the job did not stop within 60 s of a rank's death");
   }
-  assert.notEqual(ended.code, 0);
-  assert.match(ended.stderr, /process rank 1 .*exited on signal 9 \(Killed\)/);
+  assert.notEqual(ended.code, 0, ended.stderr);
+  // mpirun names the rank it lost, or, when rank 0 noticed the lost peer first, the rank that aborted.
+  assert.match(
+    ended.stderr,
+    /process rank 1 .*exited on signal 9 \(Killed\)|unexpectedly disconnected|MPI_ABORT was invoked on rank 0/,
+  );
   const killedAt = latest();
   assert.ok(killedAt < "step-0000006", `the run finished (${killedAt}) before it could be killed`);
   const onOneProcess = join(root, "killed-one-process");
