@@ -3,7 +3,8 @@
 // stored block-quantised from load on: int8 with one scale per output channel (a row of [out, in]), nf4 with
 // QLoRA's absmax per block of 64. Products with them dequantise in the GEMM's packing (or the GEMV), so no
 // weight is ever held widened. Trainable parameters (f32), LoRA factors, norms, embeddings, head, connector and
-// tower stay as they are; the checkpoint dtype is kept, so what is saved is never quantised.
+// tower stay as they are, and so do the weights an adapter supplies; the checkpoint dtype is kept, so what is
+// saved is never quantised.
 import { allocStorage, DTYPES } from "../backend/dtypes.ts";
 import { kernels } from "../backend/index.ts";
 import { loraTargets } from "../models/param_groups.ts";
@@ -20,8 +21,13 @@ export interface QuantizeReport {
   bytesAfter: number;
 }
 
-/** Quantises the model's frozen projection weights in place. */
-export function quantizeFrozen(model: Module, format: QuantFormat): QuantizeReport {
+/** Quantises the model's frozen projection weights in place, except those named in `keep` (the weights an
+ * adapter supplied, which stay exact). */
+export function quantizeFrozen(
+  model: Module,
+  format: QuantFormat,
+  keep: ReadonlySet<string> = new Set(),
+): QuantizeReport {
   if (!QUANT_FORMATS.includes(format))
     throw new Error(`quantisation format must be one of ${QUANT_FORMATS.join(", ")}, got ${format}`);
   const names = new Map(model.namedParameters().map(([n, p]) => [p, n]));
@@ -30,7 +36,7 @@ export function quantizeFrozen(model: Module, format: QuantFormat): QuantizeRepo
   const k = kernels();
   const weights = loraTargets(model)
     .map((linear) => linear.weight)
-    .filter((w) => !w.requiresGrad && w.dtype !== format);
+    .filter((w) => !w.requiresGrad && w.dtype !== format && !keep.has(names.get(w)!));
   // Every weight is checked before any is changed.
   for (const w of weights)
     if (w.shape[1] % block !== 0)

@@ -124,3 +124,12 @@ test("a projection whose rows are no multiple of the block is refused, naming it
   );
   assert.ok(m.parameters().every((p) => p.dtype === "f32"));
 });
+
+test("the weights an adapter supplied (named in keep) are left exact", () => {
+  const m = bf16Model();
+  const kept = "model.layers.1.mlp.up_proj.weight";
+  const report = quantizeFrozen(m, "int8", new Set([kept]));
+  assert.equal(report.weights, 2 * 7 - 1);
+  assert.equal(m.model.layers[1].mlp.up_proj.weight.dtype, "bf16");
+  assert.equal(m.model.layers[1].mlp.gate_proj.weight.dtype, "int8");
+});

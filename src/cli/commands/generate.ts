@@ -87,8 +87,11 @@ export function registerGenerate(program: Command): void {
       const { kind, model } = loadModel(flags.model, { visionTowerDir: flags.visionTower });
       if (kind === "vision") throw new Error(`${flags.model}: a vision tower does not generate text`);
       const llm = model as LlamaForCausalLM | LlavaForConditionalGeneration;
-      if (flags.adapter) loadAdapter(flags.adapter, llm);
-      if (flags.quantize) process.stderr.write(`${describeQuantize(quantizeFrozen(llm, flags.quantize))}\n`);
+      const adapter = flags.adapter ? loadAdapter(flags.adapter, llm) : null;
+      if (flags.quantize) {
+        const report = quantizeFrozen(llm, flags.quantize, new Set(adapter?.tensors.keys()));
+        process.stderr.write(`${describeQuantize(report)}\n`);
+      }
       const tokenizer = loadTokenizer(flags.tokenizer ?? flags.model);
       let image: Float32Array | undefined;
       if (flags.image) {

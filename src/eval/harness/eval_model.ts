@@ -48,8 +48,8 @@ export function loadEvalModel(opts: EvalModelOptions): EvalModel {
   const { model } = loadModel(opts.model, { visionTowerDir: opts.visionTower });
   if (!(model instanceof LlavaForConditionalGeneration))
     throw new Error(`${opts.model}: not a LLaVA checkpoint (its config's model_type is no LLaVA's)`);
-  if (opts.adapter) loadAdapter(opts.adapter, model);
-  if (opts.quantize) quantizeFrozen(model, opts.quantize);
+  const adapter = opts.adapter ? loadAdapter(opts.adapter, model) : null;
+  if (opts.quantize) quantizeFrozen(model, opts.quantize, new Set(adapter?.tensors.keys()));
   model.eval();
   return {
     model,
