@@ -5,6 +5,7 @@
 import type { World } from "../dist/world.ts";
 import type { Parameter } from "../nn/module.ts";
 import type { AdamW } from "./adamw.ts";
+import type { RunOptions } from "./run_options.ts";
 
 type Params = ReadonlyArray<readonly [string, Parameter]>;
 
@@ -50,6 +51,23 @@ export class GradientBucket {
     world.allreduceSum(this.data);
     return Array.from(this.data.subarray(this.statsAt, this.statsAt + stats.length));
   }
+}
+
+/** Throws on a rank whose run differs from the root's: other options (a data file with other contents on
+ * this node, say) or another trainable set, which would make the ranks' buffers disagree. */
+export function checkSameRun(world: World, options: RunOptions, params: Params): void {
+  const mine = { options, trainable: params.map(([name, p]) => `${name} ${p.size}`) };
+  const root = world.broadcastJson(mine);
+  const differ = Object.keys({ ...root.options, ...options }).filter(
+    (k) => JSON.stringify(root.options[k]) !== JSON.stringify(options[k]),
+  );
+  if (JSON.stringify(root.trainable) !== JSON.stringify(mine.trainable))
+    differ.push("the trainable parameters");
+  if (differ.length > 0)
+    throw new Error(
+      `rank ${world.rank} would train another run than rank 0: ${differ.join(", ")} differ; every rank must ` +
+        "see the same model, data and options",
+    );
 }
 
 /** Gives every rank the root's trainable weights, AdamW moments and step, and the root's `shared` value

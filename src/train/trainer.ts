@@ -23,7 +23,7 @@ import {
   saveCheckpoint,
   type TrainerState,
 } from "./checkpoint.ts";
-import { GradientBucket, shareRootState, sumCounters } from "./data_parallel.ts";
+import { checkSameRun, GradientBucket, shareRootState, sumCounters } from "./data_parallel.ts";
 import { clipGradNorm, globalGradNorm, nonFiniteGrads } from "./grad_norm.ts";
 import { arrayBufferBytes, peakRssBytes } from "./memory.ts";
 import { StepLog, type StepMetrics } from "./metrics_log.ts";
@@ -158,6 +158,7 @@ export async function train<B>(
     opts.probe && world.isRoot ? new StepLog<{ step: number }>(join(opts.outputDir, opts.probe.file)) : null;
   let state: TrainerState = { step: 0, epoch: 0, index: 0, totalSteps, seed };
   let before: RunMeasurements = { lastLoss: null, peakActivationBytes: 0, peakRssBytes: 0, counters: {} };
+  if (world.size > 1) checkSameRun(world, options, params);
   let resumed = false;
   const resumeFrom = opts.resume && world.isRoot ? latestCheckpoint(opts.outputDir) : null;
   if (resumeFrom) {

@@ -35,6 +35,19 @@ export function lntune(np: number, args: readonly string[], timeoutMs = 240_000)
     : spawnSync("mpirun", mpirunArgs(np, args), { encoding: "utf8", env: ENV, timeout: timeoutMs });
 }
 
+/** One rank per argument list (mpirun's MPMD form: rank r runs `lntune ARGS[r]`), to completion. */
+export function lntuneRanks(
+  args: ReadonlyArray<readonly string[]>,
+  timeoutMs = 240_000,
+): SpawnSyncReturns<string> {
+  const apps = args.flatMap((a, r) => [...(r > 0 ? [":"] : []), "-np", "1", process.execPath, CLI, ...a]);
+  return spawnSync("mpirun", ["--oversubscribe", "--allow-run-as-root", ...apps], {
+    encoding: "utf8",
+    env: ENV,
+    timeout: timeoutMs,
+  });
+}
+
 /** `lntune ARGS` as `np` ranks in the background; `exited` resolves with the status and stderr. */
 export function lntuneAsync(np: number, args: readonly string[]) {
   const child = spawn("mpirun", mpirunArgs(np, args), { env: ENV, stdio: ["ignore", "ignore", "pipe"] });

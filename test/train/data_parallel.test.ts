@@ -19,7 +19,7 @@ import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, test } from "node:test";
 import { openSafetensors } from "../../src/io/safetensors.ts";
-import { lntune, lntuneAsync, rankPid, requireMpi } from "../dist/mpirun.ts";
+import { lntune, lntuneAsync, lntuneRanks, rankPid, requireMpi } from "../dist/mpirun.ts";
 import { tempDir } from "../eval/harness_setup.ts";
 import { tinyModels, tinyWorld } from "../sandbox/tiny_sandbox.ts";
 
@@ -189,4 +189,14 @@ test("a rank killed mid-run stops the job with an error; --resume ends as the un
   assert.notEqual(no.status, 0);
   assert.match(no.stderr, /worldSize: 2 → 1\n/);
   assert.match(no.stderr, /ranks × --grad-accum must stay 2 \(the global batch\)/);
+});
+
+test("ranks started with different options stop before training, naming what differs", {
+  timeout: 300_000,
+}, () => {
+  const out = join(root, "mismatched");
+  const r = lntuneRanks([args(out, 1), [...args(out, 1), "--lr", "1e-3"]]);
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /lntune \(rank 1 of 2\): rank 1 would train another run than rank 0: lr differ/);
+  assert.ok(!existsSync(join(out, "metrics.jsonl")), "no step was taken");
 });
