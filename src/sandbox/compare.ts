@@ -37,7 +37,7 @@ export const DATA_SUBSETS: readonly DataTypeRow["subset"][] = [...LLAVA_INSTRUCT
 export interface CompareScale extends DemoScale {
   /** The sweep's rates for a method: its default rate times each of these. */
   lrMultipliers: number[];
-  /** Gradient-variance probe batches (K); the probe runs before training and about every quarter of it. */
+  /** Gradient-variance probe batches (K); the probe runs before training, halfway and at the end. */
   gradVarianceBatches: number;
   /** Training samples run through each model for the layer similarity. */
   similaritySamples: number;
@@ -46,17 +46,17 @@ export interface CompareScale extends DemoScale {
 export const COMPARE_SCALE: CompareScale = {
   world: {
     size: IMAGE_SIZE,
-    train: 192,
-    val: 16,
+    train: 128,
+    val: 12,
     test: 40,
     textScenes: 0,
     vqaPerImage: 2,
-    popeImages: 8,
-    mmePerSubtask: 8,
+    popeImages: 6,
+    mmePerSubtask: 6,
   },
   stage1Epochs: 3,
   stage2Epochs: 1,
-  batchSize: 16,
+  batchSize: 8,
   lrMultipliers: [0.2, 1, 5],
   gradVarianceBatches: 4,
   similaritySamples: 16,
@@ -109,7 +109,7 @@ export async function runCompare(o: CompareOptions): Promise<DemoOutcome> {
   const subsets = o.dataSubsets ?? DATA_SUBSETS;
   const samples = stage2Samples(s);
   const steps = Math.ceil(samples / s.batchSize) * s.stage2Epochs;
-  const gradVariance = { every: Math.max(1, Math.floor(steps / 4)), batches: s.gradVarianceBatches };
+  const gradVariance = { every: Math.max(1, Math.floor(steps / 2)), batches: s.gradVarianceBatches };
   ctx.log(describeSplit("validation", s.world.val, s));
   ctx.log(describeSplit("test", s.world.test, s));
   ctx.log(describeEval());
@@ -123,11 +123,13 @@ export async function runCompare(o: CompareOptions): Promise<DemoOutcome> {
 
   const sweep: LrSweep = { metric: VALIDATION_METRIC, points: [], chosen: {} };
   const chosen = new Map<MethodName, Chosen>();
-  for (const method of [...methods, ...ablation]) {
+  const swept = [...methods, ...ablation];
+  let point = 0;
+  for (const method of swept) {
     const runs = new Map<number, Stage2Run>();
     for (const lr of sweepRates(method, s.lrMultipliers)) {
       const name = `${method}@${rate(lr)}`;
-      ctx.log(`sweep: ${name}`);
+      ctx.log(`sweep ${++point}/${swept.length * s.lrMultipliers.length}: ${name}`);
       const spec = { method, lr, epochs: s.stage2Epochs, batchSize: s.batchSize, gradVariance };
       const run = await stage2(ctx, sb, runDir(name), spec);
       const scores = await evaluatePart(ctx, sb, evalDir("val", name), target(run), "val");

@@ -33,7 +33,7 @@ export const DEMO_SCALE: DemoScale = {
   },
   stage1Epochs: 3,
   stage2Epochs: 1,
-  batchSize: 16,
+  batchSize: 8,
 };
 
 export interface DemoOptions {

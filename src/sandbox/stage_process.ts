@@ -1,10 +1,10 @@
 // Runs a training stage in a child process. A run's run.json then reports the peak RSS of that run alone
 // (the kernel's maximum resident size is per process and never goes down), so the demo's memory column
-// compares methods rather than the order they ran in. The run starts afresh, its output directory cleared:
-// the demo redoes an interrupted run rather than resuming it, so that each run's step times come from one
-// process (run_facts.ts).
+// compares methods rather than the order they ran in. A run found in the output directory (one interrupted
+// earlier: the demo's parts give a changed run another directory) is resumed from its last checkpoint.
 import { fork } from "node:child_process";
-import { rmSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { StageOptions } from "../train/run.ts";
 
@@ -22,10 +22,12 @@ export class StageProcessError extends Error {
   }
 }
 
-export function runStageIsolated(options: Omit<StageOptions, "log">): Promise<void> {
-  rmSync(options.output, { recursive: true, force: true });
+export function runStageIsolated(options: Omit<StageOptions, "log" | "resume">): Promise<void> {
+  // run.json is written before the first step: without it the directory holds nothing worth keeping.
+  const resume = existsSync(join(options.output, "run.json"));
+  if (!resume) rmSync(options.output, { recursive: true, force: true });
   return new Promise((resolve, reject) => {
-    const child = fork(WORKER, [JSON.stringify(options)], { execArgv: ["--import", TSX] });
+    const child = fork(WORKER, [JSON.stringify({ ...options, resume })], { execArgv: ["--import", TSX] });
     let error: string | undefined;
     child.on("message", (m) => {
       error = (m as { error?: string }).error;
@@ -42,7 +44,7 @@ export function runStageIsolated(options: Omit<StageOptions, "log">): Promise<vo
       if (status === 130)
         return reject(
           new StageProcessError(
-            `interrupted in ${options.output}; run the same command again to continue (finished parts are kept, this run starts over)`,
+            `interrupted in ${options.output}; run the same command again to continue (finished parts are kept, this run resumes from its checkpoint)`,
             status,
           ),
         );
