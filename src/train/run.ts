@@ -213,14 +213,12 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
   model.train();
   log(describeTrainable(trainable, lr, o.lr ? "given" : lrDefault.source));
 
-  // Without --max-length, samples are cut to the tokenizer's model_max_length or the model's positions, whichever
-  // is shorter: an unbounded conversation would otherwise take a step of any length and memory.
-  const positions = model.config.text.max_position_embeddings;
-  const byTokenizer = tokenizer.modelMaxLength !== null && tokenizer.modelMaxLength <= positions;
-  const maxLength = o.maxLength ?? (byTokenizer ? tokenizer.modelMaxLength! : positions);
-  if (o.maxLength === undefined)
+  // Without --max-length, samples are cut to the tokenizer's model_max_length: an unbounded conversation would
+  // otherwise take a step of any length and memory.
+  const maxLength = o.maxLength ?? tokenizer.modelMaxLength ?? undefined;
+  if (o.maxLength === undefined && maxLength !== undefined)
     log(
-      `samples longer than ${maxLength} tokens are cut (${byTokenizer ? "the tokenizer's model_max_length" : "the model's max_position_embeddings"}; --max-length sets another limit)`,
+      `samples longer than ${maxLength} tokens are cut (the tokenizer's model_max_length; --max-length sets another limit)`,
     );
   const data = await LlavaDataset.open({
     dataPath: o.data,

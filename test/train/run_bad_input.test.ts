@@ -50,13 +50,13 @@ test("missing and undecodable images are skipped and counted; no usable sample i
   );
 });
 
-test("without --max-length a sample is cut to the model's positions, said once and counted at the end", {
+test("without --max-length a sample is cut to the tokenizer's model_max_length, said once and counted at the end", {
   timeout: 120_000,
 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), "lntune-long-"));
   const data = await tinyWorld(join(dir, "data"), { train: 2, seed: 5 });
   const { llm, vision } = tinyModels(join(dir, "models"), 5);
-  // One conversation far beyond the tiny LLM's 256 positions.
+  // One conversation far beyond the LLaMA-2 tokenizer's model_max_length of 4096.
   const samples = JSON.parse(readFileSync(data.finetune, "utf8"));
   samples[0].conversations[1].value = "red circle ".repeat(3000);
   const file = join(dir, "long.json");
@@ -77,8 +77,8 @@ test("without --max-length a sample is cut to the model's positions, said once a
   assert.equal(r.summary.steps, 1);
   assert.ok(
     lines.includes(
-      "samples longer than 256 tokens are cut (the model's max_position_embeddings; --max-length sets another limit)",
+      "samples longer than 4096 tokens are cut (the tokenizer's model_max_length; --max-length sets another limit)",
     ),
   );
-  assert.ok(lines.includes("cut 1 samples to 256 tokens"));
+  assert.ok(lines.includes("cut 1 samples to 4096 tokens"));
 });
