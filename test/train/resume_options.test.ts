@@ -18,6 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { runStage, type StageOptions } from "../../src/train/run.ts";
+import { FINETUNE_LR } from "../../src/tuning/learning_rates.ts";
 import { tinyModels, tinyWorld } from "../sandbox/tiny_sandbox.ts";
 
 /** Every file under `dir` with its modification time and content hash. */
@@ -71,7 +72,12 @@ test("resume refuses each changed option, naming old and new values, and writes 
     assert.deepEqual(snapshot(run), before, `the run directory changed (${expected[0]})`);
   };
   const lora = base.tuning!.lora!;
-  await refused({ method: "ln" }, 'method: "lora" → "ln"', "lr: 0.0002 → 0.02", "loraR: 4 → null");
+  await refused(
+    { method: "ln" },
+    'method: "lora" → "ln"',
+    `lr: 0.0002 → ${FINETUNE_LR.ln.lr}`,
+    "loraR: 4 → null",
+  );
   await refused({ lr: 1e-3 }, "lr: 0.0002 → 0.001");
   await refused({ warmupRatio: 0.1 }, "warmupRatio: 0.03 → 0.1");
   await refused({ batchSize: 4 }, "batchSize: 2 → 4");
