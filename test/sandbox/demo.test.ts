@@ -184,3 +184,14 @@ test("demo --compare (tiny, 2 methods × 2 rates): each chosen rate is the argma
   assert.deepEqual(withoutTime(readResults(dir)), withoutTime(r));
   rmSync(root, { recursive: true, force: true });
 });
+
+test("lntune demo --models with a directory that holds no models stops with a message naming it", () => {
+  const dir = mkdtempSync(join(tmpdir(), "lntune-demo-models-"));
+  const r = spawnSync(process.execPath, [CLI, "demo", "--models", dir, "--dir", join(dir, "demo")], {
+    encoding: "utf8",
+  });
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, new RegExp(`${join(dir, "llm")}: no model\\.safetensors`));
+  assert.ok(!existsSync(join(dir, "demo")), "nothing is written");
+  rmSync(dir, { recursive: true, force: true });
+});
