@@ -31,7 +31,17 @@ export interface RunMeasurements {
   peakRssBytes: number;
   /** The caller's counters (samples skipped by reason), as they stood at this checkpoint. */
   counters: Record<string, number>;
+  /** Each optimizer step's tokens per second so far, so that the run's median survives a resume. */
+  stepTokensPerSecond: number[];
 }
+
+export const NO_MEASUREMENTS: RunMeasurements = {
+  lastLoss: null,
+  peakActivationBytes: 0,
+  peakRssBytes: 0,
+  counters: {},
+  stepTokensPerSecond: [],
+};
 
 const CHECKPOINTS = "checkpoints";
 const OPTIONS = "options.json";
@@ -139,6 +149,6 @@ export function readCheckpointOptions(dir: string): RunOptions | null {
 /** The measurements recorded with a checkpoint (none in checkpoints written before they were recorded). */
 export function readMeasurements(dir: string): RunMeasurements {
   const file = join(dir, MEASUREMENTS);
-  if (!existsSync(file)) return { lastLoss: null, peakActivationBytes: 0, peakRssBytes: 0, counters: {} };
-  return readJsonObject(file) as unknown as RunMeasurements;
+  if (!existsSync(file)) return NO_MEASUREMENTS;
+  return { ...NO_MEASUREMENTS, ...(readJsonObject(file) as unknown as Partial<RunMeasurements>) };
 }

@@ -342,7 +342,7 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
     throughput: {
       tokensPerSecond: summary.tokensPerSecond,
       counts:
-        "the median over this process's optimizer steps of a step's tokens per second: the positions the " +
+        "the median over the run's optimizer steps (those of earlier processes of a resumed run included) of a step's tokens per second: the positions the " +
         "language model ran (text tokens and image features, padding excluded) over the step's wall time",
     },
   };

@@ -17,6 +17,7 @@ import { AdamW, DEFAULT_BETAS, DEFAULT_EPS, noDecayParameters } from "./adamw.ts
 import {
   latestCheckpoint,
   loadCheckpoint,
+  NO_MEASUREMENTS,
   pruneCheckpoints,
   type RunMeasurements,
   readMeasurements,
@@ -157,7 +158,7 @@ export async function train<B>(
   const probeLog =
     opts.probe && world.isRoot ? new StepLog<{ step: number }>(join(opts.outputDir, opts.probe.file)) : null;
   let state: TrainerState = { step: 0, epoch: 0, index: 0, totalSteps, seed };
-  let before: RunMeasurements = { lastLoss: null, peakActivationBytes: 0, peakRssBytes: 0, counters: {} };
+  let before: RunMeasurements = NO_MEASUREMENTS;
   if (world.size > 1) checkSameRun(world, options, params);
   let resumed = false;
   const resumeFrom = opts.resume && world.isRoot ? latestCheckpoint(opts.outputDir) : null;
@@ -206,6 +207,7 @@ export async function train<B>(
     peakActivationBytes,
     peakRssBytes: Math.max(before.peakRssBytes, peakRssBytes()),
     counters: counters(),
+    stepTokensPerSecond: [...stepRates],
   });
   const bpe = source.batchesPerEpoch;
   // The data position `k` micro-batches after (epoch, index).
@@ -216,7 +218,7 @@ export async function train<B>(
   const bucket = world.size > 1 ? new GradientBucket(params, 3) : null;
   let allreduceSeconds = 0;
   const startStep = state.step;
-  const stepRates: number[] = [];
+  const stepRates: number[] = [...before.stepTokensPerSecond];
   try {
     while (state.step < totalSteps) {
       const stepStart = performance.now();

@@ -29,8 +29,11 @@ test("the dtype table: ids are positions, and the C++ enum and traits list each 
     STORAGE_DTYPES.map((_, i) => i),
   );
   const header = renderNativeHeaders()["native/dtypes.generated.h"];
-  assert.match(header, /enum class Dtype : int32_t \{ F32 = 0, BF16 = 1, F16 = 2 \};/);
+  assert.match(header, /enum class Dtype : int32_t \{ F32 = 0, BF16 = 1, F16 = 2, INT8 = 3, NF4 = 4 \};/);
   assert.match(header, /\{"bf16", 1, 2, false, StorageElement::U16, decode_bf16, encode_bf16\}/);
+  // int8: 32 codes + an f32 scale per block; nf4: 64 four-bit codes + an f32 scale.
+  assert.match(header, /\{"int8", 32, 36, true, StorageElement::U8, decode_int8, encode_int8\}/);
+  assert.match(header, /\{"nf4", 64, 36, true, StorageElement::U8, decode_nf4, encode_nf4\}/);
   assert.equal(storageLength("f32", 5), 5);
   assert.equal(storageLength("bf16", 5), 5);
 });
