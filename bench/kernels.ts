@@ -1,8 +1,8 @@
 // Kernel benchmarks: `npm run bench:kernels`. Prints SGEMM GFLOP/s of the native kernels (median of
-// timed repetitions after warm-up) for each shape, transposition and thread count, next to PyTorch's
-// torch.mm when the system python has torch; then one LLaMA block's forward + backward (llama_block.ts).
+// timed repetitions after warm-up) for each shape, transposition and thread count, and the bf16 GEMM's beside
+// it, next to PyTorch's torch.mm (bench/torch_gemm.py, timed the same way) when the system python has torch;
+// then one LLaMA block's forward + backward (llama_block.ts).
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { loadNativeKernels, nativeIsa } from "../src/backend/native.ts";
 import { benchBlock } from "./llama_block.ts";
@@ -19,7 +19,7 @@ const LAYOUTS = [
   { name: "NT", ta: false, tb: true },
   { name: "TN", ta: true, tb: false },
 ];
-const TORCH_SCRIPT = fileURLToPath(new URL("../../shared/bench/torch_gemm.py", import.meta.url));
+const TORCH_SCRIPT = fileURLToPath(new URL("./torch_gemm.py", import.meta.url));
 
 function randomMatrix(n: number): Float32Array {
   const a = new Float32Array(n);
@@ -31,11 +31,12 @@ function randomMatrix(n: number): Float32Array {
  * set_num_threads(1) leaves OpenBLAS's own threads running. */
 function torchGemm(threadCounts: number[]): Map<string, number> | null {
   const result = new Map<string, number>();
-  if (!existsSync(TORCH_SCRIPT) || !torchAvailable()) return null;
+  if (!torchAvailable()) return null;
   for (const threads of threadCounts) {
     const env = torchEnv(threads);
-    const run = spawnSync(PYTHON, [TORCH_SCRIPT], { env, encoding: "utf8" });
+    const run = spawnSync(PYTHON, [TORCH_SCRIPT, String(threads)], { env, encoding: "utf8" });
     if (run.status !== 0) return null;
+    console.log(run.stdout.split("\n")[0]);
     for (const m of run.stdout.matchAll(/t=(\d+) (\d+x\d+x\d+): ([\d.]+) GFLOP\/s/g))
       if (Number(m[1]) === threads) result.set(`${threads} ${m[2]}`, Number(m[3]));
   }
@@ -47,7 +48,7 @@ export function benchGemm(): void {
   const all = k.threads();
   const threadCounts = all > 1 ? [1, all] : [1];
   console.log(`SGEMM, native ISA ${nativeIsa()}, threads ${threadCounts.join(" and ")}`);
-  const rows: { threads: number; shape: string; layout: string; gflops: number }[] = [];
+  const rows: { threads: number; shape: string; layout: string; gflops: number; bf16: number }[] = [];
   for (const threads of threadCounts) {
     k.setThreads(threads);
     for (const [M, K, N] of SHAPES) {
@@ -56,16 +57,25 @@ export function benchGemm(): void {
       const C = new Float32Array(M * N);
       for (const { name, ta, tb } of LAYOUTS) {
         const ms = timeMs(() => k.sgemm(ta, tb, M, N, K, 1, A, ta ? M : K, B, tb ? K : N, "f32", 0, C, N));
-        rows.push({ threads, shape: `${M}x${K}x${N}`, layout: name, gflops: (2 * M * K * N) / ms / 1e6 });
+        const bf = timeMs(() => k.gemmBf16(ta, tb, M, N, K, 1, A, ta ? M : K, B, tb ? K : N, "f32", 0, C, N));
+        const gflops = (t: number) => (2 * M * K * N) / t / 1e6;
+        rows.push({ threads, shape: `${M}x${K}x${N}`, layout: name, gflops: gflops(ms), bf16: gflops(bf) });
       }
     }
   }
   k.setThreads(all);
   const torch = torchGemm(threadCounts);
   if (torch === null) console.log(`(torch comparison skipped: ${PYTHON} cannot import torch)`);
-  const header = ["threads", "M x K x N", "layout", "GFLOP/s", ...(torch ? ["torch.mm", "ratio"] : [])];
+  const header = [
+    "threads",
+    "M x K x N",
+    "layout",
+    "GFLOP/s",
+    "bf16 GEMM",
+    ...(torch ? ["torch.mm", "ratio"] : []),
+  ];
   const table = rows.map((r) => {
-    const cells = [String(r.threads), r.shape, r.layout, r.gflops.toFixed(1)];
+    const cells = [String(r.threads), r.shape, r.layout, r.gflops.toFixed(1), r.bf16.toFixed(1)];
     const t = torch?.get(`${r.threads} ${r.shape}`);
     if (torch) cells.push(t ? t.toFixed(1) : "-", t ? (r.gflops / t).toFixed(2) : "-");
     return cells;
@@ -74,7 +84,8 @@ export function benchGemm(): void {
   const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join("  ");
   console.log(line(header));
   for (const cells of table) console.log(line(cells));
-  if (torch) console.log("ratio = lntune / torch.mm (torch multiplies row-major A·B, i.e. the NN layout)");
+  if (torch)
+    console.log("ratio = lntune f32 / torch.mm (torch multiplies row-major A·B, i.e. the NN layout)");
 }
 
 benchGemm();

@@ -1,5 +1,5 @@
 // The AVX2/FMA instantiations of the kernel templates: row primitives, GEMM microkernel (6×16 tile, 12 ymm
-// accumulators) and transposing pack.
+// accumulators), transposing pack, GEMV and quantised decoding.
 #include "isa_prelude.h"
 
 #pragma GCC push_options
@@ -8,6 +8,7 @@
 #include "gemm_microkernel.h"
 #include "gemm_pack_panel.h"
 #include "gemv.h"
+#include "quant_decode.h"
 #include "simd_avx2.h"
 #include "vec_rows.h"
 
@@ -21,6 +22,8 @@ GemmKernel gemm_kernel_avx2() { return {6, 16, 144, 512, 2048, microkernel<Avx2,
 PackT pack_t_avx2() { return pack_t<Avx2>; }
 
 GemvKernel gemv_avx2() { return gemv<Avx2>; }
+
+QuantDecode quant_decode_avx2() { return decode_quant<Avx2>; }
 
 }  // namespace lntune
 

@@ -1,5 +1,5 @@
 // The AVX-512 instantiations of the kernel templates: row primitives, GEMM microkernel (14×32 tile, 28 zmm
-// accumulators + 2 for B + 1 broadcast of A) and transposing pack.
+// accumulators + 2 for B + 1 broadcast of A), transposing pack, GEMV and quantised decoding.
 #include "isa_prelude.h"
 
 // GCC 12's AVX-512 headers build their "undefined" operands from self-initialised locals, which
@@ -13,6 +13,7 @@
 #include "gemm_microkernel.h"
 #include "gemm_pack_panel.h"
 #include "gemv.h"
+#include "quant_decode.h"
 #include "simd_avx512.h"
 #include "vec_rows.h"
 
@@ -27,6 +28,8 @@ GemmKernel gemm_kernel_avx512() { return {14, 32, 84, 1024, 2048, microkernel<Av
 PackT pack_t_avx512() { return pack_t<Avx512>; }
 
 GemvKernel gemv_avx512() { return gemv<Avx512>; }
+
+QuantDecode quant_decode_avx512() { return decode_quant<Avx512>; }
 
 }  // namespace lntune
 

@@ -29,6 +29,8 @@ namespace {
 
 // Below this many FLOPs a GEMM runs on one thread: waking the pool would cost more than it saves.
 constexpr double kParallelFlops = 4e6;
+// Blocks of a large GEMM per thread (see sgemm).
+constexpr int kGemmPartsPerThread = 4;
 
 void scale_c(const Gemm& g, int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
   for (int64_t i = i0; i < i1; i++) {
@@ -189,23 +191,27 @@ void sgemm(const Gemm& g) {
   const double flops = 2.0 * static_cast<double>(g.m) * g.n * std::max<int64_t>(g.k, 1);
   const int64_t m_tiles = (g.m + kr.mr - 1) / kr.mr;
   const int64_t n_tiles = (g.n + kr.nr - 1) / kr.nr;
-  int threads = ThreadPool::instance().size();
-  threads = static_cast<int>(std::min<int64_t>(threads, m_tiles * n_tiles));
-  if (threads <= 1 || flops < kParallelFlops) return sgemm_serial(g);
-  // Each thread computes one block of a tm×tn grid over C with its own packing; pick the grid whose
-  // blocks have the smallest perimeter (the least A and B each thread must pack).
-  int tm = 1;
-  double best = -1;
-  for (int d = 1; d <= threads; d++) {
-    if (threads % d != 0 || d > m_tiles || threads / d > n_tiles) continue;
-    const double cost = static_cast<double>(g.m) / d + static_cast<double>(g.n) / (threads / d);
-    if (best < 0 || cost < best) {
-      best = cost;
-      tm = d;
+  const int threads = ThreadPool::instance().size();
+  if (threads <= 1 || flops < kParallelFlops || m_tiles * n_tiles < 2) return sgemm_serial(g);
+  // C is split into a tm×tn grid of blocks, more than there are threads when the work allows, handed out as
+  // threads free up: on a shared machine a thread that loses its core leaves its blocks to the others. Each
+  // block packs its own A and B, so the grid is the one whose blocks have the smallest perimeter. The split
+  // changes no result: every element is computed the same way in any block.
+  const int64_t wanted = std::min<int64_t>(threads * kGemmPartsPerThread, static_cast<int64_t>(flops / kParallelFlops));
+  int tm = 0, tn = 0;
+  for (int parts = static_cast<int>(std::clamp<int64_t>(wanted, 2, m_tiles * n_tiles)); parts >= 2 && tm == 0;
+       parts--) {
+    double best = -1;
+    for (int d = 1; d <= parts; d++) {
+      if (parts % d != 0 || d > m_tiles || parts / d > n_tiles) continue;
+      const double cost = static_cast<double>(g.m) / d + static_cast<double>(g.n) / (parts / d);
+      if (best < 0 || cost < best) {
+        best = cost;
+        tm = d;
+        tn = parts / d;
+      }
     }
   }
-  if (best < 0) tm = m_tiles >= n_tiles ? threads : 1;
-  const int tn = threads / tm;
   ThreadPool::instance().run(tm * tn, [&](int t) {
     const int bi = t / tn, bj = t % tn;
     kr.block(g, split_at(g.m, kr.mr, tm, bi), split_at(g.m, kr.mr, tm, bi + 1), split_at(g.n, kr.nr, tn, bj),

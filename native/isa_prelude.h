@@ -13,4 +13,5 @@
 #include "gemm_kernels.h"
 #include "gemm_pack.h"
 #include "kernels.generated.h"
+#include "quant.h"
 #include "vec.h"

@@ -4,8 +4,10 @@
 #include <cmath>
 #include <cstring>
 
+#include "cpu.h"
 #include "kernels.generated.h"
 #include "parallel.h"
+#include "quant.h"
 
 namespace lntune {
 
@@ -63,7 +65,20 @@ void encode_block(Dtype type, const float* src, uint8_t* dst, float max) {
     dst[4 + i] = static_cast<uint8_t>((nf4_index(src[2 * i] * inv) << 4) | nf4_index(src[2 * i + 1] * inv));
 }
 
+// The ISA's vector decoding, or null for the portable loops below.
+QuantDecode vector_decode() {
+  static const QuantDecode f = [] {
+    switch (detected_isa()) {
+      case Isa::Avx512: return quant_decode_avx512();
+      case Isa::Avx2: return quant_decode_avx2();
+      default: return static_cast<QuantDecode>(nullptr);
+    }
+  }();
+  return f;
+}
+
 void decode_blocks(Dtype type, const void* src, float* dst, int64_t n) {
+  if (const QuantDecode f = vector_decode()) return f(type, src, kNf4Levels, dst, n);
   const DtypeTraits& t = dtype_traits(type);
   const uint8_t* s = static_cast<const uint8_t*>(src);
   for (int64_t b = 0; b < n / t.block_size; b++, s += t.block_bytes, dst += t.block_size) {

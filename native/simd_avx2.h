@@ -143,6 +143,29 @@ struct Avx2 {
     }
   }
 
+  // 8 int8 values at p as f32.
+  static V load_i8(const void* p) {
+    return _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64(static_cast<const __m128i*>(p))));
+  }
+
+  // A table of 16 f32 values (two halves), and the values at the 8 four-bit indices of the 4 bytes at p (high
+  // nibble first): each half permuted by the index's low 3 bits, the upper half taken where bit 3 is set.
+  struct Table {
+    V lo, hi;
+  };
+  static Table nf4_table(const float* levels) { return {_mm256_loadu_ps(levels), _mm256_loadu_ps(levels + 8)}; }
+  static V lookup_nibbles(const Table& t, const uint8_t* p) {
+    int32_t bytes;
+    std::memcpy(&bytes, p, 4);
+    const __m128i x = _mm_cvtsi32_si128(bytes);
+    const __m128i low = _mm_set1_epi8(0x0f);
+    const __m128i idx8 = _mm_unpacklo_epi8(_mm_and_si128(_mm_srli_epi16(x, 4), low), _mm_and_si128(x, low));
+    const __m256i idx = _mm256_cvtepu8_epi32(idx8);
+    const __m256i upper = _mm256_cmpgt_epi32(idx, _mm256_set1_epi32(7));
+    return _mm256_blendv_ps(_mm256_permutevar8x32_ps(t.lo, idx), _mm256_permutevar8x32_ps(t.hi, idx),
+                            _mm256_castsi256_ps(upper));
+  }
+
   // In place: v[c] becomes column c of the 8×8 matrix whose rows are v[0..7].
   static void transpose(V v[8]) {
     V a[8], b[8];

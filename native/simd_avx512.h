@@ -105,6 +105,22 @@ struct Avx512 {
     }
   }
 
+  // 16 int8 values at p as f32.
+  static V load_i8(const void* p) {
+    return _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128(static_cast<const __m128i*>(p))));
+  }
+
+  // A table of 16 f32 values, and the values at the 16 four-bit indices of the 8 bytes at p (high nibble
+  // first).
+  using Table = V;
+  static Table nf4_table(const float* levels) { return _mm512_loadu_ps(levels); }
+  static V lookup_nibbles(const Table& t, const uint8_t* p) {
+    const __m128i x = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(p));
+    const __m128i low = _mm_set1_epi8(0x0f);
+    const __m128i idx = _mm_unpacklo_epi8(_mm_and_si128(_mm_srli_epi16(x, 4), low), _mm_and_si128(x, low));
+    return _mm512_permutexvar_ps(_mm512_cvtepu8_epi32(idx), t);
+  }
+
   // In place: v[c] becomes column c of the 16×16 matrix whose rows are v[0..15].
   static void transpose(V v[16]) {
     V a[16], b[16];

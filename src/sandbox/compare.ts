@@ -77,12 +77,14 @@ export interface CompareOptions {
 }
 
 const VALIDATION_METRIC =
-  "validation mean of MME perception (% of max), VQAv2 %, COCO CIDEr, Flickr30k CIDEr and POPE F1 %";
+  "validation mean of MME perception (% of max), VQAv2 %, COCO CIDEr, Flickr30k CIDEr and POPE accuracy %";
 
-/** One number per validation evaluation, on comparable 0–100 scales, to rank learning rates by. */
+/** One number per validation evaluation, on comparable 0–100 scales, to rank learning rates by. POPE counts
+ * by its accuracy, not its F1: a model that answers "yes" to everything has an F1 of 66.7 and one that
+ * answers "no" an F1 of 0, though both are at chance, and small models often do one or the other. */
 export function validationScore(s: BenchmarkScores): number {
   const mme = (100 * s.mmePerception) / MME_PERCEPTION_MAX;
-  return (mme + s.vqav2 + s.cocoCider + s.flickrCider + s.popeF1) / 5;
+  return (mme + s.vqav2 + s.cocoCider + s.flickrCider + s.popeAccuracy) / 5;
 }
 
 /** The rate of the best score; the lower rate wins a tie. */

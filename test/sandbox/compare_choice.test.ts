@@ -6,8 +6,8 @@ import { chooseRate, sweepRates, validationScore } from "../../src/sandbox/compa
 import { secondsPerStep } from "../../src/sandbox/run_facts.ts";
 import type { StepMetrics } from "../../src/train/metrics_log.ts";
 
-test("validation score: the mean of MME perception as % of its 800 maximum, VQAv2, both CIDEr × 100 and POPE F1", () => {
-  const s = { mmePerception: 400, vqav2: 30, cocoCider: 20, flickrCider: 10, popeF1: 40, popeAccuracy: 99 };
+test("validation score: the mean of MME perception as % of its 800 maximum, VQAv2, both CIDEr × 100 and POPE accuracy", () => {
+  const s = { mmePerception: 400, vqav2: 30, cocoCider: 20, flickrCider: 10, popeF1: 99, popeAccuracy: 40 };
   // (50 + 30 + 20 + 10 + 40) / 5
   assert.equal(validationScore(s), 30);
 });
