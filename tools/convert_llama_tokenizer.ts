@@ -10,8 +10,7 @@ import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import llamaTokenizer from "llama-tokenizer-js";
-
-const SPIECE_UNDERLINE = "▁";
+import { addedToken, llamaTokenizerJson } from "../src/io/llama_tokenizer_json.ts";
 
 function llama2TokenizerJson(): object {
   const vocab: Record<string, number> = Object.create(null);
@@ -21,62 +20,16 @@ function llama2TokenizerJson(): object {
   });
   // The merges map holds "left right" → priority; the priority order is the merge rank.
   const merges = [...llamaTokenizer.merges.entries()].sort((a, b) => a[1] - b[1]).map(([pair]) => pair);
-  const special = (id: number, content: string) => ({
-    id,
-    content,
-    single_word: false,
-    lstrip: false,
-    rstrip: false,
-    // Not normalized: "</s>" written in raw text must be matched before the "▁" normalizer runs.
-    normalized: false,
-    special: true,
+  return llamaTokenizerJson({
+    vocab,
+    merges,
+    addedTokens: [addedToken(0, "<unk>"), addedToken(1, "<s>"), addedToken(2, "</s>")],
+    unkToken: "<unk>",
+    byteFallback: true,
+    bos: "<s>",
+    eos: null,
+    idOf: (t) => vocab[t],
   });
-  return {
-    version: "1.0",
-    truncation: null,
-    padding: null,
-    added_tokens: [special(0, "<unk>"), special(1, "<s>"), special(2, "</s>")],
-    normalizer: {
-      type: "Sequence",
-      normalizers: [
-        { type: "Prepend", prepend: SPIECE_UNDERLINE },
-        { type: "Replace", pattern: { String: " " }, content: SPIECE_UNDERLINE },
-      ],
-    },
-    pre_tokenizer: null,
-    post_processor: {
-      type: "TemplateProcessing",
-      single: [{ SpecialToken: { id: "<s>", type_id: 0 } }, { Sequence: { id: "A", type_id: 0 } }],
-      pair: [
-        { SpecialToken: { id: "<s>", type_id: 0 } },
-        { Sequence: { id: "A", type_id: 0 } },
-        { SpecialToken: { id: "<s>", type_id: 1 } },
-        { Sequence: { id: "B", type_id: 1 } },
-      ],
-      special_tokens: { "<s>": { id: "<s>", ids: [1], tokens: ["<s>"] } },
-    },
-    decoder: {
-      type: "Sequence",
-      decoders: [
-        { type: "Replace", pattern: { String: SPIECE_UNDERLINE }, content: " " },
-        { type: "ByteFallback" },
-        { type: "Fuse" },
-        { type: "Strip", content: " ", start: 1, stop: 0 },
-      ],
-    },
-    model: {
-      type: "BPE",
-      dropout: null,
-      unk_token: "<unk>",
-      continuing_subword_prefix: null,
-      end_of_word_suffix: null,
-      fuse_unk: true,
-      byte_fallback: true,
-      ignore_merges: false,
-      vocab,
-      merges,
-    },
-  };
 }
 
 const llama2TokenizerConfig = {

@@ -12,10 +12,9 @@
 //  - BOS/EOS by add_bos_token / add_eos_token; decoder Replace "▁" → " ", ByteFallback, Fuse, Strip one space.
 // SentencePiece settings this conversion cannot reproduce (a normalization table, whitespace folding, suffix
 // whitespace, another algorithm) are refused rather than converted into a tokenizer that splits differently.
+import { type AddedToken, addedToken, llamaTokenizerJson } from "./llama_tokenizer_json.ts";
 import { ModelType, PieceType, type SentencePieceModel } from "./sentencepiece_model.ts";
 import { tokenContent } from "./tokenizer_config.ts";
-
-const SPIECE_UNDERLINE = "▁";
 
 /** LlamaTokenizer's defaults for the fields tokenizer_config.json may leave out. */
 export const LLAMA_TOKENIZER_DEFAULTS: Readonly<Record<string, unknown>> = {
@@ -47,26 +46,6 @@ export function sentencePieceMerges(model: SentencePieceModel): Array<[string, s
   found.sort((a, b) => b.score - a.score || a.leftId - b.leftId || a.rightId - b.rightId);
   return found.map((m) => [m.left, m.right]);
 }
-
-interface AddedToken {
-  id: number;
-  content: string;
-  single_word: boolean;
-  lstrip: boolean;
-  rstrip: boolean;
-  normalized: boolean;
-  special: boolean;
-}
-
-const added = (id: number, content: string, special: boolean): AddedToken => ({
-  id,
-  content,
-  single_word: false,
-  lstrip: false,
-  rstrip: false,
-  normalized: false,
-  special,
-});
 
 /** Reasons the Llama conversion would not tokenize as SentencePiece does with this model, if any. */
 function unsupported(model: SentencePieceModel, addPrefixSpace: boolean): string | null {
@@ -110,7 +89,7 @@ export function convertSentencePiece(
   const addedById = new Map<number, AddedToken>();
   model.pieces.forEach((p, i) => {
     if (p.type === PieceType.control || p.type === PieceType.userDefined)
-      addedById.set(i, added(i, p.piece, p.type === PieceType.control));
+      addedById.set(i, addedToken(i, p.piece, p.type === PieceType.control));
   });
   const idOfAdded = (content: string) => [...addedById.values()].find((t) => t.content === content)?.id;
 
@@ -148,85 +127,20 @@ export function convertSentencePiece(
     const content = tokenContent(token);
     if (content === null || idOfAdded(content) !== undefined) continue;
     const id = vocab[content] ?? Math.max(model.pieces.length - 1, ...addedById.keys()) + 1;
-    addedById.set(id, added(id, content, true));
+    addedById.set(id, addedToken(id, content));
   }
   const addedTokens = [...addedById.values()].sort((a, b) => a.id - b.id);
 
-  const idOf = (content: string | null) =>
-    content === null ? undefined : (vocab[content] ?? idOfAdded(content));
-  return {
-    version: "1.0",
-    truncation: null,
-    padding: null,
-    added_tokens: addedTokens,
-    normalizer: legacy
-      ? {
-          type: "Sequence",
-          normalizers: [
-            ...(addPrefixSpace ? [{ type: "Prepend", prepend: SPIECE_UNDERLINE }] : []),
-            { type: "Replace", pattern: { String: " " }, content: SPIECE_UNDERLINE },
-          ],
-        }
-      : null,
-    pre_tokenizer: legacy
-      ? null
-      : {
-          type: "Metaspace",
-          replacement: SPIECE_UNDERLINE,
-          prepend_scheme: addPrefixSpace ? "first" : "never",
-          split: false,
-        },
-    post_processor: postProcessor(
-      config.add_bos_token !== false ? tokenContent(config.bos_token) : null,
-      config.add_eos_token === true ? tokenContent(config.eos_token) : null,
-      idOf,
-    ),
-    decoder: {
-      type: "Sequence",
-      decoders: [
-        { type: "Replace", pattern: { String: SPIECE_UNDERLINE }, content: " " },
-        { type: "ByteFallback" },
-        { type: "Fuse" },
-        ...(addPrefixSpace ? [{ type: "Strip", content: " ", start: 1, stop: 0 }] : []),
-      ],
-    },
-    model: {
-      type: "BPE",
-      dropout: null,
-      unk_token: model.trainerSpec.unkPiece,
-      continuing_subword_prefix: null,
-      end_of_word_suffix: null,
-      fuse_unk: true,
-      byte_fallback: true,
-      ignore_merges: false,
-      vocab,
-      merges: sentencePieceMerges(model),
-    },
-  };
-}
-
-/** LlamaTokenizerFast.update_post_processor: "<s> $A </s>" with either end as the flags say. */
-function postProcessor(
-  bos: string | null,
-  eos: string | null,
-  idOf: (t: string | null) => number | undefined,
-) {
-  const bosId = idOf(bos);
-  const eosId = idOf(eos);
-  const token = (id: string, typeId: number) => ({ SpecialToken: { id, type_id: typeId } });
-  const sequence = (id: string, typeId: number) => ({ Sequence: { id, type_id: typeId } });
-  const around = (typeId: number, seq: string) => [
-    ...(bos !== null && bosId !== undefined ? [token(bos, typeId)] : []),
-    sequence(seq, typeId),
-    ...(eos !== null && eosId !== undefined ? [token(eos, typeId)] : []),
-  ];
-  const specialTokens: Record<string, unknown> = {};
-  if (bos !== null && bosId !== undefined) specialTokens[bos] = { id: bos, ids: [bosId], tokens: [bos] };
-  if (eos !== null && eosId !== undefined) specialTokens[eos] = { id: eos, ids: [eosId], tokens: [eos] };
-  return {
-    type: "TemplateProcessing",
-    single: around(0, "A"),
-    pair: [...around(0, "A"), ...around(1, "B")],
-    special_tokens: specialTokens,
-  };
+  return llamaTokenizerJson({
+    vocab,
+    merges: sentencePieceMerges(model),
+    addedTokens,
+    unkToken: model.trainerSpec.unkPiece,
+    byteFallback: true,
+    legacy,
+    addPrefixSpace,
+    bos: config.add_bos_token !== false ? tokenContent(config.bos_token) : null,
+    eos: config.add_eos_token === true ? tokenContent(config.eos_token) : null,
+    idOf: (content) => vocab[content] ?? idOfAdded(content),
+  });
 }

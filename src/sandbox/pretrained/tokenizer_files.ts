@@ -5,7 +5,8 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../../io/atomic_write.ts";
-import { type BpeModel, SPACE_MARK } from "./bpe_trainer.ts";
+import { addedToken, llamaTokenizerJson } from "../../io/llama_tokenizer_json.ts";
+import type { BpeModel } from "./bpe_trainer.ts";
 
 /** LLaMA's specials with their ids, and a pad token after them. */
 export const SPECIAL_TOKENS = { unk: "<unk>", bos: "<s>", eos: "</s>", pad: "<pad>" } as const;
@@ -16,17 +17,6 @@ export const SPECIALS_IN_ID_ORDER = [
   SPECIAL_TOKENS.pad,
 ] as const;
 
-const addedToken = (id: number, content: string) => ({
-  id,
-  content,
-  single_word: false,
-  lstrip: false,
-  rstrip: false,
-  // Not normalized: "</s>" in raw text is matched before the "▁" normalizer runs.
-  normalized: false,
-  special: true,
-});
-
 export function tokenizerJson(bpe: BpeModel): Record<string, unknown> {
   SPECIALS_IN_ID_ORDER.forEach((t, id) => {
     if (bpe.vocab[id] !== t) throw new Error(`token ${id} must be ${t}, got ${bpe.vocab[id]}`);
@@ -35,53 +25,17 @@ export function tokenizerJson(bpe: BpeModel): Record<string, unknown> {
   bpe.vocab.forEach((t, id) => {
     vocab[t] = id;
   });
-  const bos = SPECIAL_TOKENS.bos;
-  return {
-    version: "1.0",
-    truncation: null,
-    padding: null,
-    added_tokens: SPECIALS_IN_ID_ORDER.map((t, id) => addedToken(id, t)),
-    normalizer: {
-      type: "Sequence",
-      normalizers: [
-        { type: "Prepend", prepend: SPACE_MARK },
-        { type: "Replace", pattern: { String: " " }, content: SPACE_MARK },
-      ],
-    },
-    pre_tokenizer: null,
-    post_processor: {
-      type: "TemplateProcessing",
-      single: [{ SpecialToken: { id: bos, type_id: 0 } }, { Sequence: { id: "A", type_id: 0 } }],
-      pair: [
-        { SpecialToken: { id: bos, type_id: 0 } },
-        { Sequence: { id: "A", type_id: 0 } },
-        { SpecialToken: { id: bos, type_id: 1 } },
-        { Sequence: { id: "B", type_id: 1 } },
-      ],
-      special_tokens: { [bos]: { id: bos, ids: [1], tokens: [bos] } },
-    },
-    decoder: {
-      type: "Sequence",
-      decoders: [
-        { type: "Replace", pattern: { String: SPACE_MARK }, content: " " },
-        { type: "ByteFallback" },
-        { type: "Fuse" },
-        { type: "Strip", content: " ", start: 1, stop: 0 },
-      ],
-    },
-    model: {
-      type: "BPE",
-      dropout: null,
-      unk_token: SPECIAL_TOKENS.unk,
-      continuing_subword_prefix: null,
-      end_of_word_suffix: null,
-      fuse_unk: true,
-      byte_fallback: false,
-      ignore_merges: false,
-      vocab,
-      merges: bpe.merges.map(([a, b]) => `${a} ${b}`),
-    },
-  };
+  return llamaTokenizerJson({
+    vocab,
+    merges: bpe.merges.map(([a, b]) => `${a} ${b}`),
+    addedTokens: SPECIALS_IN_ID_ORDER.map((t, id) => addedToken(id, t)),
+    unkToken: SPECIAL_TOKENS.unk,
+    // Characters outside the trained alphabet become <unk>: the sandbox's text is printable ASCII.
+    byteFallback: false,
+    bos: SPECIAL_TOKENS.bos,
+    eos: null,
+    idOf: (t) => vocab[t],
+  });
 }
 
 export function tokenizerConfigJson(modelMaxLength: number): Record<string, unknown> {
