@@ -21,6 +21,7 @@ import { castFloat, type FloatDtype, isFloatDtype } from "./cast_dtype.ts";
 import { type Checkpoint, hasCheckpoint, openCheckpoint } from "./checkpoint.ts";
 import { copyCheckpointExtras } from "./checkpoint_extras.ts";
 import { dtypeBytes } from "./dtype.ts";
+import { createProgress } from "./progress.ts";
 import { writeShardedSafetensors } from "./safetensors_shards.ts";
 import { type TensorEntry, writeSafetensorsStreamed } from "./safetensors_write.ts";
 
@@ -29,6 +30,8 @@ export interface ConvertOptions {
   dtype?: FloatDtype;
   /** Shard size of a directory's output (default: transformers' 5 GB). */
   maxShardBytes?: number;
+  /** A bar over each checkpoint's MiB as its tensors are written ("quiet": none, the default). */
+  progress?: "auto" | "quiet";
 }
 
 export interface ConvertResult {
@@ -48,8 +51,8 @@ export function convertCheckpoint(input: string, output: string, opts: ConvertOp
     if (existsSync(output) && statSync(output).isDirectory())
       throw new Error(`${output}: is a directory; a file converts to a file (give its path)`);
     mkdirSync(dirname(resolve(output)), { recursive: true });
-    return convertWeights(input, opts, (ckpt, entries) => {
-      writeSafetensorsStreamed(output, entries, (name) => cast(ckpt, name, opts), { format: "pt" });
+    return convertWeights(input, opts, (entries, read) => {
+      writeSafetensorsStreamed(output, entries, read, { format: "pt" });
       return [output];
     });
   }
@@ -72,17 +75,12 @@ export function convertCheckpoint(input: string, output: string, opts: ConvertOp
   }
 }
 
-function cast(ckpt: Checkpoint, name: string, opts: ConvertOptions) {
-  const t = ckpt.read(name);
-  return opts.dtype ? castFloat(t, opts.dtype) : t;
-}
-
 /** Opens the checkpoint at `path`, lists its tensors with their output dtype, and lets `write` write them
- * (it returns the files written). */
+ * with `read`, which converts one tensor (it returns the files written). */
 function convertWeights(
   path: string,
   opts: ConvertOptions,
-  write: (ckpt: Checkpoint, entries: TensorEntry[]) => string[],
+  write: (entries: TensorEntry[], read: (name: string) => ReturnType<Checkpoint["read"]>) => string[],
 ): ConvertResult {
   const ckpt = openCheckpoint(path);
   try {
@@ -90,8 +88,29 @@ function convertWeights(
       const { dtype, shape } = ckpt.info(name);
       return { name, shape, dtype: opts.dtype && isFloatDtype(dtype) ? opts.dtype : dtype };
     });
-    const bytes = entries.reduce((s, e) => s + e.shape.reduce((a, b) => a * b, 1) * dtypeBytes(e.dtype), 0);
-    return { files: write(ckpt, entries), tensors: entries.length, bytes };
+    const sizes = new Map(
+      entries.map((e) => [e.name, e.shape.reduce((a, b) => a * b, 1) * dtypeBytes(e.dtype)]),
+    );
+    const bytes = [...sizes.values()].reduce((s, n) => s + n, 0);
+    const MiB = 2 ** 20;
+    const progress = createProgress(
+      `convert ${basename(path)} (MiB)`,
+      Math.ceil(bytes / MiB),
+      0,
+      opts.progress ?? "quiet",
+    );
+    let done = 0;
+    const read = (name: string) => {
+      const t = ckpt.read(name);
+      done += sizes.get(name) ?? 0;
+      progress.update(Math.ceil(done / MiB), {});
+      return opts.dtype ? castFloat(t, opts.dtype) : t;
+    };
+    try {
+      return { files: write(entries, read), tensors: entries.length, bytes };
+    } finally {
+      progress.stop();
+    }
   } finally {
     ckpt.close();
   }
@@ -100,10 +119,8 @@ function convertWeights(
 /** Converts the checkpoint directory `from` into the existing directory `to`; `rel` is `to`'s path within
  * the output, for the file list. */
 function convertDirectory(from: string, to: string, opts: ConvertOptions, rel: string): ConvertResult {
-  const result = convertWeights(from, opts, (ckpt, entries) =>
-    writeShardedSafetensors(to, entries, (name) => cast(ckpt, name, opts), opts.maxShardBytes).map((f) =>
-      join(rel, f),
-    ),
+  const result = convertWeights(from, opts, (entries, read) =>
+    writeShardedSafetensors(to, entries, read, opts.maxShardBytes).map((f) => join(rel, f)),
   );
   copyCheckpointExtras(from, to, (subFrom, subTo) => {
     if (!hasCheckpoint(subFrom)) return cpSync(subFrom, subTo, { recursive: true });

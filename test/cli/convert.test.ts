@@ -54,6 +54,14 @@ function assertSameTensors(a: string, b: string) {
   y.close();
 }
 
+test("convert shows its progress on stderr, in MiB of the checkpoint, up to the whole", () => {
+  const out = join(dir, "progress.safetensors");
+  const r = lntune(join(TORCH_FIXTURES, "dtypes.bin"), out);
+  assert.equal(r.code, 0, r.stderr);
+  // Not a terminal here: the plain line the progress display prints when the work is complete.
+  assert.match(r.stderr, /^convert dtypes\.bin \(MiB\) 1\/1 .*ETA 0s$/m);
+});
+
 test("a .bin / .pt file converts to a safetensors file holding torch's values in every dtype", () => {
   const out = join(dir, "dtypes.bin.safetensors");
   // 2×4 f32 + 3 f64 + 3×3 f16 + 5 bf16 + 5 i64 + 3 i32 + 2 i16 + 3 i8 + 3 u8 + 4 bool + a 0-d f32 + an empty one.

@@ -54,6 +54,7 @@ export function registerConvert(program: Command): void {
       const r = convertCheckpoint(input, output, {
         dtype: o.dtype ? DTYPES[o.dtype] : undefined,
         maxShardBytes: o.maxShardSize,
+        progress: "auto",
       });
       const files = r.files.length === 1 && r.files[0] === output ? "" : `: ${r.files.join(", ")}`;
       process.stdout.write(`wrote ${r.tensors} tensors (${human(r.bytes)}) to ${output}${files}\n`);
