@@ -85,7 +85,8 @@ export function removeStaleTemporaries(dir: string): void {
   }
 }
 
-function processAlive(pid: number): boolean {
+/** Whether a process with this id runs (one owned by another user counts). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -9,13 +9,15 @@ import { findPreprocessing } from "./families/llava/preprocessing.ts";
 import { visionFamilyOf } from "./families/registry.ts";
 import { LlavaForConditionalGeneration } from "./llava/model.ts";
 import { Projector } from "./llava/projector.ts";
-import { loadLlama, loadVisionTower } from "./load.ts";
+import { loadLlama, loadVisionTower, type OnWeight } from "./load.ts";
 
 export interface ComposeOptions {
   /** "linear" (LLaVA v1, the paper) or "mlp2x_gelu" (LLaVA v1.5). */
   projector?: "linear" | "mlp2x_gelu";
   seed?: number;
   maxLength?: number | null;
+  /** Called on each LLM weight as it is read (see load.ts). */
+  onWeight?: OnWeight;
 }
 
 export function composeLlava(
@@ -23,7 +25,7 @@ export function composeLlava(
   visionDir: string,
   opts: ComposeOptions = {},
 ): LlavaForConditionalGeneration {
-  const llm = loadLlama(llmDir);
+  const llm = loadLlama(llmDir, undefined, opts.onWeight);
   const tower = loadVisionTower(visionDir);
   const features = visionFamilyOf(tower.config).llavaFeatures;
   const mlp = opts.projector === "mlp2x_gelu";

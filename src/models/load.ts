@@ -12,7 +12,7 @@ import type { Tensor as StoredTensor } from "../io/dtype.ts";
 import type { WeightLayout } from "../io/weights/layout.ts";
 import { type ExpectedWeight, requireWeights, type WeightPlacement } from "../io/weights/placement.ts";
 import { openWeightsFile } from "../io/weights_file.ts";
-import type { Module } from "../nn/module.ts";
+import type { Module, Parameter } from "../nn/module.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { CLIPVisionModel } from "./clip/vision_model.ts";
 import { CLIP_LAYOUT } from "./families/clip_vision/index.ts";
@@ -57,26 +57,31 @@ export function readConfigFields(dir: string): Fields {
   return new Fields(file, readJsonObject(file));
 }
 
+/** Called on each weight as soon as it is read, with the model being filled (e.g. to quantise it, so that the
+ * weights are never all held at their stored width). */
+export type OnWeight = (p: Parameter, model: Module) => void;
+
 /** Places the checkpoint's tensors against the weights the model must hold (one error for every problem),
- * then reads them into its parameters by canonical name. */
+ * then reads them into its parameters by canonical name, one at a time. */
 function fill(
   module: Module,
   dir: string,
   layout: WeightLayout,
   expected: ExpectedWeight[],
   report: LoadReport,
+  onWeight?: OnWeight,
 ) {
   const ckpt = openCheckpoint(dir);
   try {
     const placement = requireWeights(ckpt, layout, expected, dir);
     const params = module.stateDict();
-    const tensors = new Map<string, Tensor>();
     for (const [canonical, disk] of placement.map) {
+      const p = params.get(canonical);
       // Tied models may still store lm_head; the model reuses embed_tokens instead.
-      if (!params.has(canonical)) continue;
-      tensors.set(canonical, toEngineTensor(ckpt.read(disk), `${dir}: ${disk}`));
+      if (!p) continue;
+      module.loadStateDict(new Map([[canonical, toEngineTensor(ckpt.read(disk), `${dir}: ${disk}`)]]), false);
+      onWeight?.(p, module);
     }
-    module.loadStateDict(tensors, false);
     report.placements.push({ dir, placement });
   } finally {
     ckpt.close();
@@ -92,12 +97,16 @@ function unfilled(module: Module): string[] {
 }
 
 /** A language model of any LLM family (LLaMA, Mistral, Qwen2). */
-export function loadLlama(dir: string, report: LoadReport = { placements: [] }): LlamaForCausalLM {
+export function loadLlama(
+  dir: string,
+  report: LoadReport = { placements: [] },
+  onWeight?: OnWeight,
+): LlamaForCausalLM {
   const f = readConfigFields(dir);
   const family = llmFamily(f);
   const config = family.parseConfig(f);
   const model = family.build(config, null);
-  fill(model, dir, family.layout(config), family.storedWeights(model), report);
+  fill(model, dir, family.layout(config), family.storedWeights(model), report, onWeight);
   return model.requiresGrad(false);
 }
 
@@ -122,6 +131,7 @@ export function loadLlava(
   dir: string,
   opts: LlavaLoadOptions = {},
   report: LoadReport = { placements: [] },
+  onWeight?: OnWeight,
 ): LlavaForConditionalGeneration {
   const towerDir = opts.visionTowerDir ?? towerBesideModel(dir);
   const config = parseLlavaConfig(readConfigFields(dir), { visionTowerDir: towerDir });
@@ -132,7 +142,7 @@ export function loadLlava(
   const original = config.layout === "llava";
   const dirs = original ? { tower: towerDir, model: dir } : { model: dir };
   const model = buildLlava(config, null, findPreprocessing(config, dirs, opts.modelMaxLength));
-  fill(model, dir, LLAVA.layout(config), LLAVA.storedWeights(model), report);
+  fill(model, dir, LLAVA.layout(config), LLAVA.storedWeights(model), report, onWeight);
   // The original layout's tower is its own checkpoint, unless a tuned copy was saved along.
   if (original && unfilled(model.vision_tower).length > 0) {
     const family = visionFamilyOf(config.vision);

@@ -16,8 +16,7 @@ import { loadTokenizer } from "../io/tokenizer.ts";
 import { composeLlava } from "../models/compose.ts";
 import { toModelImageToken } from "../models/llava/image_token.ts";
 import type { LlavaForConditionalGeneration } from "../models/llava/model.ts";
-import { loadConnector, loadLlava } from "../models/load.ts";
-import { copyTokenizerFiles, saveLlava } from "../models/save.ts";
+import { loadConnector, loadLlava, type OnWeight } from "../models/load.ts";
 import { type ComputeDtype, setComputeDtype } from "../tensor/compute_dtype.ts";
 import { Rng } from "../tensor/rng.ts";
 import { scalar } from "../tensor/tensor.ts";
@@ -31,10 +30,17 @@ import {
 import { FINETUNE_LR, PRETRAIN_LR } from "../tuning/learning_rates.ts";
 import { type MethodName, methodSpec } from "../tuning/methods.ts";
 import { planAdapter, type SaveAdapterOptions, saveAdapter } from "../tuning/peft_adapter.ts";
-import { describeQuantize, type QuantFormat, quantizeFrozen } from "../tuning/quantize.ts";
+import {
+  describeQuantize,
+  type QuantFormat,
+  type QuantizeReport,
+  quantizeFrozen,
+  quantizeWhileLoading,
+} from "../tuning/quantize.ts";
 import { latestCheckpoint } from "./checkpoint.ts";
 import { staticMemory } from "./memory.ts";
 import { refuseChangedRun } from "./run_options.ts";
+import { type BaseInputs, ensureSharedBase, sharedBasePath } from "./shared_base.ts";
 import { stageRunOptions } from "./stage_options.ts";
 import { type TrainerOptions, type TrainSummary, train, trainerRunOptions } from "./trainer.ts";
 
@@ -102,13 +108,24 @@ export interface StageResult {
 
 const RUN_JSON = "run.json";
 /** What a run writes into its directory; finding any of them, a new run refuses to start there. */
-const RUN_OUTPUTS = [RUN_JSON, "metrics.jsonl", "checkpoints", "adapter", "base", "connector.safetensors"];
+const RUN_OUTPUTS = [RUN_JSON, "metrics.jsonl", "checkpoints", "adapter", "connector.safetensors"];
 
 /** LLaVA cuts the spliced rows again after image expansion; --max-length sets that limit too. */
-function buildModel(o: StageOptions): LlavaForConditionalGeneration {
-  if (o.model) return loadLlava(o.model, { visionTowerDir: o.visionTower, modelMaxLength: o.maxLength });
+function buildModel(o: StageOptions, onWeight?: OnWeight): LlavaForConditionalGeneration {
+  if (o.model)
+    return loadLlava(
+      o.model,
+      { visionTowerDir: o.visionTower, modelMaxLength: o.maxLength },
+      undefined,
+      onWeight,
+    );
   if (o.llm && o.vision)
-    return composeLlava(o.llm, o.vision, { projector: o.projector, seed: o.seed, maxLength: o.maxLength });
+    return composeLlava(o.llm, o.vision, {
+      projector: o.projector,
+      seed: o.seed,
+      maxLength: o.maxLength,
+      onWeight,
+    });
   throw new Error("give --model DIR, or --llm DIR and --vision DIR");
 }
 
@@ -182,23 +199,52 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
     mkdirSync(o.output, { recursive: true });
     removeStaleTemporaries(o.output);
   }
-  const model = buildModel(o);
-  if (o.connector) loadConnector(model, o.connector);
   const tokenizerDir = o.tokenizer ?? o.model ?? o.llm!;
+  // A model joined here from an LLM and a tower has no checkpoint of its own for the adapter to apply to: the
+  // first run of these inputs writes it (with the stage-1 connector) before a method changes anything, and
+  // later runs refer to that one.
+  const baseInputs: BaseInputs | null =
+    o.stage === "finetune" && !o.model
+      ? {
+          llm: o.llm!,
+          vision: o.vision!,
+          tokenizer: tokenizerDir,
+          projector: o.projector ?? "linear",
+          connector: o.connector,
+          seed,
+          maxLength: o.maxLength ?? null,
+        }
+      : null;
+  // --quantize quantises each projection weight as it is read, so the model is never held whole at its stored
+  // width, unless a projection weight is to be trained (it stays exact until the method has chosen) or a base
+  // has to be written from the loaded weights (which must be saved as they were).
+  const trainsProjections =
+    spec.groups.includes("attention") ||
+    spec.groups.includes("mlp") ||
+    (o.tuning?.trainable ?? null) !== null;
+  const quantized: QuantizeReport | null =
+    o.quantize &&
+    !trainsProjections &&
+    (baseInputs === null || existsSync(sharedBasePath(baseInputs, o.output).dir))
+      ? { format: o.quantize, weights: 0, bytesBefore: 0, bytesAfter: 0 }
+      : null;
+  const model = buildModel(o, quantized ? quantizeWhileLoading(quantized.format, quantized) : undefined);
+  if (o.connector) loadConnector(model, o.connector);
   const tokenizer = loadTokenizer(tokenizerDir);
   const template = getTemplate(templateName, tokenizer);
-  // A model joined here from an LLM and a tower has no checkpoint of its own for the adapter to apply to:
-  // write it (with the stage-1 connector) before a method changes anything.
   let base = o.model ?? "";
-  if (o.stage === "finetune" && !o.model) {
-    base = join(o.output, "base");
+  if (baseInputs) {
     if (world.isRoot) {
-      saveLlava(base, model);
-      copyTokenizerFiles(tokenizerDir, base);
-    }
+      const shared = ensureSharedBase(model, baseInputs, o.output);
+      base = shared.dir;
+      log(`base checkpoint ${shared.written ? "written to" : "found at"} ${base}`);
+    } else base = sharedBasePath(baseInputs, o.output).dir;
   }
   const trainable = applyMethod(model, spec, o.tuning ?? {}, new Rng(seed));
-  if (o.quantize) log(describeQuantize(quantizeFrozen(model, o.quantize)));
+  if (o.quantize) {
+    const report = quantizeFrozen(model, o.quantize, new Set(), quantized ?? undefined);
+    log(`${describeQuantize(report)}${quantized ? " while loading" : ""}`);
+  }
   // The adapter holds exactly the trained set (--trainable / --freeze included); one it cannot hold is
   // refused now rather than after training.
   const adapter: SaveAdapterOptions = {

@@ -7,8 +7,9 @@
 // saved is never quantised.
 import { allocStorage, DTYPES } from "../backend/dtypes.ts";
 import { kernels } from "../backend/index.ts";
+import type { OnWeight } from "../models/load.ts";
 import { loraTargets } from "../models/param_groups.ts";
-import type { Module } from "../nn/module.ts";
+import type { Module, Parameter } from "../nn/module.ts";
 
 export const QUANT_FORMATS = ["int8", "nf4"] as const;
 export type QuantFormat = (typeof QUANT_FORMATS)[number];
@@ -22,41 +23,64 @@ export interface QuantizeReport {
 }
 
 /** Quantises the model's frozen projection weights in place, except those named in `keep` (the weights an
- * adapter supplied, which stay exact). */
+ * adapter supplied, which stay exact); counted in `report` (a new one by default). */
 export function quantizeFrozen(
   model: Module,
   format: QuantFormat,
   keep: ReadonlySet<string> = new Set(),
+  report: QuantizeReport = { format, weights: 0, bytesBefore: 0, bytesAfter: 0 },
 ): QuantizeReport {
-  if (!QUANT_FORMATS.includes(format))
-    throw new Error(`quantisation format must be one of ${QUANT_FORMATS.join(", ")}, got ${format}`);
+  checkFormat(format);
   const names = new Map(model.namedParameters().map(([n, p]) => [p, n]));
-  const block = DTYPES[format].blockSize;
-  const report: QuantizeReport = { format, weights: 0, bytesBefore: 0, bytesAfter: 0 };
-  const k = kernels();
   const weights = loraTargets(model)
     .map((linear) => linear.weight)
     .filter((w) => !w.requiresGrad && w.dtype !== format && !keep.has(names.get(w)!));
   // Every weight is checked before any is changed.
-  for (const w of weights)
-    if (w.shape[1] % block !== 0)
-      throw new Error(
-        `cannot quantise ${names.get(w)} [${w.shape}] to ${format}: its rows (${w.shape[1]} values) are no ` +
-          `multiple of the format's block of ${block}`,
-      );
-  for (const w of weights) {
-    const [rows, cols] = w.shape;
-    const values = w.toFloat32();
-    const codes = allocStorage(format, w.size);
-    if (format === "int8") k.quantizeRows(values, codes, format, rows, cols);
-    else k.convertFromF32(values, codes, format, w.size);
-    report.weights++;
-    report.bytesBefore += w.data.byteLength;
-    report.bytesAfter += codes.byteLength;
-    w.data = codes;
-    w.dtype = format;
-  }
+  for (const w of weights) checkRows(w, names.get(w)!, format);
+  for (const w of weights) quantizeWeight(w, format, report);
   return report;
+}
+
+/** The same quantisation applied to each projection weight as the loader reads it (loadLlama's and
+ * loadLlava's onWeight, composeLlava's too), so that the model is never held whole at its stored width: for
+ * runs in which no projection weight will be trained. `report` counts what was done. */
+export function quantizeWhileLoading(format: QuantFormat, report: QuantizeReport): OnWeight {
+  checkFormat(format);
+  let targets: Set<Parameter> | null = null;
+  return (p, model) => {
+    targets ??= new Set(loraTargets(model).map((linear) => linear.weight));
+    if (!targets.has(p)) return;
+    const name = model.namedParameters().find(([, q]) => q === p)![0];
+    checkRows(p, name, format);
+    quantizeWeight(p, format, report);
+  };
+}
+
+function checkFormat(format: QuantFormat): void {
+  if (!QUANT_FORMATS.includes(format))
+    throw new Error(`quantisation format must be one of ${QUANT_FORMATS.join(", ")}, got ${format}`);
+}
+
+function checkRows(w: Parameter, name: string, format: QuantFormat): void {
+  const block = DTYPES[format].blockSize;
+  if (w.shape[1] % block !== 0)
+    throw new Error(
+      `cannot quantise ${name} [${w.shape}] to ${format}: its rows (${w.shape[1]} values) are no ` +
+        `multiple of the format's block of ${block}`,
+    );
+}
+
+function quantizeWeight(w: Parameter, format: QuantFormat, report: QuantizeReport): void {
+  const [rows, cols] = w.shape;
+  const values = w.toFloat32();
+  const codes = allocStorage(format, w.size);
+  if (format === "int8") kernels().quantizeRows(values, codes, format, rows, cols);
+  else kernels().convertFromF32(values, codes, format, w.size);
+  report.weights++;
+  report.bytesBefore += w.data.byteLength;
+  report.bytesAfter += codes.byteLength;
+  w.data = codes;
+  w.dtype = format;
 }
 
 /** "quantised 154 weights to nf4: 1.86 GiB → 0.52 GiB". */

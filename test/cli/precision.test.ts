@@ -3,7 +3,7 @@
 // projections in bf16 (a different loss from the f32 run's, smaller weights, both recorded), its adapter holds
 // only the f32 norms, and generate and eval run with the flags, eval recording them in its settings.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -14,6 +14,7 @@ import { LlamaForCausalLM } from "../../src/models/llama/model.ts";
 import { copyTokenizerFiles, saveLlama } from "../../src/models/save.ts";
 import { Rng } from "../../src/tensor/rng.ts";
 import { latestCheckpoint } from "../../src/train/checkpoint.ts";
+import { readAdapterConfig } from "../../src/tuning/peft_config.ts";
 import { lntuneOk } from "../conformance/cli.ts";
 import { LLAMA2_TOKENIZER, type TinyWorld, tinyModels, tinyWorld } from "../sandbox/tiny_sandbox.ts";
 
@@ -52,8 +53,11 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 
 const readJson = (path: string) => JSON.parse(readFileSync(path, "utf8"));
 
+/** Each finetune run's stderr, by output name. */
+const stderrOf = new Map<string, string>();
+
 async function finetune(out: string, ...flags: string[]) {
-  await lntuneOk(
+  const r = await lntuneOk(
     ...[
       "finetune",
       "--llm",
@@ -66,6 +70,7 @@ async function finetune(out: string, ...flags: string[]) {
     ...["--data", data.finetune, "--images", data.images, "--output", join(tmp, out), "--method", "ln-simp"],
     ...["--max-steps", "2", "--batch-size", "2", "--quiet", ...flags],
   );
+  stderrOf.set(out, r.stderr);
   return readJson(join(tmp, out, "run.json"));
 }
 
@@ -83,8 +88,34 @@ test("finetune in bf16 through nf4 projections: another loss, smaller weights, o
   assert.deepEqual([...dtypes], ["F32"]);
 });
 
+test("--quantize while loading (the base found) trains bit for bit as quantising after (the base written)", async () => {
+  // "low" found the base "plain" wrote beside the stage-1 connector; a copy of the connector elsewhere has
+  // none yet, so its run loads the weights as they are, writes the base, then quantises.
+  const elsewhere = join(tmp, "elsewhere");
+  mkdirSync(elsewhere);
+  copyFileSync(join(tmp, "s1", "connector.safetensors"), join(elsewhere, "connector.safetensors"));
+  const flags = ["--compute-dtype", "bf16", "--quantize", "nf4"];
+  const after = await finetune(
+    "low-after",
+    ...flags,
+    "--connector",
+    join(elsewhere, "connector.safetensors"),
+  );
+  const low = readJson(join(tmp, "low", "run.json"));
+  assert.equal(after.finalLoss, low.finalLoss);
+  const read = (run: string) => {
+    const f = openSafetensors(join(tmp, run, "adapter", "adapter_model.safetensors"));
+    const values = f.names().map((n) => [n, [...(f.read(n).data as Float32Array)]]);
+    f.close();
+    return values;
+  };
+  assert.deepEqual(read("low-after"), read("low"));
+  assert.match(stderrOf.get("low")!, /quantised 14 frozen weights to nf4: .* while loading\n/);
+  assert.match(stderrOf.get("low-after")!, /quantised 14 frozen weights to nf4: [^\n]*GiB\n/);
+});
+
 test("generate and eval run with bf16 compute and quantised weights; eval records both", async () => {
-  const base = join(tmp, "low", "base");
+  const base = readAdapterConfig(join(tmp, "low", "adapter")).baseModelNameOrPath!;
   const adapter = join(tmp, "low", "adapter");
   const image = join(data.images, data.imageFiles[0]);
   const g = await lntuneOk(

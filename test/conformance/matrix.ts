@@ -14,6 +14,7 @@ import type { LlavaForConditionalGeneration } from "../../src/models/llava/model
 import { loadLlava, loadModel } from "../../src/models/load.ts";
 import { noGrad } from "../../src/tensor/autograd.ts";
 import { loadAdapter } from "../../src/tuning/peft_adapter.ts";
+import { readAdapterConfig } from "../../src/tuning/peft_config.ts";
 import { type TinyWorld, tinyWorld } from "../sandbox/tiny_sandbox.ts";
 import { lntuneOk } from "./cli.ts";
 import { filesOf, materialize, readConfig, readReplica } from "./replica.ts";
@@ -124,7 +125,8 @@ export function conformanceMatrix(spec: ReplicaSpec): void {
   const stage2 = (method: string) => join(tmp, `finetune-${method}`);
   const adapter = (method: string) => join(stage2(method), "adapter");
   /** The checkpoint an adapter applies to: the replica, or the LLaVA finetune wrote for an LLM. */
-  const base = (method: string) => (kind === "llava" ? dir : join(stage2(method), "base"));
+  const base = (method: string) =>
+    kind === "llava" ? dir : readAdapterConfig(adapter(method)).baseModelNameOrPath!;
   /** Tower flags for commands on base(): the LLaVA finetune writes holds its tower. */
   const baseTower = () => (kind === "llava" ? tower() : []);
 

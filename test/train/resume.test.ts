@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { openSafetensors } from "../../src/io/safetensors.ts";
+import { readAdapterConfig } from "../../src/tuning/peft_config.ts";
 import { tinyModels, tinyWorld } from "../sandbox/tiny_sandbox.ts";
 
 const CLI = join(import.meta.dirname, "..", "..", "bin", "lntune.js");
@@ -126,7 +127,9 @@ test("resume after SIGKILL reproduces the uninterrupted run bit for bit", { time
   assert.ok(killedAt < "step-0000006", `the run finished (${killedAt}) before it could be killed`);
   resumeMatchesReference(dir, models, ref, run);
   // The base written for the adapter holds no LoRA branches; the adapter does.
-  const base = openSafetensors(join(ref, "base", "model.safetensors"));
+  const base = openSafetensors(
+    join(readAdapterConfig(join(ref, "adapter")).baseModelNameOrPath!, "model.safetensors"),
+  );
   assert.ok(base.names().length > 0 && !base.names().some((n) => n.includes("lora_")));
   base.close();
   const adapter = openSafetensors(join(ref, "adapter", "adapter_model.safetensors"));

@@ -1,15 +1,16 @@
 // Both stages through the CLI on the sandbox: stage 1 writes a connector and the run accounting; stage 2
-// starts from that connector, writes a base checkpoint and a PEFT adapter, and base + adapter reproduce the
+// starts from that connector, writes a base checkpoint beside it and a PEFT adapter, and base + adapter reproduce the
 // trained weights exactly, as does the checkpoint `lntune merge` writes.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { test } from "node:test";
 import { openSafetensors } from "../../src/io/safetensors.ts";
 import { loadLlava } from "../../src/models/load.ts";
 import { loadAdapter } from "../../src/tuning/peft_adapter.ts";
+import { readAdapterConfig } from "../../src/tuning/peft_config.ts";
 import { tinyModels, tinyWorld } from "../sandbox/tiny_sandbox.ts";
 
 const CLI = join(import.meta.dirname, "..", "..", "bin", "lntune.js");
@@ -69,9 +70,11 @@ test("pretrain → finetune → adapter (or merge) on the written base reproduce
     "--output",
     out,
   );
-  // The base holds the stage-1 connector, not a fresh one.
+  // The adapter names the base written next to the stage-1 connector; it holds that connector, not a fresh one.
+  const baseDir = readAdapterConfig(join(out, "adapter")).baseModelNameOrPath!;
+  assert.equal(dirname(baseDir), join(dir, "s1"));
   const saved = openSafetensors(connector);
-  const base = loadLlava(join(out, "base"));
+  const base = loadLlava(baseDir);
   assert.deepEqual(base.projector.linear_1.weight.values, saved.read("projector.linear_1.weight").data);
   saved.close();
   // Base + adapter = the final trainable weights of the run.
@@ -81,15 +84,7 @@ test("pretrain → finetune → adapter (or merge) on the written base reproduce
   for (const name of final.names())
     assert.deepEqual(params.get(name)!.toFloat32(), final.read(name).data, name);
   // lntune merge bakes the adapter in; the merged checkpoint (tower folder included) loads on its own.
-  lntune(
-    "merge",
-    "--model",
-    join(out, "base"),
-    "--adapter",
-    join(out, "adapter"),
-    "--output",
-    join(dir, "merged"),
-  );
+  lntune("merge", "--model", baseDir, "--adapter", join(out, "adapter"), "--output", join(dir, "merged"));
   const merged = new Map(loadLlava(join(dir, "merged")).namedParameters());
   for (const name of final.names())
     assert.deepEqual(merged.get(name)!.toFloat32(), final.read(name).data, name);
