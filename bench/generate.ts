@@ -25,12 +25,12 @@ import { LLAVA_IMAGE_TOKEN_INDEX, type LlavaConfig } from "../src/models/familie
 import { findPreprocessing } from "../src/models/families/llava/preprocessing.ts";
 import { visionFamilyOf } from "../src/models/families/registry.ts";
 import { generate, leftPad } from "../src/models/generation.ts";
-import { KVCache } from "../src/models/llama/kv_cache.ts";
 import type { LlamaForCausalLM } from "../src/models/llama/model.ts";
 import { LlavaForConditionalGeneration } from "../src/models/llava/model.ts";
 import { Projector } from "../src/models/llava/projector.ts";
 import { noGrad } from "../src/tensor/autograd.ts";
 import { type ComputeDtype, setComputeDtype } from "../src/tensor/compute_dtype.ts";
+import { KVCache } from "../src/tensor/kv_cache.ts";
 import { Rng } from "../src/tensor/rng.ts";
 import { quantizeFrozen } from "../src/tuning/quantize.ts";
 import { median, timeMs } from "./timing.ts";
@@ -61,7 +61,7 @@ const TOKENIZER = fileURLToPath(new URL("../assets/tokenizers/llama2", import.me
 function bytesPerToken(model: LlamaForCausalLM): number {
   let bytes = 0;
   for (const [name, p] of model.namedParameters())
-    if (name !== "model.embed_tokens.weight" && p.ndim === 2) bytes += p.data.byteLength;
+    if (name !== "model.embed_tokens.weight" && p.ndim === 2) bytes += p.storage.byteLength;
   return bytes;
 }
 

@@ -3,12 +3,12 @@
 // model of real size. Filling 1.1 billion values from the generator would take longer than the benchmark, so
 // every weight tiles one random block (N(0, 0.02), as HF initialises LLaMA): the values do not matter to the
 // timings, only their count and storage.
-import { allocStorage, type StorageDtype } from "../src/backend/dtypes.ts";
-import { kernels } from "../src/backend/index.ts";
+import type { StorageDtype } from "../src/backend/dtypes.ts";
 import { Fields } from "../src/io/config/fields.ts";
 import { parseLlamaConfig } from "../src/io/config/llama_config.ts";
 import { LlamaForCausalLM } from "../src/models/llama/model.ts";
 import { Rng } from "../src/tensor/rng.ts";
+import { Tensor } from "../src/tensor/tensor.ts";
 
 export const TINYLLAMA = {
   model_type: "llama",
@@ -28,17 +28,13 @@ export function tinyLlamaShape(dtype: StorageDtype): LlamaForCausalLM {
   const block = new Rng(0).fillNormal(new Float32Array(1 << 20), 0, 0.02);
   for (const [name, p] of model.namedParameters()) {
     if (name.endsWith("norm.weight")) {
-      p.data = new Float32Array(p.size).fill(1);
-      p.dtype = "f32";
+      p.storage = new Tensor(new Float32Array(p.size).fill(1), p.shape).storage;
       continue;
     }
     const values = new Float32Array(p.size);
     for (let i = 0; i < p.size; i += block.length)
       values.set(block.subarray(0, Math.min(block.length, p.size - i)), i);
-    const stored = allocStorage(dtype, p.size);
-    kernels().convertFromF32(values, stored, dtype, p.size);
-    p.data = stored as Float32Array | Uint16Array;
-    p.dtype = dtype;
+    p.storage = new Tensor(values, p.shape).storedAs(dtype);
     p.checkpointDtype = dtype;
     p.requiresGrad = false;
   }

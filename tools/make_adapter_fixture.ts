@@ -17,7 +17,7 @@ const lora = { ...DEFAULT_LORA, r: 2 };
 const trainable = applyMethod(model, spec, { lora }, rng);
 // Non-zero LoRA B factors and moved connector weights, so that a reader that drops any tensor is caught.
 for (const [, p] of model.namedParameters())
-  if (p.requiresGrad) for (let i = 0; i < p.values.length; i++) p.values[i] += 0.01 * rng.normal();
+  if (p.requiresGrad) p.writeF32(p.readF32().map((x) => x + 0.01 * rng.normal()));
 saveAdapter(fixture("adapters/llava_hf_lora"), model, {
   method: spec,
   trainable: trainable.names,

@@ -55,7 +55,7 @@ export async function layerSimilarityOf(o: SimilarityOptions): Promise<Similarit
       }),
     );
     // hiddenStates holds each layer's input and the last layer's output: the outputs are entries 1..L.
-    const states = out.hiddenStates!.slice(1).map((t) => t.values);
+    const states = out.hiddenStates!.slice(1).map((t) => t.readF32());
     acc.add(states, out.plan.seqLen, H, out.plan.attentionMask);
   }
   return acc.result();

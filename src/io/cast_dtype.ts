@@ -1,7 +1,7 @@
 // Changing a stored tensor's float dtype, rounding as torch's Tensor.to does: to nearest even, through f32
 // (torch's Half and BFloat16 are built from a float, so f64 → f16 rounds twice exactly as here).
 
-import { f32ToHalf } from "../backend/half.ts";
+import { f32ToHalf } from "../tensor/dtype.ts";
 import type { Dtype, Tensor } from "./dtype.ts";
 import { toFloat32 } from "./to_float32.ts";
 

@@ -1,6 +1,6 @@
 // Widening any stored float tensor to float32, e.g. for a weight that becomes trainable.
 
-import { halfToF32 } from "../backend/half.ts";
+import { halfToF32 } from "../tensor/dtype.ts";
 import type { Tensor } from "./dtype.ts";
 
 /** Any float tensor as float32 (bf16: bits << 16; f16: full half decoding, subnormals, inf and NaN

@@ -59,7 +59,7 @@ export function composeLlava(
     const lin = projector[`linear_${k}`];
     lin.weight = kaimingUniformParam([lin.outFeatures, lin.inFeatures], rng);
     const bound = 1 / Math.sqrt(lin.inFeatures);
-    lin.bias!.values.set(rng.fillUniform(new Float32Array(lin.outFeatures), -bound, bound));
+    lin.bias!.writeF32(rng.fillUniform(new Float32Array(lin.outFeatures), -bound, bound));
   }
   const parts = { language_model: llm, vision_tower: tower, projector };
   return new LlavaForConditionalGeneration(

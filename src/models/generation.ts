@@ -1,10 +1,10 @@
 // Autoregressive generation with a KV cache: batched prompts (left padded), greedy or sampled decoding,
 // stop on EOS or a caller's stop test, and a per-token callback for streaming.
 import { noGrad } from "../tensor/autograd.ts";
+import { KVCache } from "../tensor/kv_cache.ts";
 import { slice } from "../tensor/ops/shape.ts";
 import { Rng } from "../tensor/rng.ts";
 import type { Tensor } from "../tensor/tensor.ts";
-import { KVCache } from "./llama/kv_cache.ts";
 import type { LlamaForCausalLM } from "./llama/model.ts";
 import { pickToken, type SamplingOptions } from "./sampling.ts";
 
@@ -96,7 +96,7 @@ export function generate(model: LlamaForCausalLM, prompt: PromptBatch, opts: Gen
     let result = model.forward({ ...rest, positionIds: positions.subarray(past), cache, logits: "last" });
     const V = cfg.vocab_size;
     for (let step = 0; step < opts.maxNewTokens; step++) {
-      const logits = result.logits!.values;
+      const logits = result.logits!.readF32();
       const ids = new Int32Array(B);
       for (let b = 0; b < B; b++) {
         if (done[b]) continue;

@@ -5,7 +5,6 @@
 // misshapen tensors fail with one error listing all of them, before any weight is read.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { StorageDtype } from "../backend/kernels.ts";
 import { openCheckpoint } from "../io/checkpoint.ts";
 import { Fields, readJsonObject, resolveConfigFile } from "../io/config/fields.ts";
 import type { Tensor as StoredTensor } from "../io/dtype.ts";
@@ -13,6 +12,7 @@ import type { WeightLayout } from "../io/weights/layout.ts";
 import { type ExpectedWeight, requireWeights, type WeightPlacement } from "../io/weights/placement.ts";
 import { openWeightsFile } from "../io/weights_file.ts";
 import type { Module, Parameter } from "../nn/module.ts";
+import type { StorageDtype } from "../tensor/dtype.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { CLIPVisionModel } from "./clip/vision_model.ts";
 import { CLIP_LAYOUT } from "./families/clip_vision/index.ts";
@@ -92,7 +92,7 @@ function fill(
 function unfilled(module: Module): string[] {
   return module
     .namedParameters()
-    .filter(([, p]) => p.data.length === 0 && p.size > 0)
+    .filter(([, p]) => !p.loaded)
     .map(([n]) => n);
 }
 

@@ -4,12 +4,12 @@
 // relative mm_vision_tower). Weights are written in their checkpoint's dtype, trained ones included.
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DTYPES } from "../backend/dtypes.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import type { Dtype, Tensor as StoredTensor } from "../io/dtype.ts";
 import { writeSafetensors } from "../io/safetensors.ts";
 import type { WeightLayout } from "../io/weights/layout.ts";
 import { type Module, Parameter } from "../nn/module.ts";
+import { DTYPES } from "../tensor/dtype.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import type { CLIPVisionModel } from "./clip/vision_model.ts";
 import { llavaConfigJson, TOWER_DIR } from "./families/llava/config_json.ts";
@@ -35,7 +35,7 @@ function safetensorsDtype(dtype: Tensor["dtype"]): Dtype {
  * to f32 for training, goes back to half), any other tensor as it is. */
 export function checkpointTensor(t: Tensor): StoredTensor {
   const dtype = t instanceof Parameter ? t.checkpointDtype : t.dtype;
-  return { dtype: safetensorsDtype(dtype), shape: [...t.shape], data: t.storageAs(dtype) };
+  return { dtype: safetensorsDtype(dtype), shape: [...t.shape], data: t.readStored(dtype) };
 }
 
 function writeJson(path: string, value: unknown) {

@@ -96,8 +96,7 @@ export abstract class Module {
       if (!p) continue;
       if (p.shape.join() !== t.shape.join())
         throw new Error(`${name}: checkpoint shape [${t.shape}] does not match the model's [${p.shape}]`);
-      p.data = t.data;
-      p.dtype = t.dtype;
+      p.storage = t.storage;
       p.checkpointDtype = t.dtype;
       if (p.dtype !== "f32") p.requiresGrad = false;
     }
@@ -108,8 +107,7 @@ export abstract class Module {
 /** Making a half-stored parameter trainable widens it to f32 (the optimizer needs f32 master weights). */
 export function setTrainable(p: Parameter, on: boolean): void {
   if (on && p.dtype !== "f32") {
-    p.data = p.toFloat32();
-    p.dtype = "f32";
+    p.storage = p.storedAs("f32");
   }
   p.requiresGrad = on;
   if (!on) p.grad = null;

@@ -2,8 +2,8 @@
 // vision tower's linear probes, and the plan printed before a run: what it will train and evaluate on.
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { kernels } from "../backend/index.ts";
 import { readJson } from "../eval/read_input.ts";
+import { computeThreads } from "../tensor/runtime.ts";
 import { EVAL_SETTINGS } from "./evaluate.ts";
 import type { DemoContext, Sandbox, SandboxScale } from "./prepare.ts";
 import type { ProbeRow, RunSettings } from "./report/results.ts";
@@ -17,7 +17,7 @@ export const MME_PERCEPTION_MAX = 200 * MME_WORLD_SUBTASKS.length;
 export function runSettings(ctx: DemoContext, sb: Sandbox, scale: SandboxScale): RunSettings {
   return {
     seed: ctx.seed,
-    threads: kernels().threads(),
+    threads: computeThreads(),
     trainImages: scale.world.train,
     evalImages: scale.world.test,
     models: [modelSize("LLaVA (LLM + vision tower + connector)", sb.stage1.run)],

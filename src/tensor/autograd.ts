@@ -2,8 +2,14 @@
 // the inputs and a backward closure over what it saved. backward() walks the recorded graph from a
 // scalar in reverse creation order, and drops each node's closure (and so its saved activations) as
 // soon as it has run.
+//
+// Activation accounting: a node holds the storage of its output and inputs where ops computed it (not leaves
+// such as weights or the batch, nor views of them) and the buffers its backward saved; each storage is counted once
+// however many nodes hold it (Storage.graphRefs), from the node's recording until its backward has run. The
+// high-water mark of that count is the peak of activation memory the graph held (trainer.ts reports it).
 import { kernels } from "../backend/index.ts";
 import type { Rng } from "./rng.ts";
+import type { Storage } from "./storage.ts";
 import type { Tensor } from "./tensor.ts";
 
 export type GradFn = (gradOut: Float32Array) => Array<Float32Array | null>;
@@ -13,6 +19,37 @@ export interface Node {
   readonly op: string;
   inputs: Tensor[];
   backward: GradFn | null;
+  /** Storage this node keeps alive for its backward, and the bytes of the buffers its closure saved. */
+  held: Storage[];
+  savedBytes: number;
+}
+
+let liveBytes = 0;
+let peakBytes = 0;
+
+/** Bytes of activations the recorded graphs hold now, and the most they held since resetActivationPeak. */
+export function activationBytes(): { live: number; peak: number } {
+  return { live: liveBytes, peak: peakBytes };
+}
+
+/** Starts a new high-water mark at the bytes held now. */
+export function resetActivationPeak(): void {
+  peakBytes = liveBytes;
+}
+
+function hold(node: Node): void {
+  let added = node.savedBytes;
+  for (const s of node.held) if (s.graphRefs++ === 0) added += s.byteLength;
+  liveBytes += added;
+  if (liveBytes > peakBytes) peakBytes = liveBytes;
+}
+
+function release(node: Node): void {
+  let freed = node.savedBytes;
+  for (const s of node.held) if (--s.graphRefs === 0) freed += s.byteLength;
+  liveBytes -= freed;
+  node.held = [];
+  node.savedBytes = 0;
 }
 
 let gradEnabled = true;
@@ -36,6 +73,14 @@ export function noGrad<T>(fn: () => T): T {
 /** A backward closure owns gradOut (it may overwrite it) and may return it for at most one input;
  * every other buffer it returns must be fresh, since returned buffers are stored without copying. */
 
+export interface RecordOptions {
+  /** Record even when no input requires a gradient (activation recomputation). */
+  force?: boolean;
+  /** Buffers the backward closure keeps besides the inputs and the output (statistics, masks), counted as
+   * activations. */
+  saved?: ReadonlyArray<ArrayBufferView | null>;
+}
+
 /** Attaches a node to `out` if grad mode is on and some input requires a gradient. The closure is
  * only built when needed, so no activation is kept alive in inference. */
 export function record(
@@ -43,11 +88,15 @@ export function record(
   out: Tensor,
   inputs: Tensor[],
   makeBackward: () => GradFn,
-  force = false,
+  opts: RecordOptions = {},
 ): Tensor {
-  if (!gradEnabled || !(force || inputs.some((t) => t.requiresGrad))) return out;
+  if (!gradEnabled || !(opts.force || inputs.some((t) => t.requiresGrad))) return out;
   out.requiresGrad = true;
-  out.node = { id: nextId++, op, inputs, backward: makeBackward() };
+  // A view of a leaf (a reshaped weight) holds no activation.
+  const held = [out, ...inputs].filter((t) => t.storage.fromOp).map((t) => t.storage);
+  const savedBytes = (opts.saved ?? []).reduce((n, b) => n + (b?.byteLength ?? 0), 0);
+  out.node = { id: nextId++, op, inputs, backward: makeBackward(), held, savedBytes };
+  hold(out.node);
   return out;
 }
 
@@ -72,6 +121,7 @@ export function backward(root: Tensor, seed?: Float32Array): void {
     if (!node.backward) throw new Error(`backward through ${node.op} a second time; its graph was freed`);
     const inGrads = g ? node.backward(g) : [];
     node.backward = null;
+    release(node);
     node.inputs.forEach((input, i) => {
       const gi = inGrads[i];
       if (!gi || !input.requiresGrad) return;
@@ -92,7 +142,10 @@ function accumulateLeaf(leaf: Tensor, g: Float32Array): void {
   if (g.length !== leaf.size)
     throw new Error(`gradient of ${g.length} elements for a tensor of ${leaf.size}`);
   if (leaf.grad) addInto(leaf.grad, g);
-  else leaf.grad = g;
+  else if (leaf.gradSlot) {
+    leaf.gradSlot.set(g);
+    leaf.grad = leaf.gradSlot;
+  } else leaf.grad = g;
 }
 
 /** Non-leaf tensors reachable from root, outputs before inputs (reverse creation order). */
@@ -134,6 +187,6 @@ export function checkpoint(fn: (xs: Tensor[]) => Tensor, inputs: Tensor[], rngs:
       if (y.requiresGrad) backward(y, g);
       return leaves.map((l) => l.grad);
     },
-    true,
+    { force: true },
   );
 }

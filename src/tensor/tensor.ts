@@ -1,15 +1,13 @@
-// Tensor: a shape over a flat row-major buffer. Compute is f32; a tensor may store bf16/f16 bits instead
-// (frozen weights stay half-size in memory and are widened inside the kernels that read them). Ops read
-// their inputs through toFloat32(), so every op takes every storage dtype.
-import {
-  allocStorage,
-  holdsDtype,
-  type StorageArray,
-  type StorageDtype,
-  storageLength,
-} from "../backend/dtypes.ts";
+// Tensor: a shape over a storage (storage.ts). Compute is f32; a tensor may store bf16/f16 bits or
+// block-quantised codes instead (frozen weights stay small in memory and are widened inside the kernels that
+// read them), so every op takes every storage dtype. The layers above see no raw array: values cross to the
+// host through the methods named here (item, readF32, readStored, writeF32), each a place where they must.
+import { allocStorage, type StorageArray, type StorageDtype, storageLength } from "../backend/dtypes.ts";
 import { kernels } from "../backend/index.ts";
 import type { Node } from "./autograd.ts";
+import { hostArray, hostF32, ownedF32, Storage } from "./storage.ts";
+
+export type { StorageDtype };
 
 export type Shape = readonly number[];
 
@@ -21,70 +19,83 @@ export function numel(shape: Shape): number {
 
 export class Tensor {
   readonly shape: Shape;
-  dtype: StorageDtype;
-  /** Raw storage: Float32Array for f32, 16-bit patterns for bf16/f16, blocks of bytes for int8/nf4. */
-  data: StorageArray;
+  /** Its owner may give it another storage of the same shape (a loaded checkpoint, a quantised copy). */
+  storage: Storage;
   /** True for leaves that want a gradient and for every result computed from such a tensor. */
   requiresGrad = false;
   /** Accumulated gradient of a leaf (same shape, f32), filled by backward(). */
   grad: Float32Array | null = null;
+  /** Where backward puts a leaf's first gradient instead of a buffer of its own (a view into an arena). */
+  gradSlot: Float32Array | null = null;
   /** The operation that produced this tensor, while its backward is still needed. */
   node: Node | null = null;
 
   readonly size: number;
 
   /** Empty data with a non-empty shape makes a placeholder (a parameter not yet loaded): reading it throws. */
-  constructor(data: StorageArray, shape: Shape, dtype: StorageDtype = "f32") {
+  constructor(data: StorageArray | Storage, shape: Shape, dtype: StorageDtype = "f32") {
     const n = numel(shape);
-    const need = storageLength(dtype, n);
-    if (data.length !== need && data.length !== 0)
-      throw new Error(`tensor data has ${data.length} elements, shape [${shape}] needs ${need}`);
-    if (!holdsDtype(data, dtype)) throw new Error(`dtype ${dtype} does not match a ${data.constructor.name}`);
-    this.data = data;
+    const storage = data instanceof Storage ? data : new Storage(dtype, data);
+    if (!storage.holds(n) && storage.byteLength !== 0)
+      throw new Error(
+        `tensor storage of ${storage.byteLength} bytes does not hold shape [${shape}] as ${storage.dtype} ` +
+          `(${storageLength(storage.dtype, n)} elements)`,
+      );
+    this.storage = storage;
     this.shape = shape;
-    this.dtype = dtype;
     this.size = n;
   }
 
-  /** The raw storage, checked to be materialised. */
-  get storage(): StorageArray {
-    if (this.data.length !== storageLength(this.dtype, this.size))
-      throw new Error(`${this} has not been loaded`);
-    return this.data;
+  get dtype(): StorageDtype {
+    return this.storage.dtype;
   }
 
   get ndim(): number {
     return this.shape.length;
   }
 
-  /** The f32 buffer of an f32 tensor, for writing in place (optimizer steps, restored checkpoints). */
-  get values(): Float32Array {
-    if (this.dtype !== "f32") throw new Error(`expected an f32 tensor, got ${this.dtype}`);
-    return this.storage as Float32Array;
+  /** Whether its storage holds its values (false for a placeholder). */
+  get loaded(): boolean {
+    return this.storage.holds(this.size);
   }
 
-  /** The contents as f32, whatever the storage: how ops read their inputs (a new buffer for half storage,
-   * the same buffer for f32, so never write into it). */
-  toFloat32(): Float32Array {
-    const data = this.storage;
-    if (this.dtype === "f32") return data as Float32Array;
-    const out = new Float32Array(this.size);
-    kernels().convertToF32(data, this.dtype, out, this.size);
-    return out;
+  /** Host read of a one-element tensor (a loss). */
+  item(): number {
+    if (this.size !== 1) throw new Error(`item() of ${this}, which has ${this.size} elements`);
+    return hostF32(this)[0];
   }
 
-  /** The contents stored as `dtype`: this tensor's own storage when it already is, else converted. */
-  storageAs(dtype: StorageDtype): StorageArray {
-    if (dtype === this.dtype) return this.storage;
-    if (dtype === "f32") return this.toFloat32();
+  /** Host read: the values as a new f32 array the caller owns. */
+  readF32(): Float32Array {
+    const values = hostF32(this);
+    return values === hostArray(this) ? values.slice() : values;
+  }
+
+  /** Host read of the stored form in `dtype` for checkpoint I/O: this tensor's own storage when it already is
+   * that dtype (so never write into it), else a converted copy. */
+  readStored(dtype: StorageDtype = this.dtype): StorageArray {
+    if (dtype === this.dtype) return hostArray(this);
+    if (dtype === "f32") return hostF32(this);
     const out = allocStorage(dtype, this.size);
-    kernels().convertFromF32(this.toFloat32(), out, dtype, this.size);
+    kernels().convertFromF32(hostF32(this), out, dtype, this.size);
     return out;
+  }
+
+  /** Host write into an f32 tensor's own storage (restored checkpoints, initialisation). */
+  writeF32(values: ArrayLike<number>): void {
+    if (values.length !== this.size)
+      throw new Error(`writing ${values.length} values into ${this}, which has ${this.size}`);
+    ownedF32(this).set(values);
+  }
+
+  /** Its contents stored as `dtype`: this tensor's own storage when it already is, else a converted one. */
+  storedAs(dtype: StorageDtype): Storage {
+    return dtype === this.dtype ? this.storage : new Storage(dtype, this.readStored(dtype));
   }
 
   /** A leaf copy that shares nothing with the graph. */
   detach(): Tensor {
-    return new Tensor(this.data, this.shape, this.dtype);
+    return new Tensor(this.storage, this.shape);
   }
 
   toString(): string {
@@ -107,4 +118,9 @@ export function full(shape: Shape, value: number): Tensor {
 
 export function scalar(value: number): Tensor {
   return new Tensor(Float32Array.of(value), []);
+}
+
+/** An op's result over a buffer it allocated: an activation while the graph holds it (autograd.ts). */
+export function opResult(data: Float32Array, shape: Shape): Tensor {
+  return new Tensor(new Storage("f32", data, true), shape);
 }

@@ -1,8 +1,9 @@
 // AdamW (PyTorch semantics, decoupled weight decay) over named parameters, with HF's grouping: no weight
-// decay on norm weights and biases. State (m, v, step) is saved by name so runs resume exactly.
-import { kernels } from "../backend/index.ts";
+// decay on norm weights and biases. The parameters, their gradients and the state (m, v) live in one arena
+// (tensor/arena.ts), so a step is one pass over it; the state is saved by name so runs resume exactly.
 import { LayerNorm, RMSNorm } from "../nn/layers.ts";
 import { type Module, Parameter } from "../nn/module.ts";
+import { TrainableArena } from "../tensor/arena.ts";
 
 export interface AdamWOptions {
   lr: number;
@@ -11,6 +12,8 @@ export interface AdamWOptions {
   weightDecay?: number;
   /** Parameters weight decay skips (see noDecayParameters). */
   noDecay?: ReadonlySet<Parameter>;
+  /** Numbers the data-parallel all-reduce sums along with the gradients (TrainableArena.allreduceGrads). */
+  extraGradSlots?: number;
 }
 
 /** torch.optim.AdamW's defaults. */
@@ -35,11 +38,12 @@ export class AdamW {
   readonly beta2: number;
   readonly eps: number;
   readonly weightDecay: number;
-  private readonly noDecay: ReadonlySet<Parameter>;
+  /** The parameters' values, gradients and moments, the decayed ones first so that a step is at most two
+   * kernel calls. */
+  readonly arena: TrainableArena;
+  private readonly decays: number[];
   lr: number;
   step = 0;
-  readonly m = new Map<string, Float32Array>();
-  readonly v = new Map<string, Float32Array>();
 
   constructor(
     readonly params: ReadonlyArray<readonly [string, Parameter]>,
@@ -49,38 +53,24 @@ export class AdamW {
     [this.beta1, this.beta2] = opts.betas ?? DEFAULT_BETAS;
     this.eps = opts.eps ?? DEFAULT_EPS;
     this.weightDecay = opts.weightDecay ?? 0;
-    this.noDecay = opts.noDecay ?? new Set();
-    for (const [name, p] of params) {
-      if (p.dtype !== "f32") throw new Error(`${name}: trainable parameters must be f32`);
-      this.m.set(name, new Float32Array(p.size));
-      this.v.set(name, new Float32Array(p.size));
-    }
+    const noDecay = opts.noDecay ?? new Set();
+    const decayed = params.filter(([, p]) => !noDecay.has(p));
+    const ordered = [...decayed, ...params.filter(([, p]) => noDecay.has(p))];
+    this.arena = new TrainableArena(ordered, opts.extraGradSlots);
+    this.decays = ordered.map((_, i) => (i < decayed.length ? this.weightDecay : 0));
   }
 
   /** Applies one update at learning rate `lr` to every parameter that has a gradient. */
   update(lr: number): void {
     this.step++;
-    const k = kernels();
-    for (const [name, p] of this.params) {
-      if (!p.grad) continue;
-      const wd = this.noDecay.has(p) ? 0 : this.weightDecay;
-      k.adamw(
-        p.values,
-        p.grad,
-        this.m.get(name)!,
-        this.v.get(name)!,
-        p.size,
-        lr,
-        this.beta1,
-        this.beta2,
-        this.eps,
-        wd,
-        this.step,
-      );
-    }
+    this.arena.collectGrads(false);
+    this.arena.adamw(
+      { lr, beta1: this.beta1, beta2: this.beta2, eps: this.eps, step: this.step },
+      (i) => this.decays[i],
+    );
   }
 
   zeroGrad(): void {
-    for (const [, p] of this.params) p.grad = null;
+    this.arena.dropGrads();
   }
 }

@@ -8,7 +8,7 @@ import { writeFileAtomic } from "../io/atomic_write.ts";
 import { readJsonObject } from "../io/config/fields.ts";
 import { failpoint } from "../io/failpoint.ts";
 import { openSafetensors, writeSafetensors } from "../io/safetensors.ts";
-import type { Parameter } from "../nn/module.ts";
+import type { Tensor } from "../tensor/tensor.ts";
 import type { AdamW } from "./adamw.ts";
 import type { RunOptions } from "./run_options.ts";
 
@@ -49,7 +49,6 @@ const MEASUREMENTS = "measurements.json";
 
 export function saveCheckpoint(
   outputDir: string,
-  params: ReadonlyArray<readonly [string, Parameter]>,
   opt: AdamW,
   state: TrainerState,
   options: RunOptions,
@@ -65,20 +64,18 @@ export function saveCheckpoint(
   const tmp = join(root, `${name}.tmp-${process.pid}`);
   mkdirSync(tmp);
   failpoint("checkpoint:begun");
-  const f32 = (data: Float32Array, shape: readonly number[]) => ({
-    dtype: "F32" as const,
-    shape: [...shape],
-    data,
-  });
+  // Every tensor is a view of the optimizer's arena, written as it is.
+  const { arena } = opt;
+  const f32 = (t: Tensor) => ({ dtype: "F32" as const, shape: [...t.shape], data: t.readStored() });
   writeSafetensors(
     join(tmp, "trainable.safetensors"),
-    Object.fromEntries(params.map(([n, p]) => [n, f32(p.values, p.shape)])),
+    Object.fromEntries(arena.names.map((n, i) => [n, f32(arena.tensors[i])])),
   );
   failpoint("checkpoint:weights");
   const moments: Record<string, ReturnType<typeof f32>> = {};
-  for (const [n, p] of params) {
-    moments[`m.${n}`] = f32(opt.m.get(n)!, p.shape);
-    moments[`v.${n}`] = f32(opt.v.get(n)!, p.shape);
+  for (const [i, n] of arena.names.entries()) {
+    moments[`m.${n}`] = f32(arena.moment("m", i));
+    moments[`v.${n}`] = f32(arena.moment("v", i));
   }
   writeSafetensors(join(tmp, "optimizer.safetensors"), moments, { step: String(opt.step) });
   failpoint("checkpoint:optimizer");
@@ -115,21 +112,18 @@ export function latestCheckpoint(outputDir: string): string | null {
   return dir;
 }
 
-/** Restores weights and optimizer moments in place; returns the trainer state. */
-export function loadCheckpoint(
-  dir: string,
-  params: ReadonlyArray<readonly [string, Parameter]>,
-  opt: AdamW,
-): TrainerState {
+/** Restores weights and optimizer moments into the optimizer's arena; returns the trainer state. */
+export function loadCheckpoint(dir: string, opt: AdamW): TrainerState {
   const weights = openSafetensors(join(dir, "trainable.safetensors"));
   const moments = openSafetensors(join(dir, "optimizer.safetensors"));
   try {
-    for (const [n, p] of params) {
+    const { arena } = opt;
+    for (const [i, n] of arena.names.entries()) {
       if (!weights.has(n))
         throw new Error(`${dir}: checkpoint has no weights for ${n} (a different method?)`);
-      p.values.set(weights.read(n).data as Float32Array);
-      opt.m.get(n)!.set(moments.read(`m.${n}`).data as Float32Array);
-      opt.v.get(n)!.set(moments.read(`v.${n}`).data as Float32Array);
+      arena.tensors[i].writeF32(weights.read(n).data as Float32Array);
+      arena.moment("m", i).writeF32(moments.read(`m.${n}`).data as Float32Array);
+      arena.moment("v", i).writeF32(moments.read(`v.${n}`).data as Float32Array);
     }
     opt.step = Number(moments.metadata?.step ?? 0);
   } finally {

@@ -6,7 +6,7 @@ export interface MemoryReport {
   weightBytes: number;
   gradientBytes: number;
   optimizerBytes: number;
-  /** Array-buffer memory the autograd graph held after a forward pass (largest seen). */
+  /** The most activation memory the autograd graph held in one micro-batch (tensor/autograd.ts counts it). */
   peakActivationBytes: number;
   /** Peak resident set size of the process. */
   peakRssBytes: number;
@@ -18,14 +18,10 @@ export function staticMemory(
   let weightBytes = 0;
   let trainable = 0;
   for (const p of model.parameters()) {
-    weightBytes += p.data.byteLength;
+    weightBytes += p.storage.byteLength;
     if (p.requiresGrad) trainable += p.size;
   }
   return { weightBytes, gradientBytes: 4 * trainable, optimizerBytes: 8 * trainable };
-}
-
-export function arrayBufferBytes(): number {
-  return process.memoryUsage().arrayBuffers;
 }
 
 export function peakRssBytes(): number {

@@ -370,7 +370,7 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
     const tensors = Object.fromEntries(
       model.projector
         .namedParameters("projector")
-        .map(([n, p]) => [n, { dtype: "F32" as const, shape: [...p.shape], data: p.values }]),
+        .map(([n, p]) => [n, { dtype: "F32" as const, shape: [...p.shape], data: p.readStored("f32") }]),
     );
     writeSafetensors(join(o.output, "connector.safetensors"), tensors, { format: "pt" });
     failpoint("run:output");

@@ -7,11 +7,11 @@
 // masks of one process accumulating N times as many micro-batches. The root alone writes files.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { interruptGuard, interruptsReceived } from "../backend/index.ts";
 import { SINGLE_PROCESS, type World } from "../dist/world.ts";
 import { createProgress } from "../io/progress.ts";
 import type { Module, Parameter } from "../nn/module.ts";
-import { backward } from "../tensor/autograd.ts";
+import { activationBytes, backward, resetActivationPeak } from "../tensor/autograd.ts";
+import { interruptGuard, interruptsReceived } from "../tensor/runtime.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { AdamW, DEFAULT_BETAS, DEFAULT_EPS, noDecayParameters } from "./adamw.ts";
 import {
@@ -24,9 +24,9 @@ import {
   saveCheckpoint,
   type TrainerState,
 } from "./checkpoint.ts";
-import { checkSameRun, GradientBucket, shareRootState, sumCounters } from "./data_parallel.ts";
-import { clipGradNorm, globalGradNorm, nonFiniteGrads } from "./grad_norm.ts";
-import { arrayBufferBytes, peakRssBytes } from "./memory.ts";
+import { checkSameRun, shareRootState, sumCounters } from "./data_parallel.ts";
+import { clipGradNorm, globalGradNorm } from "./grad_norm.ts";
+import { peakRssBytes } from "./memory.ts";
 import { StepLog, type StepMetrics } from "./metrics_log.ts";
 import { type RunOptions, refuseChangedRun } from "./run_options.ts";
 import { cosineWithWarmup, warmupSteps } from "./schedule.ts";
@@ -151,7 +151,10 @@ export async function train<B>(
     eps: opts.eps,
     weightDecay: d.weightDecay,
     noDecay: noDecayParameters(model),
+    // The step's loss sum, tokens and stop flag, summed with the gradients.
+    extraGradSlots: world.size > 1 ? 3 : 0,
   });
+  const arena = opt.arena;
   const options: RunOptions = { ...trainerRunOptions(opts), totalSteps, ...opts.runOptions };
   if (world.isRoot) mkdirSync(opts.outputDir, { recursive: true });
   const log = world.isRoot ? new StepLog(join(opts.outputDir, "metrics.jsonl")) : null;
@@ -164,13 +167,12 @@ export async function train<B>(
   const resumeFrom = opts.resume && world.isRoot ? latestCheckpoint(opts.outputDir) : null;
   if (resumeFrom) {
     refuseChangedRun(resumeFrom, options);
-    state = loadCheckpoint(resumeFrom, params, opt);
+    state = loadCheckpoint(resumeFrom, opt);
     before = readMeasurements(resumeFrom);
     pruneCheckpoints(opts.outputDir);
     resumed = true;
   }
-  if (world.size > 1)
-    ({ state, before, resumed } = shareRootState(world, params, opt, { state, before, resumed }));
+  if (world.size > 1) ({ state, before, resumed } = shareRootState(world, opt, { state, before, resumed }));
   if (resumed && opts.counters) {
     for (const key of Object.keys(opts.counters)) delete opts.counters[key];
     Object.assign(opts.counters, before.counters);
@@ -215,7 +217,6 @@ export async function train<B>(
     epoch + Math.floor((index + k) / bpe),
     (index + k) % bpe,
   ];
-  const bucket = world.size > 1 ? new GradientBucket(params, 3) : null;
   let allreduceSeconds = 0;
   const startStep = state.step;
   const stepRates: number[] = [...before.stepTokensPerSecond];
@@ -224,7 +225,7 @@ export async function train<B>(
       const stepStart = performance.now();
       let lossSum = 0;
       let tokens = 0;
-      bucket?.attach();
+      if (world.size > 1) arena.attachGrads();
       for (let slot = 0; slot < slots; slot++) {
         if (state.index >= bpe) {
           state.epoch++;
@@ -237,10 +238,12 @@ export async function train<B>(
             ahead(state.epoch, state.index, world.size),
           );
           const micro = state.step * slots + slot;
-          const before = arrayBufferBytes();
+          // The graph's activations, counted by the tensor layer from recording to backward (what this
+          // micro-batch added to any graph still held).
+          resetActivationPeak();
+          const held = activationBytes().live;
           const r = step(batch, micro);
-          peakActivationBytes = Math.max(peakActivationBytes, arrayBufferBytes() - before);
-          const value = r.loss.values[0];
+          const value = r.loss.item();
           if (!Number.isFinite(value))
             throw new NonFiniteError(
               `loss is ${value} at step ${state.step + 1} (epoch ${state.epoch}, batch ${state.index})`,
@@ -250,29 +253,31 @@ export async function train<B>(
           // HF scales each micro-batch loss by 1/accum (and DDP averages over ranks) so the accumulated gradient
           // is their mean. A loss with no graph (an emptied batch) contributes nothing.
           if (r.loss.requiresGrad) backward(r.loss, Float32Array.of(1 / slots));
+          peakActivationBytes = Math.max(peakActivationBytes, activationBytes().peak - held);
         }
         state.index++;
       }
-      if (bucket) {
+      arena.collectGrads(world.size > 1);
+      if (world.size > 1) {
         // Let a signal reach its handler, so that this step's all-reduce carries it to every rank.
         await new Promise((resolve) => setTimeout(resolve, 1));
         const stop = signalled || interruptsReceived() > 0 ? 1 : 0;
         const t = performance.now();
-        const [loss, tokenSum, stops] = bucket.allreduce(world, [lossSum, tokens, stop]);
+        const [loss, tokenSum, stops] = arena.allreduceGrads(world, [lossSum, tokens, stop]);
         lossSum = loss;
         tokens = tokenSum;
         interrupted = stops > 0;
         allreduceSeconds += (performance.now() - t) / 1000;
       }
       // The global norm is finite exactly when every gradient is; only a bad one costs a second scan.
-      const gradNorm = globalGradNorm(params);
+      const gradNorm = globalGradNorm(arena);
       if (!Number.isFinite(gradNorm)) {
-        const bad = nonFiniteGrads(params);
+        const bad = arena.nonFiniteGrads();
         throw new NonFiniteError(
           `non-finite gradient at step ${state.step + 1} in ${bad.slice(0, 5).join(", ")}${bad.length > 5 ? ", …" : ""}; weights left unchanged`,
         );
       }
-      clipGradNorm(params, d.maxGradNorm, gradNorm);
+      clipGradNorm(arena, d.maxGradNorm, gradNorm);
       const lr = opts.lr * cosineWithWarmup(state.step, totalSteps, warmup);
       opt.update(lr);
       opt.zeroGrad();
@@ -302,10 +307,10 @@ export async function train<B>(
       // Node delivers signals only once earlier callbacks have run, so ask the guard, which counts them as they
       // arrive; without the addon, give the event loop a moment to deliver them.
       await new Promise((resolve) => setTimeout(resolve, 1));
-      if (!bucket && (signalled || interruptsReceived() > 0)) interrupted = true;
+      if (world.size === 1 && (signalled || interruptsReceived() > 0)) interrupted = true;
       if ((saveEvery > 0 && state.step % saveEvery === 0) || state.step === totalSteps || interrupted) {
         const m = measured();
-        if (world.isRoot) saveCheckpoint(opts.outputDir, params, opt, state, options, m);
+        if (world.isRoot) saveCheckpoint(opts.outputDir, opt, state, options, m);
       }
       if (interrupted && state.step < totalSteps)
         throw new InterruptedError(

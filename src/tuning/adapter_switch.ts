@@ -27,8 +27,7 @@ export interface Adapter {
 
 interface Saved {
   param: Parameter;
-  data: Parameter["data"];
-  dtype: Parameter["dtype"];
+  storage: Parameter["storage"];
   requiresGrad: boolean;
 }
 
@@ -78,9 +77,9 @@ export function activateAdapter(model: Module, adapter: Adapter): void {
   const saved: Saved[] = [];
   [...adapter.tensors.values()].forEach((t, i) => {
     const p = params[i];
-    saved.push({ param: p, data: p.data, dtype: p.dtype, requiresGrad: p.requiresGrad });
+    saved.push({ param: p, storage: p.storage, requiresGrad: p.requiresGrad });
     // torch's load_state_dict copies into the parameter's dtype.
-    p.data = t.storageAs(p.dtype);
+    p.storage = t.storedAs(p.dtype);
     p.requiresGrad = false;
   });
   const lora = adapter.config.lora;
@@ -92,7 +91,7 @@ export function activateAdapter(model: Module, adapter: Adapter): void {
       [m.lora_A!.weight, A],
       [m.lora_B!.weight, B],
     ] as const) {
-      p.data = t.storageAs("f32");
+      p.storage = t.storedAs("f32");
       p.requiresGrad = false;
     }
   });
@@ -104,8 +103,7 @@ export function deactivate(model: Module): void {
   const state = active.get(model);
   if (!state) return;
   for (const s of state.saved) {
-    s.param.data = s.data;
-    s.param.dtype = s.dtype;
+    s.param.storage = s.storage;
     s.param.requiresGrad = s.requiresGrad;
   }
   for (const m of state.loraModules) m.removeLora();

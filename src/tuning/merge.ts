@@ -4,14 +4,13 @@
 // The output is one model.safetensors in the input's layout and tensor names, plus the input's other files.
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { f32ToHalf } from "../backend/half.ts";
-import { kernels } from "../backend/index.ts";
 import { openCheckpoint, SINGLE_FILE } from "../io/checkpoint.ts";
 import { copyCheckpointExtras } from "../io/checkpoint_extras.ts";
 import { type Tensor as StoredTensor, toFloat32, writeSafetensors } from "../io/safetensors.ts";
 import { checkpointLayout, modelKind } from "../models/load.ts";
-import type { Tensor } from "../tensor/tensor.ts";
-import type { LoraFactors } from "./adapter_switch.ts";
+import { f32ToHalf } from "../tensor/dtype.ts";
+import { addmm } from "../tensor/ops/matmul.ts";
+import { Tensor } from "../tensor/tensor.ts";
 import { readAdapter } from "./peft_adapter.ts";
 
 function stored(
@@ -24,30 +23,6 @@ function stored(
   if (dtype === "BF16" || dtype === "F16")
     return { dtype, shape, data: f32ToHalf(values, dtype === "BF16" ? "bf16" : "f16") };
   throw new Error(`${name}: cannot merge into a ${dtype} tensor`);
-}
-
-/** W + scaling · B·A, in f32 (one GEMM accumulating onto a copy of W). */
-function loraMerged(w: Float32Array, { A, B }: LoraFactors, scaling: number): Float32Array {
-  const [r, inF] = A.shape;
-  const out = B.shape[0];
-  const merged = Float32Array.from(w);
-  kernels().sgemm(
-    false,
-    false,
-    out,
-    inF,
-    r,
-    scaling,
-    B.toFloat32(),
-    r,
-    A.toFloat32(),
-    inF,
-    "f32",
-    1,
-    merged,
-    inF,
-  );
-  return merged;
 }
 
 export interface MergeResult {
@@ -81,10 +56,13 @@ export function mergeAdapter(modelDir: string, adapterDir: string, outDir: strin
       const factors = c.endsWith(".weight") ? adapter.lora.get(c.slice(0, -".weight".length)) : undefined;
       if (whole && whole.shape.join() !== t.shape.join())
         throw new Error(`${name}: adapter shape [${whole.shape}] but the checkpoint's is [${t.shape}]`);
-      if (whole) out[name] = stored(whole.toFloat32(), t.shape, t.dtype, name);
-      else if (factors)
-        out[name] = stored(loraMerged(toFloat32(t), factors, scaling), t.shape, t.dtype, name);
-      else out[name] = t;
+      if (whole) out[name] = stored(whole.readF32(), t.shape, t.dtype, name);
+      else if (factors) {
+        // W + scaling · B·A in f32, one GEMM accumulating onto a copy of W.
+        const w = new Tensor(toFloat32(t), t.shape);
+        const merged = addmm(w, factors.B, factors.A, scaling).readStored("f32") as Float32Array;
+        out[name] = stored(merged, t.shape, t.dtype, name);
+      } else out[name] = t;
       pending.delete(c);
     }
     if (pending.size)

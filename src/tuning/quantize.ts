@@ -5,14 +5,14 @@
 // weight is ever held widened. Trainable parameters (f32), LoRA factors, norms, embeddings, head, connector and
 // tower stay as they are, and so do the weights an adapter supplies; the checkpoint dtype is kept, so what is
 // saved is never quantised.
-import { allocStorage, DTYPES } from "../backend/dtypes.ts";
-import { kernels } from "../backend/index.ts";
 import type { OnWeight } from "../models/load.ts";
 import { loraTargets } from "../models/param_groups.ts";
 import type { Module, Parameter } from "../nn/module.ts";
+import { DTYPES } from "../tensor/dtype.ts";
+import { type QuantFormat, quantizedStorage } from "../tensor/quantize.ts";
 
-export const QUANT_FORMATS = ["int8", "nf4"] as const;
-export type QuantFormat = (typeof QUANT_FORMATS)[number];
+export type { QuantFormat };
+export const QUANT_FORMATS: readonly QuantFormat[] = ["int8", "nf4"];
 
 export interface QuantizeReport {
   format: QuantFormat;
@@ -71,16 +71,11 @@ function checkRows(w: Parameter, name: string, format: QuantFormat): void {
 }
 
 function quantizeWeight(w: Parameter, format: QuantFormat, report: QuantizeReport): void {
-  const [rows, cols] = w.shape;
-  const values = w.toFloat32();
-  const codes = allocStorage(format, w.size);
-  if (format === "int8") kernels().quantizeRows(values, codes, format, rows, cols);
-  else kernels().convertFromF32(values, codes, format, w.size);
+  const codes = quantizedStorage(w, format);
   report.weights++;
-  report.bytesBefore += w.data.byteLength;
+  report.bytesBefore += w.storage.byteLength;
   report.bytesAfter += codes.byteLength;
-  w.data = codes;
-  w.dtype = format;
+  w.storage = codes;
 }
 
 /** "quantised 154 weights to nf4: 1.86 GiB → 0.52 GiB". */

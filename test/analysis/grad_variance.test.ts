@@ -88,7 +88,7 @@ test("a probed run ends with the same weights and metrics as an unprobed one", a
     );
     const strip = (s: string) => s.replace(/"tokensPerSecond":[\d.e+-]+,/g, "");
     return {
-      weights: model.parameters().map((p) => Array.from(p.values)),
+      weights: model.parameters().map((p) => Array.from(p.readF32())),
       metrics: strip(readFileSync(join(dir, "metrics.jsonl"), "utf8")),
       dir,
     };

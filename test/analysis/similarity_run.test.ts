@@ -66,7 +66,7 @@ test("analyze similarity: the CLI equals the library; an adapter changes the res
   // An ln-simp adapter with moved norms gives different layer outputs.
   applyMethod(model, METHODS["ln-simp"], {}, new Rng(1));
   for (const p of model.parameters())
-    if (p.requiresGrad) for (let i = 0; i < p.size; i++) p.values[i] *= 1 + 0.5 * Math.sin(i);
+    if (p.requiresGrad) p.writeF32(p.readF32().map((x, i) => x * (1 + 0.5 * Math.sin(i))));
   saveAdapter(join(dir, "adapter"), model, {
     method: "ln-simp",
     baseModelNameOrPath: base,

@@ -188,7 +188,7 @@ test("generate --adapter answers with the adapter's weights", () => {
   const model = loadLlama(llamaDir);
   applyMethod(model, methodSpec("ln-simp"), {}, new Rng(0));
   for (const [, p] of model.namedParameters())
-    if (p.requiresGrad) for (let i = 0; i < p.size; i++) p.data[i] *= 1 + 0.5 * Math.sin(7 * i);
+    if (p.requiresGrad) p.writeF32(p.readF32().map((x, i) => x * (1 + 0.5 * Math.sin(7 * i))));
   const adapter = join(tmp, "adapter");
   saveAdapter(adapter, model, { method: "ln-simp" });
   const tok = loadTokenizer(llamaDir);

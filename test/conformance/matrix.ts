@@ -68,9 +68,9 @@ function roundToStorage(values: Float32Array, dtype: string): Float32Array {
 
 /** Name → f32 values and storage dtype of every parameter. */
 function weightsOf(model: {
-  namedParameters(): Array<[string, { toFloat32(): Float32Array; dtype: string }]>;
+  namedParameters(): Array<[string, { readF32(): Float32Array; dtype: string }]>;
 }) {
-  return new Map(model.namedParameters().map(([n, p]) => [n, { values: p.toFloat32(), dtype: p.dtype }]));
+  return new Map(model.namedParameters().map(([n, p]) => [n, { values: p.readF32(), dtype: p.dtype }]));
 }
 
 /** Every parameter of `actual` equals `expected`'s (after `round`), with the same names. */
@@ -94,7 +94,7 @@ function logitsOf(model: LlavaForConditionalGeneration, vocab: number): Float32A
       logits: "all",
     }),
   );
-  return out.logits!.toFloat32();
+  return out.logits!.readF32();
 }
 
 function assertClose(actual: Float32Array, expected: Float32Array, tol: number, what: string): void {
@@ -283,7 +283,7 @@ export function conformanceMatrix(spec: ReplicaSpec): void {
           assert.ok(params.has(name), `${name} is not a parameter after loading the adapter`);
           const trained = final.read(name).data as Float32Array;
           const want = roundToStorage(trained, stored.get(name)?.dtype ?? "f32");
-          assert.deepEqual(params.get(name)!.toFloat32(), want, name);
+          assert.deepEqual(params.get(name)!.readF32(), want, name);
         }
       } finally {
         final.close();

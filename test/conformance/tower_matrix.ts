@@ -26,7 +26,7 @@ const weights = (d: string) =>
   new Map(
     loadVisionTower(d)
       .namedParameters()
-      .map(([n, p]) => [n, { values: p.toFloat32(), dtype: p.dtype }]),
+      .map(([n, p]) => [n, { values: p.readF32(), dtype: p.dtype }]),
   );
 
 export function towerMatrix(spec: TowerSpec): void {

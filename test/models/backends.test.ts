@@ -31,8 +31,8 @@ function run(k: Kernels, threads: number) {
     });
     backward(out.loss!);
     return {
-      loss: out.loss!.values[0],
-      logits: out.logits!.values,
+      loss: out.loss!.item(),
+      logits: out.logits!.readF32(),
       grads: model.namedParameters().map(([n, p]) => [n, p.grad!] as const),
     };
   } finally {

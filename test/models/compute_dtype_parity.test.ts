@@ -44,10 +44,10 @@ for (const name of [
     const forward = (): Run => {
       if (llava) {
         const out = (model as ReturnType<typeof loadLlava>).forwardMultimodal({ ...batch, logits: "all" });
-        return { logits: out.logits!.values, loss: out.loss!, mask: out.plan.attentionMask };
+        return { logits: out.logits!.readF32(), loss: out.loss!, mask: out.plan.attentionMask };
       }
       const out = (model as ReturnType<typeof loadLlama>).forward({ ...batch, logits: "all" });
-      return { logits: out.logits!.values, loss: out.loss!, mask: batch.attentionMask };
+      return { logits: out.logits!.readF32(), loss: out.loss!, mask: batch.attentionMask };
     };
     const plain = noGrad(forward).logits;
     const bf = withComputeDtype("bf16", () => {
@@ -55,7 +55,7 @@ for (const name of [
       backward(run.loss);
       return run;
     });
-    const loss = bf.loss.values[0];
+    const loss = bf.loss.item();
     const f32Loss = f.tensor("loss").data[0];
     assert.ok(Math.abs(loss - f32Loss) < LOSS_TOL, `loss ${loss} vs PyTorch f32 ${f32Loss}`);
     const want = f.tensor("logits").data;

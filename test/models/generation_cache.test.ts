@@ -5,9 +5,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { generate } from "../../src/models/generation.ts";
-import { KVCache } from "../../src/models/llama/kv_cache.ts";
 import { loadLlama } from "../../src/models/load.ts";
 import { noGrad } from "../../src/tensor/autograd.ts";
+import { KVCache } from "../../src/tensor/kv_cache.ts";
 import { assertExact } from "../backend/suite/harness.ts";
 import { fixture } from "./fixture.ts";
 
@@ -22,16 +22,17 @@ const newCache = () => new KVCache(cfg.num_hidden_layers, 1, 64, cfg.num_key_val
 /** The last position's logits of the prompt run on `cache` from the position it holds. */
 function lastLogits(cache: KVCache): Float32Array {
   const past = cache.length;
-  return noGrad(
-    () =>
-      model.forward({
+  return noGrad(() =>
+    model
+      .forward({
         inputIds: ids.subarray(past),
         batch: 1,
         seqLen: T - past,
         attentionMask: mask,
         cache,
         logits: "last",
-      }).logits!.values,
+      })
+      .logits!.readF32(),
   );
 }
 

@@ -95,15 +95,15 @@ for (const name of [
     if (name === "llama_bf16_bias") assertFrozenHalf(model, /_proj\.bias$/, "bf16", 14);
     const batch = fixtureBatch(f);
     const out = model.forward({ ...batch, logits: "all" });
-    compareLogits(out.logits!.values, f, batch.attentionMask);
-    assert.ok(Math.abs(out.loss!.values[0] - f.tensor("loss").data[0]) < 1e-5, `loss ${out.loss!.values[0]}`);
+    compareLogits(out.logits!.readF32(), f, batch.attentionMask);
+    assert.ok(Math.abs(out.loss!.item() - f.tensor("loss").data[0]) < 1e-5, `loss ${out.loss!.item()}`);
     backward(out.loss!);
     compareGrads(model, f);
     // Training's path: no logits returned, the head fused with the loss.
     for (const p of model.parameters()) p.grad = null;
     const fused = model.forward(batch);
     assert.equal(fused.logits, null);
-    assert.ok(Math.abs(fused.loss!.values[0] - f.tensor("loss").data[0]) < 1e-5);
+    assert.ok(Math.abs(fused.loss!.item() - f.tensor("loss").data[0]) < 1e-5);
     backward(fused.loss!);
     compareGrads(model, f);
     if (f.inputs.generate) checkGreedy(model, f);
@@ -116,10 +116,10 @@ for (const name of ["clip_vision", "clip_full"])
     const pixels = f.tensor("inputs.pixel_values");
     const states = clip.hiddenStates(pixels.data, pixels.shape[0]);
     for (const [i, s] of states.entries())
-      assertClose(s.values, f.tensor(`hidden_states.${i}`).data, LOGIT_ATOL, 0, `hidden_states.${i}`);
+      assertClose(s.readF32(), f.tensor(`hidden_states.${i}`).data, LOGIT_ATOL, 0, `hidden_states.${i}`);
     if (f.has("pooler_output"))
       assertClose(
-        clip.pooled(pixels.data, pixels.shape[0]).values,
+        clip.pooled(pixels.data, pixels.shape[0]).readF32(),
         f.tensor("pooler_output").data,
         LOGIT_ATOL,
         0,
@@ -140,9 +140,9 @@ test("SigLIP vision parity: hidden states by layer, last_hidden_state; the pooli
   const states = tower.hiddenStates(pixels.data, pixels.shape[0]);
   assert.equal(states.length, 4);
   for (const [i, s] of states.entries())
-    assertClose(s.values, f.tensor(`hidden_states.${i}`).data, LOGIT_ATOL, 0, `hidden_states.${i}`);
+    assertClose(s.readF32(), f.tensor(`hidden_states.${i}`).data, LOGIT_ATOL, 0, `hidden_states.${i}`);
   assertClose(
-    tower.vision_model.lastHiddenState(pixels.data, pixels.shape[0]).values,
+    tower.vision_model.lastHiddenState(pixels.data, pixels.shape[0]).readF32(),
     f.tensor("last_hidden_state").data,
     LOGIT_ATOL,
     0,
@@ -168,8 +168,8 @@ for (const name of ["llava_hf", "llava_original", "llava_hf_f16", "llava_qwen2_s
     const out = model.forwardMultimodal({ ...fixtureBatch(f), logits: "all" });
     assert.deepEqual(Array.from(out.plan.attentionMask), f.inputs.spliced_attention_mask.flat());
     assert.deepEqual(Array.from(out.plan.labels!), f.inputs.spliced_labels.flat());
-    compareLogits(out.logits!.values, f, out.plan.attentionMask);
-    assert.ok(Math.abs(out.loss!.values[0] - f.tensor("loss").data[0]) < 1e-5, `loss ${out.loss!.values[0]}`);
+    compareLogits(out.logits!.readF32(), f, out.plan.attentionMask);
+    assert.ok(Math.abs(out.loss!.item() - f.tensor("loss").data[0]) < 1e-5, `loss ${out.loss!.item()}`);
     backward(out.loss!);
     compareGrads(model, f);
     // Greedy decoding from a prompt with one image.

@@ -17,19 +17,19 @@ import { fixture } from "./fixture.ts";
 test("saveLlava of an F16 llava-hf model after LN tuning: trained weights back in F16, frozen ones bit for bit", () => {
   const f = fixture("llava_hf_f16");
   const model = loadLlava(f.dir);
-  const before = new Map(model.namedParameters().map(([n, p]) => [n, p.storage.slice()]));
+  const before = new Map(model.namedParameters().map(([n, p]) => [n, p.readStored().slice()]));
   applyMethod(model, methodSpec("ln"), {}, new Rng(0));
   const trained = new Map<string, Float32Array>();
   for (const [name, p] of model.namedParameters()) {
     if (!p.requiresGrad) {
       assert.equal(p.dtype, "f16", name);
-      assert.equal(p.data.byteLength, 2 * p.size, `${name} stays half-size in memory`);
+      assert.equal(p.storage.byteLength, 2 * p.size, `${name} stays half-size in memory`);
       continue;
     }
     assert.equal(p.dtype, "f32", name);
     // A change below F16's resolution for some entries, above it for others.
-    for (let i = 0; i < p.size; i++) p.values[i] += 1e-3 * Math.sin(i + 1);
-    trained.set(name, p.values.slice());
+    p.writeF32(p.readF32().map((x, i) => x + 1e-3 * Math.sin(i + 1)));
+    trained.set(name, p.readF32());
   }
   assert.ok(trained.has("projector.linear_1.bias") && trained.has("model.layers.0.input_layernorm.weight"));
 
@@ -44,6 +44,6 @@ test("saveLlava of an F16 llava-hf model after LN tuning: trained weights back i
   for (const [name, p] of back.namedParameters()) {
     assert.equal(p.dtype, "f16", name);
     const want = trained.has(name) ? f32ToHalf(trained.get(name)!, "f16") : before.get(name);
-    assert.deepEqual(p.data, want, name);
+    assert.deepEqual(p.readStored(), want, name);
   }
 });

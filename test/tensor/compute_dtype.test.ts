@@ -39,15 +39,15 @@ test("linear under bf16: a frozen weight's forward and input gradient multiply b
   const w = randTensor(rng, [outF, inF], 1, false);
   const g = rng.fillNormal(new Float32Array(rows * outF));
   const y = withComputeDtype("bf16", () => T.linear(x, w));
-  assertClose(y.values, productT(x.values, w.values, rows, outF, inF), 1e-5, 1e-5, "forward");
+  assertClose(y.readF32(), productT(x.readF32(), w.readF32(), rows, outF, inF), 1e-5, 1e-5, "forward");
   backward(y, g);
   // dx = g·W: the products of bf16(g) and bf16(W).
-  const wT = transposed(w.values, outF, inF);
+  const wT = transposed(w.readF32(), outF, inF);
   assertClose(x.grad!, productT(g, wT, rows, inF, outF), 1e-5, 1e-5, "input gradient");
   // The same products in f32 differ: the bf16 path really ran.
-  const plain = T.linear(x, w).values;
+  const plain = T.linear(x, w).readF32();
   assert.ok(
-    plain.some((v, i) => Math.abs(v - y.values[i]) > 1e-4),
+    plain.some((v, i) => Math.abs(v - y.readF32()[i]) > 1e-4),
     "bf16 and f32 results coincide",
   );
 });
@@ -59,7 +59,7 @@ test("linear under bf16: a trainable weight's products are bit-identical to f32,
     const w = randTensor(r, [6, 9]);
     const b = randTensor(r, [6]);
     backward(T.sum(T.linear(x, w, b)));
-    return [T.linear(x, w, b).values, x.grad!, w.grad!, b.grad!];
+    return [T.linear(x, w, b).readF32(), x.grad!, w.grad!, b.grad!];
   };
   const f32 = run();
   const bf = withComputeDtype("bf16", run);
@@ -81,7 +81,7 @@ test("linearCrossEntropy under bf16 with a frozen head: the loss of the bf16 lin
     x.grad = null;
     const plain = T.crossEntropy(T.linear(x, w), labels);
     backward(plain);
-    assert.ok(Math.abs(fused.values[0] - plain.values[0]) < 1e-6, `${fused.values[0]} vs ${plain.values[0]}`);
+    assert.ok(Math.abs(fused.item() - plain.item()) < 1e-6, `${fused.item()} vs ${plain.item()}`);
     const scale = Math.max(...x.grad!.map(Math.abs));
     assertClose(dxFused, x.grad!, 1e-2 * scale, 0, "input gradient");
   });

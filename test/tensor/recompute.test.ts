@@ -20,7 +20,7 @@ function lossAndGrads(recompute: boolean, method: "ln-simp" | "lora") {
   const out = model.forward({ inputIds: ids, batch: 2, seqLen: 7, labels: ids });
   backward(out.loss!);
   return {
-    loss: out.loss!.values[0],
+    loss: out.loss!.item(),
     grads: model
       .namedParameters()
       .filter(([, p]) => p.requiresGrad)

@@ -80,7 +80,11 @@ test("finetune --method ln on an F16 llava-hf model: F16 adapter, merged weights
   const final = openSafetensors(join(out, FINAL));
   assert.ok(final.names().includes("projector.linear_1.bias"));
   for (const name of final.names())
-    assert.deepEqual(params.get(name)!.data, f32ToHalf(final.read(name).data as Float32Array, "f16"), name);
+    assert.deepEqual(
+      params.get(name)!.readStored(),
+      f32ToHalf(final.read(name).data as Float32Array, "f16"),
+      name,
+    );
   final.close();
   // LN copies replace whole tensors, so base + adapter and the merged model are the same model.
   const tuned = answer("--model", merged);
@@ -100,7 +104,8 @@ test("finetune --method lora on an F16 llava-hf model: f32 LoRA factors, F16 cop
   const merged = join(root, "lora-merged");
   lntune("merge", "--model", base, "--adapter", adapter, "--output", merged);
   assert.deepEqual(new Set(dtypes(join(merged, "model.safetensors")).values()), new Set(["F16"]));
-  const q = (dir: string) => loadLlava(dir).language_model.model.layers[0].self_attn.q_proj.weight.data;
+  const q = (dir: string) =>
+    loadLlava(dir).language_model.model.layers[0].self_attn.q_proj.weight.readStored();
   assert.notDeepEqual(q(merged), q(base));
   assert.notEqual(answer("--model", merged), answer("--model", base));
 });

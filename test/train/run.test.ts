@@ -75,18 +75,18 @@ test("pretrain → finetune → adapter (or merge) on the written base reproduce
   assert.equal(dirname(baseDir), join(dir, "s1"));
   const saved = openSafetensors(connector);
   const base = loadLlava(baseDir);
-  assert.deepEqual(base.projector.linear_1.weight.values, saved.read("projector.linear_1.weight").data);
+  assert.deepEqual(base.projector.linear_1.weight.readF32(), saved.read("projector.linear_1.weight").data);
   saved.close();
   // Base + adapter = the final trainable weights of the run.
   loadAdapter(join(out, "adapter"), base);
   const final = openSafetensors(join(out, "checkpoints", "step-0000002", "trainable.safetensors"));
   const params = new Map(base.namedParameters());
   for (const name of final.names())
-    assert.deepEqual(params.get(name)!.toFloat32(), final.read(name).data, name);
+    assert.deepEqual(params.get(name)!.readF32(), final.read(name).data, name);
   // lntune merge bakes the adapter in; the merged checkpoint (tower folder included) loads on its own.
   lntune("merge", "--model", baseDir, "--adapter", join(out, "adapter"), "--output", join(dir, "merged"));
   const merged = new Map(loadLlava(join(dir, "merged")).namedParameters());
   for (const name of final.names())
-    assert.deepEqual(merged.get(name)!.toFloat32(), final.read(name).data, name);
+    assert.deepEqual(merged.get(name)!.readF32(), final.read(name).data, name);
   final.close();
 });

@@ -48,8 +48,8 @@ async function run(accum: number, perBatch: number, seed = 1) {
 test("gradient accumulation over micro-batches equals one batch of all rows", async () => {
   const a = await run(2, 2);
   const b = await run(1, 4);
-  const wa = a.model.model.layers[0].input_layernorm.weight.values;
-  const wb = b.model.model.layers[0].input_layernorm.weight.values;
+  const wa = a.model.model.layers[0].input_layernorm.weight.readF32();
+  const wb = b.model.model.layers[0].input_layernorm.weight.readF32();
   assertClose(wa, wb, 1e-6, 0, "input_layernorm after two steps");
 });
 
@@ -61,7 +61,7 @@ test("same seed and data, same loss curve", async () => {
 test("a NaN loss stops the run naming the step; a NaN gradient names the parameter; weights untouched", async () => {
   const { model, rows } = setup();
   const source = { batchesPerEpoch: 4, batch: (_e: number, i: number) => rows[i] };
-  const before = model.model.norm.weight.values.slice();
+  const before = model.model.norm.weight.readF32().slice();
   let calls = 0;
   await assert.rejects(
     train(
@@ -69,7 +69,7 @@ test("a NaN loss stops the run naming the step; a NaN gradient names the paramet
       source,
       (r) => {
         const o = model.forward({ inputIds: r, batch: 1, seqLen: 6, labels: r });
-        if (++calls === 2) o.loss!.values[0] = Number.NaN;
+        if (++calls === 2) o.loss!.writeF32([Number.NaN]);
         return { loss: o.loss!, tokens: 6 };
       },
       { outputDir: out(), lr: 1e-2, maxSteps: 4, progress: "quiet" },
@@ -78,7 +78,7 @@ test("a NaN loss stops the run naming the step; a NaN gradient names the paramet
   );
   // An identity op whose backward hands NaN on: a finite loss with non-finite gradients.
   const poison = (t: Tensor) =>
-    record("poison", new Tensor(t.values.slice(), []), [t], () => () => [Float32Array.of(Number.NaN)]);
+    record("poison", new Tensor(t.readF32().slice(), []), [t], () => () => [Float32Array.of(Number.NaN)]);
   await assert.rejects(
     train(
       model,
@@ -93,7 +93,7 @@ test("a NaN loss stops the run naming the step; a NaN gradient names the paramet
       e instanceof NonFiniteError &&
       /non-finite gradient at step 1 in model\.embed_tokens\.weight/.test(e.message),
   );
-  assert.deepEqual(model.model.norm.weight.values, before);
+  assert.deepEqual(model.model.norm.weight.readF32(), before);
 });
 
 test("resume refuses a checkpoint written with other trainer options, naming each; the same options resume", async () => {

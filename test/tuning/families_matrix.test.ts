@@ -104,7 +104,7 @@ function batch(model: LlavaForConditionalGeneration) {
 }
 
 const logits = (model: LlavaForConditionalGeneration) =>
-  noGrad(() => model.forwardMultimodal({ ...batch(model), logits: "all" })).logits!.values;
+  noGrad(() => model.forwardMultimodal({ ...batch(model), logits: "all" })).logits!.readF32();
 
 const bases = new Map<string, string>();
 before(() => {
@@ -122,7 +122,7 @@ for (const [llm, tower] of COMBOS)
       const set = applyMethod(model, spec, { lora: LORA }, new Rng(5));
       const names = model.namedParameters().map(([n]) => n);
       assert.deepEqual(set.names, names.filter(DOCUMENTED[method]), `${method}: trained set`);
-      const before = new Map(model.namedParameters().map(([n, p]) => [n, p.toFloat32().slice()]));
+      const before = new Map(model.namedParameters().map(([n, p]) => [n, p.readF32().slice()]));
       const opt = new AdamW(
         model.namedParameters().filter(([, p]) => p.requiresGrad),
         { lr: 1e-2 },
@@ -135,7 +135,7 @@ for (const [llm, tower] of COMBOS)
         opt.zeroGrad();
       }
       for (const [name, p] of model.namedParameters()) {
-        const moved = p.toFloat32().some((v, i) => !Object.is(v, before.get(name)![i]));
+        const moved = p.readF32().some((v, i) => !Object.is(v, before.get(name)![i]));
         assert.equal(
           moved,
           set.names.includes(name),

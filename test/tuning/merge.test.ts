@@ -25,11 +25,11 @@ const LORA: LoraOptions = { r: 4, alpha: 8, dropout: 0.05 };
 
 /** Logits of the fixture's batch (its labels too, so the splice matches training). */
 const llavaLogits = (model: LlavaForConditionalGeneration): Float32Array =>
-  model.forwardMultimodal({ ...fixtureBatch(LLAVA), logits: "all" }).logits!.values;
+  model.forwardMultimodal({ ...fixtureBatch(LLAVA), logits: "all" }).logits!.readF32();
 
 function llamaLogits(model: LlamaForCausalLM): Float32Array {
   const ids = [1, 18, 46, 9, 34, 44, 42, 43];
-  return model.forward({ inputIds: ids, batch: 2, seqLen: 4, logits: "all" }).logits!.values;
+  return model.forward({ inputIds: ids, batch: 2, seqLen: 4, logits: "all" }).logits!.readF32();
 }
 
 /** Tunes with the method, moves every trainable value and saves the adapter; returns its directory. */
@@ -37,8 +37,7 @@ function adapterFor(model: Module, method: MethodName, baseDir: string): string 
   const rng = new Rng(21);
   applyMethod(model, methodSpec(method), { lora: LORA }, rng);
   for (const [, p] of model.namedParameters())
-    if (p.requiresGrad)
-      for (let i = 0; i < p.size; i++) p.values[i] += ((rng.nextU32() % 2001) - 1000) * 1e-4;
+    if (p.requiresGrad) p.writeF32(p.readF32().map((x) => x + ((rng.nextU32() % 2001) - 1000) * 1e-4));
   const dir = tmp();
   saveAdapter(dir, model, { method, lora: LORA, baseModelNameOrPath: baseDir });
   return dir;

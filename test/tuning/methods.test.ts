@@ -29,7 +29,7 @@ const EXPECTED: Record<MethodName, (n: string) => boolean> = {
 function trainTwoSteps(method: MethodName, opts = {}) {
   const model = loadLlava(f.dir);
   const set = applyMethod(model, METHODS[method], opts, new Rng(1));
-  const before = new Map(model.namedParameters().map(([n, p]) => [n, p.toFloat32().slice()]));
+  const before = new Map(model.namedParameters().map(([n, p]) => [n, p.readF32().slice()]));
   const params = model.namedParameters().filter(([, p]) => p.requiresGrad);
   const opt = new AdamW(params, { lr: 1e-2 });
   for (let step = 0; step < 2; step++) {
@@ -49,7 +49,7 @@ for (const method of Object.keys(METHODS) as MethodName[])
     assert.deepEqual(set.names, names.filter(EXPECTED[method]));
     for (const [name, p] of model.namedParameters()) {
       const was = before.get(name)!;
-      const now = p.toFloat32();
+      const now = p.readF32();
       if (set.names.includes(name)) {
         if (!was.some((v, i) => v !== now[i])) assert.fail(`${name} is trainable but did not change`);
       } else {

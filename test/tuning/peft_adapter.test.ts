@@ -28,12 +28,12 @@ const tmp = () => mkdtempSync(join(tmpdir(), "lntune-adapter-"));
 
 /** Logits of the fixture's batch (its labels too, so the splice matches training). */
 const llavaLogits = (model: LlavaForConditionalGeneration): Float32Array =>
-  model.forwardMultimodal({ ...fixtureBatch(LLAVA), logits: "all" }).logits!.values;
+  model.forwardMultimodal({ ...fixtureBatch(LLAVA), logits: "all" }).logits!.readF32();
 
 const tinyLlama = () => new LlamaForCausalLM(tinyLlamaConfig(), new Rng(7));
 function llamaLogits(model: LlamaForCausalLM): Float32Array {
   const ids = [3, 9, 14, 2, 30, 7, 1, 25];
-  return model.forward({ inputIds: ids, batch: 2, seqLen: 4, logits: "all" }).logits!.values;
+  return model.forward({ inputIds: ids, batch: 2, seqLen: 4, logits: "all" }).logits!.readF32();
 }
 
 /** Tunes the model with the method and moves every trainable value, as training would. */
@@ -46,8 +46,7 @@ function tune(
   const rng = new Rng(seed);
   applyMethod(model, methodSpec(method), opts, rng);
   for (const [, p] of model.namedParameters())
-    if (p.requiresGrad)
-      for (let i = 0; i < p.size; i++) p.values[i] += ((rng.nextU32() % 2001) - 1000) * 1e-4;
+    if (p.requiresGrad) p.writeF32(p.readF32().map((x) => x + ((rng.nextU32() % 2001) - 1000) * 1e-4));
   model.eval();
 }
 
@@ -173,7 +172,7 @@ test("LN tuning with PEFT's llava recipe (ln + final norm): keys, config and an 
   const fresh = loadLlava(LLAVA.dir);
   assert.deepEqual(
     st.read("base_model.model.language_model.lm_head.base_layer.weight").data,
-    fresh.language_model.lm_head!.weight.values,
+    fresh.language_model.lm_head!.weight.readF32(),
   );
   st.close();
 
@@ -377,7 +376,7 @@ test("reads LN_TUNING in the newer transformers naming, PEFT's keys, half precis
   // Loaded into the parameters' own dtype, as torch's load_state_dict does.
   const norm = fresh.language_model.model.layers[1].input_layernorm.weight;
   assert.equal(norm.dtype, "f32");
-  same(norm.values, a.tensors.get("model.layers.1.input_layernorm.weight")!.toFloat32(), "norm");
+  same(norm.readF32(), a.tensors.get("model.layers.1.input_layernorm.weight")!.readF32(), "norm");
   assert.ok(llavaLogits(fresh).every(Number.isFinite));
 });
 
@@ -560,7 +559,7 @@ test("a partly trained module or LoRA branch has no PEFT adapter: refused, namin
 
 test("switching adapters over one base restores the base bit for bit", () => {
   const base = tinyLlama();
-  const snapshot = base.namedParameters().map(([n, p]) => [n, p.data, p.data.slice()] as const);
+  const snapshot = base.namedParameters().map(([n, p]) => [n, p.storage, p.readF32()] as const);
   const baseLogits = llamaLogits(base);
   const dirs: string[] = [];
   const expected: Float32Array[] = [];
@@ -585,10 +584,10 @@ test("switching adapters over one base restores the base bit for bit", () => {
   same(llamaLogits(base), expected[0]);
   deactivate(base);
   assert.equal(activeAdapter(base), null);
-  for (const [n, data, copy] of snapshot) {
+  for (const [n, storage, copy] of snapshot) {
     const p = base.stateDict().get(n)!;
-    assert.equal(p.data, data, `${n}: storage restored`);
-    same(p.values, copy as Float32Array, n);
+    assert.equal(p.storage, storage, `${n}: storage restored`);
+    same(p.readF32(), copy as Float32Array, n);
   }
   assert.ok(base.namedParameters().every(([n]) => !n.includes("lora_")));
   same(llamaLogits(base), baseLogits);

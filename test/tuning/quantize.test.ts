@@ -6,8 +6,6 @@
 // factors and everything outside the projections are untouched, and gradients flow through the quantised ones.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { allocStorage } from "../../src/backend/dtypes.ts";
-import { kernels } from "../../src/backend/index.ts";
 import { LlamaForCausalLM } from "../../src/models/llama/model.ts";
 import { backward, noGrad } from "../../src/tensor/autograd.ts";
 import { Rng } from "../../src/tensor/rng.ts";
@@ -33,17 +31,15 @@ function bf16Model(): LlamaForCausalLM {
   m.requiresGrad(false);
   for (const [, p] of m.namedParameters())
     if (p.ndim === 2) {
-      const bits = allocStorage("bf16", p.size);
-      kernels().convertFromF32(p.values, bits, "bf16", p.size);
-      p.data = bits;
-      p.dtype = p.checkpointDtype = "bf16";
+      p.storage = p.storedAs("bf16");
+      p.checkpointDtype = "bf16";
     }
   return m;
 }
 
 const ids = Int32Array.from({ length: 2 * 24 }, (_, i) => (i * 31 + 7) % 96);
 const logits = (m: LlamaForCausalLM) =>
-  noGrad(() => m.forward({ inputIds: ids, batch: 2, seqLen: 24, logits: "all" }).logits!.values);
+  noGrad(() => m.forward({ inputIds: ids, batch: 2, seqLen: 24, logits: "all" }).logits!.readF32());
 
 function relativeRms(got: Float32Array, want: Float32Array): number {
   let d = 0;
@@ -59,9 +55,7 @@ for (const format of ["int8", "nf4"] as const)
   test(`${format}: the projections hold the format's model of their values, storage shrinks, logits stay close to bf16`, () => {
     const reference = logits(bf16Model());
     const m = bf16Model();
-    const before = new Map(
-      m.namedParameters().map(([n, p]) => [n, { dtype: p.dtype, values: p.toFloat32() }]),
-    );
+    const before = new Map(m.namedParameters().map(([n, p]) => [n, { dtype: p.dtype, values: p.readF32() }]));
     const report = quantizeFrozen(m, format);
     assert.equal(report.weights, 2 * 7);
     // bf16 holds 32 values in 64 bytes: int8 stores them in 36, nf4 64 values in 36.
@@ -83,7 +77,7 @@ for (const format of ["int8", "nf4"] as const)
                 return [...encodeRef(format, row, Math.fround(Math.max(...row.map(Math.abs))))];
               }).flat(),
             );
-      assert.deepEqual(p.data, expected, name);
+      assert.deepEqual(p.readStored(), expected, name);
     }
     const error = relativeRms(logits(m), reference);
     assert.ok(error < LOGIT_TOL[format], `logits' relative RMS distance to bf16: ${error}`);
@@ -94,8 +88,7 @@ test("trainable weights and LoRA factors stay f32; gradients flow through the qu
   applyMethod(m, METHODS.lora, { lora: { r: 4, alpha: 8, dropout: 0 } }, new Rng(1));
   const q = m.model.layers[0].self_attn.q_proj;
   q.weight.requiresGrad = true;
-  q.weight.data = q.weight.toFloat32();
-  q.weight.dtype = "f32";
+  q.weight.storage = q.weight.storedAs("f32");
   // The first block's norm trains too: its gradient comes back through every quantised projection above it.
   const norm = m.model.layers[0].input_layernorm.weight;
   norm.requiresGrad = true;

@@ -6,8 +6,6 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { allocStorage } from "../../src/backend/dtypes.ts";
-import { kernels } from "../../src/backend/index.ts";
 import { LlamaForCausalLM } from "../../src/models/llama/model.ts";
 import { loadLlama } from "../../src/models/load.ts";
 import { loraTargets } from "../../src/models/param_groups.ts";
@@ -33,10 +31,8 @@ function bf16Checkpoint(): string {
   const m = new LlamaForCausalLM(cfg, new Rng(3));
   for (const [, p] of m.namedParameters())
     if (p.ndim === 2) {
-      const bits = allocStorage("bf16", p.size);
-      kernels().convertFromF32(p.values, bits, "bf16", p.size);
-      p.data = bits;
-      p.dtype = p.checkpointDtype = "bf16";
+      p.storage = p.storedAs("bf16");
+      p.checkpointDtype = "bf16";
     }
   const dir = join(mkdtempSync(join(tmpdir(), "lntune-qload-")), "llm");
   saveLlama(dir, m);
@@ -54,7 +50,7 @@ for (const format of QUANT_FORMATS)
     let widest = 0;
     const loading = loadLlama(dir, undefined, (p, model) => {
       quantize(p, model);
-      const wide = loraTargets(model).filter((l) => l.weight.data.length > 0 && l.weight.dtype === "bf16");
+      const wide = loraTargets(model).filter((l) => l.weight.loaded && l.weight.dtype === "bf16");
       widest = Math.max(widest, wide.length);
     });
     assert.equal(widest, 0, "a projection still bf16 after its own onWeight");
@@ -65,9 +61,10 @@ for (const format of QUANT_FORMATS)
       const q = want.get(name)!;
       assert.equal(p.dtype, q.dtype, name);
       if (name.endsWith("_proj.weight")) assert.equal(p.checkpointDtype, "bf16", name);
+      const [a, b] = [p.readStored(), q.readStored()];
       assert.deepEqual(
-        new Uint8Array(p.data.buffer, p.data.byteOffset, p.data.byteLength),
-        new Uint8Array(q.data.buffer, q.data.byteOffset, q.data.byteLength),
+        new Uint8Array(a.buffer, a.byteOffset, a.byteLength),
+        new Uint8Array(b.buffer, b.byteOffset, b.byteLength),
         name,
       );
     }

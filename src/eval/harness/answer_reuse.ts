@@ -4,8 +4,8 @@
 // row (of a product, a norm, an attention query) the same whatever other rows it is given: the answers are
 // those of recomputing everything.
 import { createHash } from "node:crypto";
-import { KVCache } from "../../models/llama/kv_cache.ts";
 import type { LlavaForConditionalGeneration } from "../../models/llava/model.ts";
+import { KVCache } from "../../tensor/kv_cache.ts";
 import { concat } from "../../tensor/ops/shape.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
 
@@ -59,14 +59,14 @@ export class AnswerReuse {
    */
   prefixCache(model: LlavaForConditionalGeneration, embeds: Tensor, capacity: number): KVCache {
     const [, T, H] = embeds.shape;
-    const rows = embeds.values;
+    const rows = embeds.readF32();
     let shared = 0;
     const previous = this.prompt;
     if (previous && this.cache && this.cache.capacity >= capacity && !this.windowed(model, T)) {
       const limit = Math.min(T - 1, previous.length / H);
       while (shared < limit && sameRow(previous, rows, shared, H)) shared++;
     }
-    this.prompt = rows.slice(0, T * H);
+    this.prompt = rows;
     if (!this.cache || this.cache.capacity < capacity) {
       const c = model.text;
       this.cache = new KVCache(

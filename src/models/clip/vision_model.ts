@@ -1,16 +1,16 @@
 // CLIP vision transformer (HF CLIPVisionModel): patch embedding as a linear map over unfolded patches,
 // class token, learned positions, pre-LayerNorm ("pre_layrnorm", sic), pre-LN encoder layers.
 
-import type { GeluKind } from "../../backend/kernels.ts";
 import type { CLIPVisionConfig } from "../../io/config/clip_vision_config.ts";
 import { constParam, normalParam } from "../../nn/init.ts";
 import { Embedding, LayerNorm, Linear } from "../../nn/layers.ts";
 import { Module, type Parameter } from "../../nn/module.ts";
+import type { GeluKind } from "../../tensor/ops/activations.ts";
 import { gelu } from "../../tensor/ops/activations.ts";
 import { add } from "../../tensor/ops/arithmetic.ts";
 import { attention } from "../../tensor/ops/attention.ts";
 import { linear } from "../../tensor/ops/matmul.ts";
-import { reshape, slice } from "../../tensor/ops/shape.ts";
+import { concat, indexSelect, reshape, slice } from "../../tensor/ops/shape.ts";
 import type { Rng } from "../../tensor/rng.ts";
 import { Tensor } from "../../tensor/tensor.ts";
 import type { VisionTower } from "../vision_tower.ts";
@@ -62,8 +62,7 @@ export class PatchEmbedding extends Module {
               patches.set(pixels.subarray(src, src + P), at);
               at += P;
             }
-    const w = this.weight;
-    const flatW = new Tensor(w.storage, [D, C * P * P], w.dtype);
+    const flatW = reshape(this.weight, [D, C * P * P]);
     return linear(new Tensor(patches, [N, G * G, C * P * P]), flatW, this.bias);
   }
 }
@@ -89,17 +88,10 @@ class CLIPVisionEmbeddings extends Module {
   forward(pixels: Float32Array, N: number): Tensor {
     const { image_size: S, patch_size: P, hidden_size: D } = this.cfg;
     const G = S / P;
-    const emb = this.patch_embedding.forward(pixels, N).values;
-    const cls = this.class_embedding.toFloat32();
-    const pos = this.position_embedding.weight.toFloat32();
-    const out = new Float32Array(N * (G * G + 1) * D);
-    for (let n = 0; n < N; n++) {
-      const base = n * (G * G + 1) * D;
-      for (let d = 0; d < D; d++) out[base + d] = cls[d] + pos[d];
-      for (let t = 1; t <= G * G; t++)
-        for (let d = 0; d < D; d++) out[base + t * D + d] = emb[(n * G * G + t - 1) * D + d] + pos[t * D + d];
-    }
-    return new Tensor(out, [N, G * G + 1, D]);
+    const emb = this.patch_embedding.forward(pixels, N);
+    const cls = indexSelect(reshape(this.class_embedding, [1, 1, D]), 0, new Int32Array(N));
+    const pos = reshape(this.position_embedding.weight, [1, G * G + 1, D]);
+    return add(concat([cls, emb], 1), pos);
   }
 }
 

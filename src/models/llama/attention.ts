@@ -1,16 +1,16 @@
 // LlamaAttention: q/k/v/o projections, RoPE on q and k, grouped-query SDPA (causal + padding mask), and
 // the sliding window of Mistral's and Qwen2's sliding layers.
 
-import { kernels } from "../../backend/index.ts";
 import type { LlamaConfig } from "../../io/config/llama_config.ts";
 import { Linear } from "../../nn/layers.ts";
 import { Module } from "../../nn/module.ts";
+import { noGrad } from "../../tensor/autograd.ts";
+import type { KVCache } from "../../tensor/kv_cache.ts";
 import { attention } from "../../tensor/ops/attention.ts";
 import { rope } from "../../tensor/ops/rope.ts";
-import { reshape } from "../../tensor/ops/shape.ts";
+import { concat, reshape, slice } from "../../tensor/ops/shape.ts";
 import type { Rng } from "../../tensor/rng.ts";
-import { Tensor } from "../../tensor/tensor.ts";
-import type { KVCache } from "./kv_cache.ts";
+import type { Tensor } from "../../tensor/tensor.ts";
 import { windowedAttention } from "./windowed_attention.ts";
 
 export interface AttentionContext {
@@ -73,52 +73,29 @@ export class LlamaAttention extends Module {
    * windowed path. */
   private cachedAttention(q: Tensor, k: Tensor, v: Tensor, ctx: AttentionContext, cache: KVCache): Tensor {
     const { B, T } = ctx;
-    const D = this.headDim;
-    cache.write(ctx.layer, k.values, v.values, T);
+    cache.write(ctx.layer, k, v);
     const Tk = cache.length + T;
-    const out = new Float32Array(q.size);
-    const lse = new Float32Array(this.heads * T);
-    const rowQ = T * this.heads * D;
-    const rowKv = this.kvHeads * D;
     const first = T === 1 && this.windowed(Tk) ? Tk - this.window! : 0;
-    for (let b = 0; b < B; b++) {
-      const { k: kb, v: vb } = cache.rowKeys(ctx.layer, b, Tk);
-      const qb = q.values.subarray(b * rowQ, (b + 1) * rowQ);
-      const mask = ctx.keyMask ? ctx.keyMask.subarray(b * Tk, (b + 1) * Tk) : null;
-      if (T > 1 && this.windowed(Tk)) {
-        const kvShape = [1, Tk, this.kvHeads, D];
-        const o = windowedAttention(
-          new Tensor(qb, [1, T, this.heads, D]),
-          new Tensor(kb, kvShape),
-          new Tensor(vb, kvShape),
-          {
-            window: this.window!,
-            keyMask: mask,
-          },
+    return noGrad(() => {
+      const rows: Tensor[] = [];
+      for (let b = 0; b < B; b++) {
+        const qb = B === 1 ? q : slice(q, 0, b, b + 1);
+        const mask = ctx.keyMask ? ctx.keyMask.subarray(b * Tk, (b + 1) * Tk) : null;
+        if (T > 1 && this.windowed(Tk)) {
+          const { k: kb, v: vb } = cache.rowKeys(ctx.layer, b, 0, Tk);
+          rows.push(windowedAttention(qb, kb, vb, { window: this.window!, keyMask: mask }));
+          continue;
+        }
+        const { k: kb, v: vb } = cache.rowKeys(ctx.layer, b, first, Tk);
+        rows.push(
+          attention(qb, kb, vb, {
+            causal: true,
+            qOffset: Tk - first - T,
+            keyMask: mask ? mask.subarray(first) : null,
+          }),
         );
-        out.set(o.values, b * rowQ);
-        continue;
       }
-      kernels().attentionForward(
-        qb,
-        kb.subarray(first * rowKv),
-        vb.subarray(first * rowKv),
-        out.subarray(b * rowQ, (b + 1) * rowQ),
-        lse,
-        {
-          B: 1,
-          Tq: T,
-          Tk: Tk - first,
-          Hq: this.heads,
-          Hkv: this.kvHeads,
-          D,
-          scale: 1 / Math.sqrt(D),
-          causal: true,
-          qOffset: Tk - first - T,
-          keyMask: mask ? mask.subarray(first) : null,
-        },
-      );
-    }
-    return new Tensor(out, q.shape);
+      return rows.length === 1 ? rows[0] : concat(rows, 0);
+    });
   }
 }

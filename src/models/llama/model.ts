@@ -4,6 +4,7 @@ import type { LlamaConfig } from "../../io/config/llama_config.ts";
 import { Embedding, Linear, RMSNorm } from "../../nn/layers.ts";
 import { Module, type Parameter } from "../../nn/module.ts";
 import { checkpoint, isGradEnabled } from "../../tensor/autograd.ts";
+import type { KVCache } from "../../tensor/kv_cache.ts";
 import { linearCrossEntropy } from "../../tensor/ops/linear_cross_entropy.ts";
 import { crossEntropy, IGNORE_INDEX } from "../../tensor/ops/loss.ts";
 import { linear } from "../../tensor/ops/matmul.ts";
@@ -11,7 +12,6 @@ import { reshape, slice } from "../../tensor/ops/shape.ts";
 import type { Rng } from "../../tensor/rng.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
 import { LlamaDecoderLayer } from "./decoder_layer.ts";
-import type { KVCache } from "./kv_cache.ts";
 import { rotaryTables } from "./rotary.ts";
 
 export interface DecoderInputs {

@@ -1,9 +1,9 @@
 // The vision-language connector: one Linear (LLaVA v1) or Linear, then (depth − 1) × [act, Linear]
 // (mlp2x_gelu in LLaVA v1.5). Canonical names: projector.linear_1, projector.linear_2, …
 
-import type { GeluKind } from "../../backend/kernels.ts";
 import { Linear } from "../../nn/layers.ts";
 import { Module } from "../../nn/module.ts";
+import type { GeluKind } from "../../tensor/ops/activations.ts";
 import { gelu } from "../../tensor/ops/activations.ts";
 import type { Rng } from "../../tensor/rng.ts";
 import type { Tensor } from "../../tensor/tensor.ts";

@@ -7,12 +7,12 @@
 import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { kernels } from "../../backend/index.ts";
 import { writeFileAtomic } from "../../io/atomic_write.ts";
 import { loadTokenizer } from "../../io/tokenizer.ts";
 import { saveClipVision, saveLlama } from "../../models/save.ts";
 import type { Module } from "../../nn/module.ts";
 import { Rng } from "../../tensor/rng.ts";
+import { computeThreads } from "../../tensor/runtime.ts";
 import { worldLanguage } from "../world/language.ts";
 import { countWords, trainBpe } from "./bpe_trainer.ts";
 import type { BuildReport, TrainingRecord } from "./build_readme.ts";
@@ -165,7 +165,7 @@ export async function buildSandboxModels(o: BuildOptions): Promise<BuildReport> 
     const training: TrainingRecord = {
       command: o.command,
       seed: o.seed,
-      threads: kernels().threads(),
+      threads: computeThreads(),
       englishSource: o.englishSource,
       scale: s,
       corpus: { englishPassages: english.length, worldDocuments: world.length },

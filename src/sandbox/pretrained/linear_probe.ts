@@ -34,9 +34,9 @@ function features(tower: CLIPVisionModel, b: SceneBatch): { regions: Float32Arra
   const grid = c.image_size / c.patch_size;
   return noGrad(() => {
     const hidden = vm.hiddenStates(b.pixels, b.n, c.num_hidden_layers - 1).at(-1)!;
-    const regions = regionFeatures(hidden, regionPoolMatrix(grid)).values;
+    const regions = regionFeatures(hidden, regionPoolMatrix(grid)).readF32();
     const all = new Tensor(new Float32Array(grid * grid).fill(1 / (grid * grid)), [1, grid * grid]);
-    const mean = regionFeatures(hidden, all).values;
+    const mean = regionFeatures(hidden, all).readF32();
     return { regions, mean };
   });
 }
@@ -128,7 +128,7 @@ function fitAndScore(train: Task, test: Task, seed: number, steps = 300): number
     opt.update(0.05);
     opt.zeroGrad();
   }
-  const logits = noGrad(() => linear(xTest, w, b)).values;
+  const logits = noGrad(() => linear(xTest, w, b)).readF32();
   let correct = 0;
   for (let i = 0; i < test.y.length; i++) {
     const row = logits.subarray(i * test.classes, (i + 1) * test.classes);

@@ -93,7 +93,7 @@ export function meanTextLoss(
     for (let i = 0; i < samples.length; i += batchSize) {
       const items = samples.slice(i, i + batchSize).map((sample) => ({ sample, pixelValues: null }));
       const out = lossOf(model, collate(items, tokenizer.padTokenId, maxLength));
-      total += out.loss!.values[0] * out.lossTokens;
+      total += out.loss!.item() * out.lossTokens;
       tokens += out.lossTokens;
     }
   });

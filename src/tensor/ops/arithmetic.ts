@@ -3,17 +3,18 @@ import { kernels } from "../../backend/index.ts";
 import type { BinaryOp } from "../../backend/kernels.ts";
 import { record } from "../autograd.ts";
 import { broadcastShapes, broadcastStrides, collapse } from "../broadcast.ts";
-import { numel, Tensor } from "../tensor.ts";
+import { hostF32 } from "../storage.ts";
+import { numel, opResult, type Tensor } from "../tensor.ts";
 
 function binary(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
   const shape = broadcastShapes(a.shape, b.shape);
   const [dims, sa, sb] = collapse(shape, broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape));
   const k = kernels();
-  const av = a.toFloat32();
-  const bv = b.toFloat32();
+  const av = hostF32(a);
+  const bv = hostF32(b);
   const out = new Float32Array(numel(shape));
   k.binaryForward(op, av, sa, bv, sb, out, dims);
-  return record(op, new Tensor(out, shape), [a, b], () => (g) => {
+  return record(op, opResult(out, shape), [a, b], () => (g) => {
     // For add and sub, the output gradient itself is a's gradient when a spans the whole output.
     const passA = a.requiresGrad && (op === "add" || op === "sub") && a.size === g.length;
     const ga = a.requiresGrad && !passA ? new Float32Array(a.size) : null;
@@ -43,8 +44,8 @@ export function div(a: Tensor, b: Tensor): Tensor {
 export function scale(a: Tensor, c: number): Tensor {
   const k = kernels();
   const out = new Float32Array(a.size);
-  k.scale(a.toFloat32(), out, a.size, c);
-  return record("scale", new Tensor(out, a.shape), [a], () => (g) => {
+  k.scale(hostF32(a), out, a.size, c);
+  return record("scale", opResult(out, a.shape), [a], () => (g) => {
     k.scale(g, g, g.length, c);
     return [g];
   });

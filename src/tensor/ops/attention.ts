@@ -3,7 +3,8 @@
 import { kernels } from "../../backend/index.ts";
 import type { AttentionShape } from "../../backend/kernels.ts";
 import { record } from "../autograd.ts";
-import { Tensor } from "../tensor.ts";
+import { hostF32 } from "../storage.ts";
+import { opResult, type Tensor } from "../tensor.ts";
 
 export interface AttentionOptions {
   causal: boolean;
@@ -43,17 +44,23 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOption
     keyMask: opts.keyMask ?? null,
   };
   const kern = kernels();
-  const qv = q.toFloat32();
-  const kv = k.toFloat32();
-  const vv = v.toFloat32();
+  const qv = hostF32(q);
+  const kv = hostF32(k);
+  const vv = hostF32(v);
   const o = new Float32Array(qv.length);
   const lse = new Float32Array(B * Hq * Tq);
   kern.attentionForward(qv, kv, vv, o, lse, s);
-  return record("attention", new Tensor(o, q.shape), [q, k, v], () => (g) => {
-    const dq = new Float32Array(qv.length);
-    const dk = new Float32Array(kv.length);
-    const dv = new Float32Array(vv.length);
-    kern.attentionBackward(qv, kv, vv, o, lse, g, dq, dk, dv, s);
-    return [dq, dk, dv];
-  });
+  return record(
+    "attention",
+    opResult(o, q.shape),
+    [q, k, v],
+    () => (g) => {
+      const dq = new Float32Array(qv.length);
+      const dk = new Float32Array(kv.length);
+      const dv = new Float32Array(vv.length);
+      kern.attentionBackward(qv, kv, vv, o, lse, g, dq, dk, dv, s);
+      return [dq, dk, dv];
+    },
+    { saved: [lse] },
+  );
 }

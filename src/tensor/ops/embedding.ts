@@ -1,7 +1,8 @@
 // Embedding lookup; the table may be stored bf16/f16. The gradient scatter-adds into the table's rows.
 import { kernels } from "../../backend/index.ts";
 import { record } from "../autograd.ts";
-import { Tensor } from "../tensor.ts";
+import { hostArray } from "../storage.ts";
+import { opResult, type Tensor } from "../tensor.ts";
 import { indexArray } from "./shape.ts";
 
 export function embedding(
@@ -15,9 +16,9 @@ export function embedding(
   const n = idx.length;
   const k = kernels();
   const out = new Float32Array(n * H);
-  const bad = k.indexSelect(table.storage, table.dtype, idx, out, 1, V, H, n);
+  const bad = k.indexSelect(hostArray(table), table.dtype, idx, out, 1, V, H, n);
   if (bad >= 0) throw new Error(describe(idx[bad]));
-  return record("embedding", new Tensor(out, [...shape, H]), [table], () => (g) => {
+  return record("embedding", opResult(out, [...shape, H]), [table], () => (g) => {
     const gt = new Float32Array(V * H);
     k.indexAdd(g, idx, gt, 1, V, H, n);
     return [gt];

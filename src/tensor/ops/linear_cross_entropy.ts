@@ -6,7 +6,8 @@
 import { kernels } from "../../backend/index.ts";
 import { isGradEnabled, record } from "../autograd.ts";
 import { weightGemm } from "../compute_dtype.ts";
-import { Tensor } from "../tensor.ts";
+import { hostArray, hostF32 } from "../storage.ts";
+import { opResult, type Tensor } from "../tensor.ts";
 import { IGNORE_INDEX, throwOnBadLabel } from "./loss.ts";
 
 /** Rows per block: bounds the block's logits to BLOCK_ROWS × V floats. */
@@ -26,8 +27,8 @@ export function linearCrossEntropy(
     throw new Error(`linearCrossEntropy: input [${x.shape}] and weight [${w.shape}]`);
   if (labels.length !== N) throw new Error(`linearCrossEntropy: ${labels.length} labels for ${N} rows`);
   const k = kernels();
-  const xv = x.toFloat32();
-  const wData = w.storage;
+  const xv = hostF32(x);
+  const wData = hostArray(w);
   const gemm = weightGemm(w);
   // Gradients are formed here only when backward can follow.
   const wantX = isGradEnabled() && x.requiresGrad;
@@ -75,10 +76,16 @@ export function linearCrossEntropy(
     if (dw) k.sgemm(true, false, V, H, rows, 1, block, V, xb, H, "f32", 1, dw, H);
   }
   const divisor = Math.max(count, 1);
-  const out = new Tensor(Float32Array.of(total / divisor), []);
-  return record("linearCrossEntropy", out, [x, w], () => (g) => {
-    const s = g[0] / divisor;
-    for (const d of [dx, dw]) if (d) k.scale(d, d, d.length, s);
-    return [dx, dw];
-  });
+  const out = opResult(Float32Array.of(total / divisor), []);
+  return record(
+    "linearCrossEntropy",
+    out,
+    [x, w],
+    () => (g) => {
+      const s = g[0] / divisor;
+      for (const d of [dx, dw]) if (d) k.scale(d, d, d.length, s);
+      return [dx, dw];
+    },
+    { saved: [dx, dw] },
+  );
 }

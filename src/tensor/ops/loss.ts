@@ -2,7 +2,8 @@
 // (Training goes through linear_cross_entropy.ts, which never holds the full logits.)
 import { kernels } from "../../backend/index.ts";
 import { record } from "../autograd.ts";
-import { Tensor } from "../tensor.ts";
+import { hostF32 } from "../storage.ts";
+import { opResult, type Tensor } from "../tensor.ts";
 
 export const IGNORE_INDEX = -100;
 
@@ -25,7 +26,7 @@ export function crossEntropy(logits: Tensor, labels: Int32Array, opts: CrossEntr
   if (labels.length !== rows) throw new Error(`crossEntropy: ${labels.length} labels for ${rows} rows`);
   const ignore = opts.ignoreIndex ?? IGNORE_INDEX;
   const k = kernels();
-  const lv = logits.toFloat32();
+  const lv = hostF32(logits);
   const perRow = new Float32Array(rows);
   const lse = new Float32Array(rows);
   throwOnBadLabel(k.crossEntropyForward(lv, labels, perRow, lse, rows, V, ignore), labels, V);
@@ -37,10 +38,16 @@ export function crossEntropy(logits: Tensor, labels: Int32Array, opts: CrossEntr
     total += perRow[r];
   }
   const divisor = opts.reduction === "sum" ? 1 : Math.max(count, 1);
-  const out = new Tensor(Float32Array.of(total / divisor), []);
-  return record("crossEntropy", out, [logits], () => (g) => {
-    const dl = new Float32Array(lv.length);
-    k.crossEntropyBackward(lv, labels, lse, dl, g[0] / divisor, rows, V, ignore);
-    return [dl];
-  });
+  const out = opResult(Float32Array.of(total / divisor), []);
+  return record(
+    "crossEntropy",
+    out,
+    [logits],
+    () => (g) => {
+      const dl = new Float32Array(lv.length);
+      k.crossEntropyBackward(lv, labels, lse, dl, g[0] / divisor, rows, V, ignore);
+      return [dl];
+    },
+    { saved: [lse] },
+  );
 }

@@ -1,7 +1,8 @@
 // Fused normalisations over the last axis: RMSNorm (HF LlamaRMSNorm) and LayerNorm (CLIP).
 import { kernels } from "../../backend/index.ts";
 import { record } from "../autograd.ts";
-import { Tensor } from "../tensor.ts";
+import { hostF32 } from "../storage.ts";
+import { opResult, type Tensor } from "../tensor.ts";
 
 function rowsOf(x: Tensor, w: Tensor, op: string): [number, number] {
   const cols = x.shape[x.ndim - 1];
@@ -13,17 +14,23 @@ function rowsOf(x: Tensor, w: Tensor, op: string): [number, number] {
 export function rmsNorm(x: Tensor, w: Tensor, eps: number): Tensor {
   const [rows, cols] = rowsOf(x, w, "rmsNorm");
   const k = kernels();
-  const xv = x.toFloat32();
-  const wv = w.toFloat32();
+  const xv = hostF32(x);
+  const wv = hostF32(w);
   const y = new Float32Array(xv.length);
   const rstd = new Float32Array(rows);
   k.rmsNormForward(xv, wv, y, rstd, rows, cols, eps);
-  return record("rmsNorm", new Tensor(y, x.shape), [x, w], () => (g) => {
-    const gx = new Float32Array(xv.length);
-    const gw = w.requiresGrad ? new Float32Array(cols) : null;
-    k.rmsNormBackward(g, xv, wv, rstd, gx, gw, rows, cols);
-    return [x.requiresGrad ? gx : null, gw];
-  });
+  return record(
+    "rmsNorm",
+    opResult(y, x.shape),
+    [x, w],
+    () => (g) => {
+      const gx = new Float32Array(xv.length);
+      const gw = w.requiresGrad ? new Float32Array(cols) : null;
+      k.rmsNormBackward(g, xv, wv, rstd, gx, gw, rows, cols);
+      return [x.requiresGrad ? gx : null, gw];
+    },
+    { saved: [rstd] },
+  );
 }
 
 export function layerNorm(x: Tensor, w: Tensor, b: Tensor, eps: number): Tensor {
@@ -31,19 +38,25 @@ export function layerNorm(x: Tensor, w: Tensor, b: Tensor, eps: number): Tensor 
   if (b.ndim !== 1 || b.shape[0] !== cols)
     throw new Error(`layerNorm: bias [${b.shape}] for input [${x.shape}]`);
   const k = kernels();
-  const xv = x.toFloat32();
-  const wv = w.toFloat32();
+  const xv = hostF32(x);
+  const wv = hostF32(w);
   const y = new Float32Array(xv.length);
   const mean = new Float32Array(rows);
   const rstd = new Float32Array(rows);
-  k.layerNormForward(xv, wv, b.toFloat32(), y, mean, rstd, rows, cols, eps);
-  return record("layerNorm", new Tensor(y, x.shape), [x, w, b], () => (g) => {
-    const gx = new Float32Array(xv.length);
-    const gw = w.requiresGrad ? new Float32Array(cols) : null;
-    const gb = b.requiresGrad ? new Float32Array(cols) : null;
-    k.layerNormBackward(g, xv, wv, mean, rstd, gx, gw, gb, rows, cols);
-    return [x.requiresGrad ? gx : null, gw, gb];
-  });
+  k.layerNormForward(xv, wv, hostF32(b), y, mean, rstd, rows, cols, eps);
+  return record(
+    "layerNorm",
+    opResult(y, x.shape),
+    [x, w, b],
+    () => (g) => {
+      const gx = new Float32Array(xv.length);
+      const gw = w.requiresGrad ? new Float32Array(cols) : null;
+      const gb = b.requiresGrad ? new Float32Array(cols) : null;
+      k.layerNormBackward(g, xv, wv, mean, rstd, gx, gw, gb, rows, cols);
+      return [x.requiresGrad ? gx : null, gw, gb];
+    },
+    { saved: [mean, rstd] },
+  );
 }
 
 /** Softmax over the last axis. */
@@ -52,8 +65,8 @@ export function softmax(x: Tensor): Tensor {
   const rows = x.size / cols;
   const k = kernels();
   const y = new Float32Array(x.size);
-  k.softmaxForward(x.toFloat32(), y, rows, cols);
-  return record("softmax", new Tensor(y, x.shape), [x], () => (g) => {
+  k.softmaxForward(hostF32(x), y, rows, cols);
+  return record("softmax", opResult(y, x.shape), [x], () => (g) => {
     const gx = new Float32Array(g.length);
     k.softmaxBackward(g, y, gx, rows, cols);
     return [gx];

@@ -1,7 +1,8 @@
 // Reductions: sum and mean over all elements or over one axis.
 import { kernels } from "../../backend/index.ts";
 import { record } from "../autograd.ts";
-import { Tensor } from "../tensor.ts";
+import { hostF32 } from "../storage.ts";
+import { opResult, type Tensor } from "../tensor.ts";
 
 function normAxis(axis: number, rank: number): number {
   const a = axis < 0 ? axis + rank : axis;
@@ -27,10 +28,10 @@ function reduce(op: string, x: Tensor, axis: number | undefined, keepDim: boolea
   const inner = a < 0 ? 1 : x.shape.slice(a + 1).reduce((p, d) => p * d, 1);
   const k = kernels();
   const out = new Float32Array(outer * inner);
-  k.sumAxis(x.toFloat32(), out, outer, n, inner, factor);
+  k.sumAxis(hostF32(x), out, outer, n, inner, factor);
   let shape: number[] = [];
   if (a >= 0) shape = keepDim ? x.shape.map((d, i) => (i === a ? 1 : d)) : x.shape.filter((_, i) => i !== a);
-  return record(op, new Tensor(out, shape), [x], () => (g) => {
+  return record(op, opResult(out, shape), [x], () => (g) => {
     k.scale(g, g, g.length, factor);
     // Each output's gradient, repeated along the reduced axis.
     const gx = new Float32Array(x.size);

@@ -1,7 +1,8 @@
 // Rotary position embedding in HF's rotate-half convention, from per-token cos/sin tables.
 import { kernels } from "../../backend/index.ts";
 import { record } from "../autograd.ts";
-import { Tensor } from "../tensor.ts";
+import { hostF32 } from "../storage.ts";
+import { opResult, type Tensor } from "../tensor.ts";
 
 /** x [B, T, H, D]; cos and sin are [B·T, D/2] (one row per token, from its position id). */
 export function rope(x: Tensor, cos: Float32Array, sin: Float32Array): Tensor {
@@ -9,9 +10,9 @@ export function rope(x: Tensor, cos: Float32Array, sin: Float32Array): Tensor {
   if (x.ndim !== 4 || D % 2 !== 0 || cos.length !== B * T * (D / 2) || sin.length !== cos.length)
     throw new Error(`rope: input [${x.shape}] with tables of ${cos.length} entries`);
   const k = kernels();
-  const y = x.toFloat32().slice();
+  const y = hostF32(x).slice();
   k.rope(y, cos, sin, B * T, H, D, false);
-  return record("rope", new Tensor(y, x.shape), [x], () => (g) => {
+  return record("rope", opResult(y, x.shape), [x], () => (g) => {
     k.rope(g, cos, sin, B * T, H, D, true);
     return [g];
   });

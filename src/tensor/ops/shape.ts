@@ -3,7 +3,8 @@
 import { kernels } from "../../backend/index.ts";
 import { record } from "../autograd.ts";
 import { collapse, contiguousStrides } from "../broadcast.ts";
-import { numel, type Shape, Tensor } from "../tensor.ts";
+import { hostArray, hostF32 } from "../storage.ts";
+import { numel, opResult, type Shape, Tensor } from "../tensor.ts";
 
 function normAxis(axis: number, rank: number): number {
   const a = axis < 0 ? axis + rank : axis;
@@ -17,7 +18,7 @@ export function reshape(x: Tensor, shape: Shape): Tensor {
   const resolved = shape.map((d) => (d === -1 ? x.size / known : d));
   if (numel(resolved) !== x.size || !resolved.every(Number.isInteger))
     throw new Error(`cannot reshape [${x.shape}] to [${shape}]`);
-  return record("reshape", new Tensor(x.data, resolved, x.dtype), [x], () => (g) => [g]);
+  return record("reshape", new Tensor(x.storage, resolved), [x], () => (g) => [g]);
 }
 
 export function permute(x: Tensor, perm: readonly number[]): Tensor {
@@ -34,8 +35,8 @@ export function permute(x: Tensor, perm: readonly number[]): Tensor {
   );
   const k = kernels();
   const out = new Float32Array(x.size);
-  k.copyStrided(x.toFloat32(), src, out, dst, dims);
-  return record("permute", new Tensor(out, shape), [x], () => (g) => {
+  k.copyStrided(hostF32(x), src, out, dst, dims);
+  return record("permute", opResult(out, shape), [x], () => (g) => {
     const gx = new Float32Array(g.length);
     k.copyStrided(g, dst, gx, src, dims);
     return [gx];
@@ -90,12 +91,12 @@ export function concat(xs: Tensor[], axis: number): Tensor {
   for (const t of xs) {
     offsets.push(offset);
     const n = t.shape[a] * inner;
-    copyRows(t.toFloat32(), n, out.subarray(offset * inner), total * inner, outer, n);
+    copyRows(hostF32(t), n, out.subarray(offset * inner), total * inner, outer, n);
     offset += t.shape[a];
   }
   return record(
     "concat",
-    new Tensor(out, shape),
+    opResult(out, shape),
     xs,
     () => (g) =>
       xs.map((t, i) => {
@@ -117,8 +118,8 @@ export function slice(x: Tensor, axis: number, start: number, end: number): Tens
   const len = end - start;
   const shape = x.shape.map((d, i) => (i === a ? len : d));
   const out = new Float32Array(outer * len * inner);
-  copyRows(x.toFloat32().subarray(start * inner), n * inner, out, len * inner, outer, len * inner);
-  return record("slice", new Tensor(out, shape), [x], () => (g) => {
+  copyRows(hostF32(x).subarray(start * inner), n * inner, out, len * inner, outer, len * inner);
+  return record("slice", opResult(out, shape), [x], () => (g) => {
     const gx = new Float32Array(x.size);
     copyRows(g, len * inner, gx.subarray(start * inner), n * inner, outer, len * inner);
     return [gx];
@@ -144,9 +145,9 @@ export function indexSelect(x: Tensor, axis: number, indices: ArrayLike<number>)
   const shape = x.shape.map((d, i) => (i === a ? m : d));
   const k = kernels();
   const out = new Float32Array(outer * m * inner);
-  const bad = k.indexSelect(x.storage, x.dtype, idx, out, outer, n, inner, m);
+  const bad = k.indexSelect(hostArray(x), x.dtype, idx, out, outer, n, inner, m);
   if (bad >= 0) throw new Error(describe(idx[bad]));
-  return record("indexSelect", new Tensor(out, shape), [x], () => (g) => {
+  return record("indexSelect", opResult(out, shape), [x], () => (g) => {
     const gx = new Float32Array(x.size);
     k.indexAdd(g, idx, gx, outer, n, inner, m);
     return [gx];

@@ -31,7 +31,7 @@ function gradsOf(f: (q: Tensor, k: Tensor, v: Tensor) => Tensor, seed: number) {
   const { q, k, v, w } = inputs(seed);
   const o = f(q, k, v);
   backward(sum(mul(o, w)));
-  return { o: o.values, dq: q.grad!, dk: k.grad!, dv: v.grad! };
+  return { o: o.readF32(), dq: q.grad!, dk: k.grad!, dv: v.grad! };
 }
 
 test("a window as wide as the sequence equals the fused causal kernel, outputs and gradients", () => {
@@ -46,7 +46,8 @@ test("a window as wide as the sequence equals the fused causal kernel, outputs a
 test("a narrow window: each query attends to the last `window` keys only (float64 reference)", () => {
   const W = 3;
   const { q, k, v } = inputs(4);
-  const got = windowedAttention(q, k, v, { window: W, keyMask, block: 2 }).values;
+  const got = windowedAttention(q, k, v, { window: W, keyMask, block: 2 }).readF32();
+  const [qv, kv, vv] = [q.readF32(), k.readF32(), v.readF32()];
   const want = new Float64Array(got.length);
   for (let b = 0; b < B; b++)
     for (let h = 0; h < Hq; h++) {
@@ -58,14 +59,14 @@ test("a narrow window: each query attends to the last `window` keys only (float6
         if (keys.length === 0) continue; // nothing visible: zeros, as the fused kernel gives
         const scores = keys.map((j) => {
           let s = 0;
-          for (let c = 0; c < D; c++) s += q.values[at + c] * k.values[((b * T + j) * Hkv + kh) * D + c];
+          for (let c = 0; c < D; c++) s += qv[at + c] * kv[((b * T + j) * Hkv + kh) * D + c];
           return s / Math.sqrt(D);
         });
         const max = Math.max(...scores);
         const e = scores.map((s) => Math.exp(s - max));
         const z = e.reduce((a, x) => a + x, 0);
         keys.forEach((j, n) => {
-          for (let c = 0; c < D; c++) want[at + c] += (e[n] / z) * v.values[((b * T + j) * Hkv + kh) * D + c];
+          for (let c = 0; c < D; c++) want[at + c] += (e[n] / z) * vv[((b * T + j) * Hkv + kh) * D + c];
         });
       }
     }

@@ -22,7 +22,7 @@ import {
 import { pretrainVision } from "../../../src/sandbox/pretrained/vision_pretrain.ts";
 import { Rng } from "../../../src/tensor/rng.ts";
 
-const weights = (m: Module) => m.namedParameters().map(([n, p]) => [n, [...p.toFloat32()]] as const);
+const weights = (m: Module) => m.namedParameters().map(([n, p]) => [n, [...p.readF32()]] as const);
 
 function withTmp<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), "lntune-pretrain-"));

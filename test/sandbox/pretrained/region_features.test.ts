@@ -4,7 +4,7 @@ import { regionFeatures, regionPoolMatrix } from "../../../src/sandbox/pretraine
 import { Tensor } from "../../../src/tensor/tensor.ts";
 
 test("regionPoolMatrix(8): patch columns/rows 0–2, 3–4, 5–7 form the grid cells; rows average their patches", () => {
-  const m = regionPoolMatrix(8).values;
+  const m = regionPoolMatrix(8).readF32();
   const members = (r: number) => [...m.subarray(r * 64, (r + 1) * 64)].flatMap((v, k) => (v > 0 ? [k] : []));
   // Regions in order top, left, center, right, bottom; patch index = row · 8 + column.
   const cells = (cols: number[], rows: number[]) => rows.flatMap((y) => cols.map((x) => y * 8 + x));
@@ -27,6 +27,6 @@ test("regionFeatures: the CLS token is skipped and each region gets the mean of 
     [1, 10, D],
   );
   // Patch k is token k + 1; top = cell (1, 0) = patch 1, left = patch 3, center 4, right 5, bottom 7.
-  assert.deepEqual([...regionFeatures(hidden, pool).values], [2, 20, 4, 40, 5, 50, 6, 60, 8, 80]);
+  assert.deepEqual([...regionFeatures(hidden, pool).readF32()], [2, 20, 4, 40, 5, 50, 6, 60, 8, 80]);
   assert.throws(() => regionPoolMatrix(2), /no patch in region/);
 });
