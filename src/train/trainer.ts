@@ -8,6 +8,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { SINGLE_PROCESS, type World } from "../dist/world.ts";
+import { failpoint } from "../io/failpoint.ts";
 import { createProgress } from "../io/progress.ts";
 import type { Module, Parameter } from "../nn/module.ts";
 import { activationBytes, backward, resetActivationPeak } from "../tensor/autograd.ts";
@@ -282,6 +283,7 @@ export async function train<B>(
       opt.update(lr);
       opt.zeroGrad();
       state.step++;
+      failpoint("train:step");
       lastLoss = lossSum;
       // This step's own rate: its tokens (all ranks') over its wall time, from fetching its first batch to the
       // optimizer's update.

@@ -3,7 +3,6 @@
 // built with MPI, the tests fail saying what to install.
 import assert from "node:assert/strict";
 import { type SpawnSyncReturns, spawn, spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { nativeMpi } from "../../src/backend/native.ts";
 
@@ -35,22 +34,36 @@ export function lntune(np: number, args: readonly string[], timeoutMs = 240_000)
     : spawnSync("mpirun", mpirunArgs(np, args), { encoding: "utf8", env: ENV, timeout: timeoutMs });
 }
 
-/** One rank per argument list (mpirun's MPMD form: rank r runs `lntune ARGS[r]`), to completion. */
+/** One rank per entry (mpirun's MPMD form: rank r runs `lntune ARGS[r]`, with `env` set for that rank only). */
+export interface RankLaunch {
+  args: readonly string[];
+  env?: Record<string, string>;
+}
+
+function mpmdArgs(ranks: ReadonlyArray<RankLaunch>): string[] {
+  const apps = ranks.flatMap((r, i) => [
+    ...(i > 0 ? [":"] : []),
+    ...["-np", "1", "env", ...Object.entries(r.env ?? {}).map(([k, v]) => `${k}=${v}`)],
+    ...[process.execPath, CLI, ...r.args],
+  ]);
+  return ["--oversubscribe", "--allow-run-as-root", ...apps];
+}
+
+/** One rank per argument list, to completion. */
 export function lntuneRanks(
   args: ReadonlyArray<readonly string[]>,
   timeoutMs = 240_000,
 ): SpawnSyncReturns<string> {
-  const apps = args.flatMap((a, r) => [...(r > 0 ? [":"] : []), "-np", "1", process.execPath, CLI, ...a]);
-  return spawnSync("mpirun", ["--oversubscribe", "--allow-run-as-root", ...apps], {
+  return spawnSync("mpirun", mpmdArgs(args.map((a) => ({ args: a }))), {
     encoding: "utf8",
     env: ENV,
     timeout: timeoutMs,
   });
 }
 
-/** `lntune ARGS` as `np` ranks in the background; `exited` resolves with the status and stderr. */
-export function lntuneAsync(np: number, args: readonly string[]) {
-  const child = spawn("mpirun", mpirunArgs(np, args), { env: ENV, stdio: ["ignore", "ignore", "pipe"] });
+/** `lntune` as one rank per entry, in the background; `exited` resolves with the status and stderr. */
+export function lntuneAsync(ranks: ReadonlyArray<RankLaunch>) {
+  const child = spawn("mpirun", mpmdArgs(ranks), { env: ENV, stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (d) => {
     stderr += d;
@@ -59,20 +72,4 @@ export function lntuneAsync(np: number, args: readonly string[]) {
     child.on("exit", (code) => resolve({ code, stderr })),
   );
   return { child, exited };
-}
-
-/** The pid of rank `rank` of the job whose command line contains `marker`, or null while there is none. */
-export function rankPid(rank: number, marker: string): number | null {
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8");
-      if (!cmdline.includes(CLI) || !cmdline.includes(marker)) continue;
-      const env = readFileSync(`/proc/${entry}/environ`, "utf8").split("\0");
-      if (env.includes(`OMPI_COMM_WORLD_RANK=${rank}`)) return Number(entry);
-    } catch {
-      // The process ended while being read.
-    }
-  }
-  return null;
 }
