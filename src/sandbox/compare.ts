@@ -43,10 +43,13 @@ export interface CompareScale extends DemoScale {
   similaritySamples: number;
 }
 
+/** The comparison's size: 8 methods × 3 rates = 24 stage-2 runs of 48 steps (96 images × 4 samples, 8 per
+ * step), each scored on the validation split, then the test evaluations, the data-type study and the
+ * analyses; sized to finish in under 45 minutes on 2 cores. */
 export const COMPARE_SCALE: CompareScale = {
   world: {
     size: IMAGE_SIZE,
-    train: 128,
+    train: 96,
     val: 12,
     test: 40,
     textScenes: 0,

@@ -28,6 +28,8 @@ export interface EvaluationRecord {
     textQuestions: number;
     textAnswerAccuracy: number;
     randomInitTextAnswerAccuracy: number;
+    /** Yes/no questions followed by MME's "Please answer yes or no." (as many as textQuestions). */
+    yesNoRequestAccuracy: number;
   };
   vision: { parameters: number; probe: { shipped: ProbeAccuracy; random: ProbeAccuracy } };
 }
@@ -69,14 +71,16 @@ in the layout of LLaMA's Hugging Face tokenizer; characters outside printable AS
 Pretraining, every parameter trained with lntune's trainer: ${r.corpus.englishPassages} English passages
 (${r.englishSource}) and ${r.corpus.worldDocuments} documents about random world scenes: plain
 descriptions, and text-only conversations in the vicuna_v1 template with the scene in words where the image
-would be (captions, LLaVA-Instruct's three types, short answers), loss on the answers as LLaVA masks them.
+would be (captions, LLaVA-Instruct's three types, short answers, and yes/no questions followed by "Please answer
+yes or no.", as a chat LLM learns to follow that request), loss on the answers as LLaVA masks them.
 ${r.llm.epochs} epoch${r.llm.epochs === 1 ? "" : "s"}, ${r.llm.steps} steps of ${r.llm.batchSize} documents, AdamW at ${r.llm.lr} on a cosine schedule; final
 training loss ${r.llm.finalLoss.toFixed(3)}.
 Held-out world documents (${e.llm.heldOutDocuments}): loss ${e.llm.heldOutLoss.toFixed(3)} per target token,
 against ${e.llm.randomInitHeldOutLoss.toFixed(3)} for the same architecture at its random initialisation. Short
 questions about held-out scenes given in words (${e.llm.textQuestions}, greedy, vicuna_v1, LLaVA's short-answer
 instruction): ${pct(e.llm.textAnswerAccuracy)} exact answers (random initialisation:
-${pct(e.llm.randomInitTextAnswerAccuracy)}).
+${pct(e.llm.randomInitTextAnswerAccuracy)}). Yes/no questions about other held-out scenes followed by MME's "Please
+answer yes or no." (${e.llm.textQuestions}, the same way): ${pct(e.llm.yesNoRequestAccuracy)} right (chance: 50%).
 
 ## vision/ — CLIP vision tower (\`CLIPVisionModel\`)
 

@@ -48,6 +48,7 @@ export function evaluateBuild(dir: string, t: TrainingRecord): EvaluationRecord 
       textQuestions: s.textQuestions,
       textAnswerAccuracy: textAnswerAccuracy(shipped, tokenizer, s.textQuestions, t.seed + 5),
       randomInitTextAnswerAccuracy: textAnswerAccuracy(initial, tokenizer, s.textQuestions, t.seed + 5),
+      yesNoRequestAccuracy: textAnswerAccuracy(shipped, tokenizer, s.textQuestions, t.seed + 6, true),
     },
     vision: {
       parameters: tower.parameters().reduce((n, p) => n + p.size, 0),

@@ -64,6 +64,26 @@ const other = (question: string, questionType: string, answer: string, vocab: re
   confusions: vocab.filter((v) => v !== answer),
 });
 
+/** "Is there only one circle" / "Are there two shapes": a count asked as a yes/no question. */
+const countPhrase = (n: number, shape?: (typeof SHAPES)[number]) =>
+  n === 1 ? `Is there only one ${noun(1, shape)}` : `Are there ${numberWord(n)} ${noun(n, shape)}`;
+
+/** Spatial relations between two objects, each with its opposite. */
+const OPPOSITE: Array<[string, (a: SceneObject, b: SceneObject) => boolean, string]> = [
+  ["to the left of", leftOf, "to the right of"],
+  ["to the right of", (a, b) => leftOf(b, a), "to the left of"],
+  ["above", above, "below"],
+  ["below", (a, b) => above(b, a), "above"],
+];
+
+/** The first other object that `a` stands in some relation of OPPOSITE to, with the relations that hold. */
+function relatedTo(scene: Scene, a: SceneObject) {
+  const b = scene.objects.find((p) => p !== a && OPPOSITE.some(([, holds]) => holds(a, p)));
+  return b ? { b, relations: OPPOSITE.filter(([, holds]) => holds(a, b)) } : null;
+}
+
+// VQAv2's and GQA's question kinds (both in LLaVA-1.5's mix): yes/no questions about existence, colour,
+// count and spatial relations, counts, and "other" answers (colour, shape, position, size).
 const ASKERS: Array<(s: Scene, r: Rng) => ShortQuestion | null> = [
   (s, r) => {
     const o = r.uniform() < 0.5 ? pick(r, s.objects) : { color: pick(r, COLORS), shape: pick(r, SHAPES) };
@@ -86,6 +106,20 @@ const ASKERS: Array<(s: Scene, r: Rng) => ShortQuestion | null> = [
       "are there any",
       howMany(s, (o) => o.shape === shape) > 0,
     );
+  },
+  (s, r) => {
+    const shape = r.uniform() < 0.5 ? pick(r, s.objects).shape : undefined;
+    const n = howMany(s, (o) => shape === undefined || o.shape === shape);
+    const asked = r.uniform() < 0.5 ? n : pick(r, [1, 2, 3, 4]);
+    return yesNo(`${countPhrase(asked, shape)}?`, asked === 1 ? "is there" : "are there", asked === n);
+  },
+  (s, r) => {
+    const a = pick(r, s.objects);
+    const related = relatedTo(s, a);
+    if (!related) return null;
+    const [rel, , opposite] = pick(r, related.relations);
+    const yes = r.uniform() < 0.5;
+    return yesNo(`Is ${theObject(s, a)} ${yes ? rel : opposite} ${theObject(s, related.b)}?`, "is the", yes);
   },
   (s) => number("How many shapes are there?", s.objects.length),
   (s, r) => {
@@ -160,7 +194,8 @@ export function sceneObjectNames(scene: Scene): string[] {
 export const MME_WORLD_SUBTASKS = ["existence", "count", "position", "color"] as const;
 export type MmeWorldSubtask = (typeof MME_WORLD_SUBTASKS)[number];
 
-const YES_NO = "Please answer yes or no.";
+/** MME's request after each question, which a chat LLM follows from its language training alone. */
+export const YES_NO_REQUEST = "Please answer yes or no.";
 
 const IN_IMAGE: Record<(typeof POSITIONS)[number], string> = {
   top: "at the top of the image",
@@ -170,17 +205,8 @@ const IN_IMAGE: Record<(typeof POSITIONS)[number], string> = {
   bottom: "at the bottom of the image",
 };
 
-const OPPOSITE: Array<[string, (a: SceneObject, b: SceneObject) => boolean, string]> = [
-  ["to the left of", leftOf, "to the right of"],
-  ["to the right of", (a, b) => leftOf(b, a), "to the left of"],
-  ["above", above, "below"],
-  ["below", (a, b) => above(b, a), "above"],
-];
-
 const countQuestion = (n: number, shape?: (typeof SHAPES)[number]) =>
-  n === 1
-    ? `Is there only one ${noun(1, shape)} in this image?`
-    : `Are there ${numberWord(n)} ${noun(n, shape)} in this image?`;
+  `${countPhrase(n, shape)} in this image?`;
 
 /** MME's pair for one image: a question whose answer is yes, then one whose answer is no. */
 export function mmePair(scene: Scene, subtask: MmeWorldSubtask, rng: Rng): [string, string] {
@@ -205,13 +231,10 @@ export function mmePair(scene: Scene, subtask: MmeWorldSubtask, rng: Rng): [stri
       break;
     }
     case "position": {
-      const b = scene.objects.find((p) => p !== o && OPPOSITE.some(([, holds]) => holds(o, p)));
-      if (b) {
-        const [rel, , opposite] = pick(
-          rng,
-          OPPOSITE.filter(([, holds]) => holds(o, b)),
-        );
-        const [ta, tb] = [theObject(scene, o), theObject(scene, b)];
+      const related = relatedTo(scene, o);
+      if (related) {
+        const [rel, , opposite] = pick(rng, related.relations);
+        const [ta, tb] = [theObject(scene, o), theObject(scene, related.b)];
         pair = [`Is ${ta} ${rel} ${tb}?`, `Is ${ta} ${opposite} ${tb}?`];
       } else {
         const elsewhere = pick(
@@ -233,5 +256,5 @@ export function mmePair(scene: Scene, subtask: MmeWorldSubtask, rng: Rng): [stri
       break;
     }
   }
-  return [`${pair[0]} ${YES_NO}`, `${pair[1]} ${YES_NO}`];
+  return [`${pair[0]} ${YES_NO_REQUEST}`, `${pair[1]} ${YES_NO_REQUEST}`];
 }

@@ -121,10 +121,13 @@ test("detailed descriptions state the true count, each object's place and true r
 test("VQA-style answers equal the scene's truth, and at least 7 of 10 human answers agree with it", () => {
   const rng = new Rng(10);
   const types = new Set<string>();
+  const yesNoKinds = { count: 0, relation: 0 };
   for (const s of scenes(11)) {
     for (let k = 0; k < 2; k++) {
       const q = shortQuestion(s, rng);
       types.add(q.answerType);
+      if (/^(Is there only one|Are there (one|two|three|four)) /.test(q.question)) yesNoKinds.count++;
+      if (/ (to the left of|to the right of|above|below) /.test(q.question)) yesNoKinds.relation++;
       assert.equal(q.answer, answerShortQuestion(s, q.question), q.question);
       const humans = humanAnswers(q, rng);
       assert.equal(humans.length, 10);
@@ -132,6 +135,8 @@ test("VQA-style answers equal the scene's truth, and at least 7 of 10 human answ
     }
   }
   assert.deepEqual([...types].sort(), ["number", "other", "yes/no"]);
+  // GQA-style yes/no questions about counts and spatial relations are among them.
+  assert.ok(yesNoKinds.count > 100 && yesNoKinds.relation > 100, JSON.stringify(yesNoKinds));
 });
 
 test("conversation answers are true of the scene (counts, existence, colours, places, sizes)", () => {

@@ -52,6 +52,12 @@ export function answerShortQuestion(scene: Scene, q: string): string {
   if ((m = /^Is there an? (\w+) (\w+) in the image\?$/.exec(q)))
     return yn(scene.objects.some((o) => o.color === m![1] && o.shape === m![2]));
   if ((m = /^Is the background (\w+)\?$/.exec(q))) return yn(scene.background === m[1]);
+  if ((m = /^Is there only one (\w+)\?$/.exec(q)))
+    return yn(count(scene, (o) => m![1] === "shape" || o.shape === m![1]) === 1);
+  if ((m = /^Are there (one|two|three|four) (\w+)\?$/.exec(q)))
+    return yn(count(scene, (o) => m![2] === "shapes" || o.shape === singular(m![2])) === NUMBERS[m[1]]);
+  if ((m = /^Is (the .+?) (to the left of|to the right of|above|below) (the .+)\?$/.exec(q)))
+    return yn(relationHolds(m[2], resolve(scene, m[1]), resolve(scene, m[3])));
   if ((m = /^Is (the .+) (\w+)\?$/.exec(q))) return yn(resolve(scene, m[1]).color === m[2]);
   if ((m = /^Are there any (\w+)\?$/.exec(q)))
     return yn(count(scene, (o) => o.shape === singular(m![1])) > 0);
