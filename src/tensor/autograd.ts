@@ -71,7 +71,8 @@ export function noGrad<T>(fn: () => T): T {
 }
 
 /** A backward closure owns gradOut (it may overwrite it) and may return it for at most one input;
- * every other buffer it returns must be fresh, since returned buffers are stored without copying. */
+ * every other buffer it returns must be fresh or come from gradBuffer, since returned buffers are stored
+ * without copying. */
 
 export interface RecordOptions {
   /** Record even when no input requires a gradient (activation recomputation). */
@@ -98,6 +99,14 @@ export function record(
   out.node = { id: nextId++, op, inputs, backward: makeBackward(), held, savedBytes };
   hold(out.node);
   return out;
+}
+
+/** A zeroed buffer for a backward closure to form the gradient of input `t` in: the leaf's gradient slot when
+ * it has no gradient yet (backward then keeps that buffer as it is, without a copy), else a new one. */
+export function gradBuffer(t: Tensor): Float32Array {
+  if (t.node || t.grad || !t.gradSlot) return new Float32Array(t.size);
+  t.gradSlot.fill(0);
+  return t.gradSlot;
 }
 
 function addInto(dst: Float32Array, src: Float32Array): void {
@@ -143,7 +152,7 @@ function accumulateLeaf(leaf: Tensor, g: Float32Array): void {
     throw new Error(`gradient of ${g.length} elements for a tensor of ${leaf.size}`);
   if (leaf.grad) addInto(leaf.grad, g);
   else if (leaf.gradSlot) {
-    leaf.gradSlot.set(g);
+    if (g !== leaf.gradSlot) leaf.gradSlot.set(g);
     leaf.grad = leaf.gradSlot;
   } else leaf.grad = g;
 }

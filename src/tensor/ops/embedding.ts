@@ -1,6 +1,6 @@
 // Embedding lookup; the table may be stored bf16/f16. The gradient scatter-adds into the table's rows.
 import { kernels } from "../../backend/index.ts";
-import { record } from "../autograd.ts";
+import { gradBuffer, record } from "../autograd.ts";
 import { hostArray } from "../storage.ts";
 import { opResult, type Tensor } from "../tensor.ts";
 import { indexArray } from "./shape.ts";
@@ -19,7 +19,7 @@ export function embedding(
   const bad = k.indexSelect(hostArray(table), table.dtype, idx, out, 1, V, H, n);
   if (bad >= 0) throw new Error(describe(idx[bad]));
   return record("embedding", opResult(out, [...shape, H]), [table], () => (g) => {
-    const gt = new Float32Array(V * H);
+    const gt = gradBuffer(table);
     k.indexAdd(g, idx, gt, 1, V, H, n);
     return [gt];
   });

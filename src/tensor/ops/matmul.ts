@@ -1,7 +1,7 @@
 // Matrix products on the SGEMM kernel: batched matmul and the linear layer y = x·Wᵀ + b.
 // A frozen weight (requiresGrad false) costs no weight-gradient GEMM at all.
 import { kernels } from "../../backend/index.ts";
-import { isGradEnabled, record } from "../autograd.ts";
+import { gradBuffer, isGradEnabled, record } from "../autograd.ts";
 import { weightGemm } from "../compute_dtype.ts";
 import { hostArray, hostF32 } from "../storage.ts";
 import { opResult, type Tensor } from "../tensor.ts";
@@ -95,11 +95,11 @@ export function linear(x: Tensor, w: Tensor, b: Tensor | null = null): Tensor {
     }
     if (w.requiresGrad) {
       if (w.dtype !== "f32") throw new Error(`a trainable weight must be f32, got ${w.dtype}`);
-      gw = new Float32Array(outF * inF);
+      gw = gradBuffer(w);
       k.sgemm(true, false, outF, inF, rows, 1, g, outF, xv, inF, "f32", 0, gw, inF);
     }
     if (b?.requiresGrad) {
-      gbias = new Float32Array(outF);
+      gbias = gradBuffer(b);
       k.sumAxis(g, gbias, 1, rows, outF, 1);
     }
     return b ? [gx, gw, gbias] : [gx, gw];

@@ -1,6 +1,6 @@
 // Fused normalisations over the last axis: RMSNorm (HF LlamaRMSNorm) and LayerNorm (CLIP).
 import { kernels } from "../../backend/index.ts";
-import { record } from "../autograd.ts";
+import { gradBuffer, record } from "../autograd.ts";
 import { hostF32 } from "../storage.ts";
 import { opResult, type Tensor } from "../tensor.ts";
 
@@ -25,7 +25,7 @@ export function rmsNorm(x: Tensor, w: Tensor, eps: number): Tensor {
     [x, w],
     () => (g) => {
       const gx = new Float32Array(xv.length);
-      const gw = w.requiresGrad ? new Float32Array(cols) : null;
+      const gw = w.requiresGrad ? gradBuffer(w) : null;
       k.rmsNormBackward(g, xv, wv, rstd, gx, gw, rows, cols);
       return [x.requiresGrad ? gx : null, gw];
     },
@@ -50,8 +50,8 @@ export function layerNorm(x: Tensor, w: Tensor, b: Tensor, eps: number): Tensor 
     [x, w, b],
     () => (g) => {
       const gx = new Float32Array(xv.length);
-      const gw = w.requiresGrad ? new Float32Array(cols) : null;
-      const gb = b.requiresGrad ? new Float32Array(cols) : null;
+      const gw = w.requiresGrad ? gradBuffer(w) : null;
+      const gb = b.requiresGrad ? gradBuffer(b) : null;
       k.layerNormBackward(g, xv, wv, mean, rstd, gx, gw, gb, rows, cols);
       return [x.requiresGrad ? gx : null, gw, gb];
     },
