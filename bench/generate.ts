@@ -21,13 +21,10 @@ import { parseClipVisionConfig } from "../src/io/config/clip_vision_config.ts";
 import { Fields } from "../src/io/config/fields.ts";
 import { loadTokenizer } from "../src/io/tokenizer.ts";
 import { CLIPVisionModel } from "../src/models/clip/vision_model.ts";
-import { LLAVA_IMAGE_TOKEN_INDEX, type LlavaConfig } from "../src/models/families/llava/config.ts";
-import { findPreprocessing } from "../src/models/families/llava/preprocessing.ts";
-import { visionFamilyOf } from "../src/models/families/registry.ts";
+import { joinLlava } from "../src/models/compose.ts";
 import { generate, leftPad } from "../src/models/generation.ts";
 import type { LlamaForCausalLM } from "../src/models/llama/model.ts";
-import { LlavaForConditionalGeneration } from "../src/models/llava/model.ts";
-import { Projector } from "../src/models/llava/projector.ts";
+import type { LlavaForConditionalGeneration } from "../src/models/llava/model.ts";
 import { noGrad } from "../src/tensor/autograd.ts";
 import { type ComputeDtype, setComputeDtype } from "../src/tensor/compute_dtype.ts";
 import { KVCache } from "../src/tensor/kv_cache.ts";
@@ -116,34 +113,12 @@ function measure(format: Format): void {
 
 /** LLaVA-1.5's shape around TinyLlama's LLM, random weights (the LLM's in bf16). */
 function popeModel(): LlavaForConditionalGeneration {
-  const llm = tinyLlamaShape("bf16");
   const tower = new CLIPVisionModel(parseClipVisionConfig(new Fields("(bench)", CLIP_L_336)), new Rng(1));
-  const features = visionFamilyOf(tower.config).llavaFeatures;
-  const config: LlavaConfig = {
-    layout: "llava",
-    text: llm.config,
-    vision: tower.config,
-    visionTower: "(bench)",
-    projector: {
-      type: "mlp",
-      depth: 2,
-      act: "gelu",
-      bias: true,
-      in_features: tower.config.hidden_size,
-      out_features: llm.config.hidden_size,
-    },
-    visionFeatureLayer: features.layer,
-    selectFeature: features.select,
-    imageTokenIndex: LLAVA_IMAGE_TOKEN_INDEX,
-    mmUseImStartEnd: false,
-    mmUseImPatchToken: false,
+  return joinLlava(tinyLlamaShape("bf16"), tower, "(bench)", {
+    projector: "mlp2x_gelu",
+    seed: 2,
     imageAspectRatio: "pad",
-    tokenizerModelMaxLength: null,
-    tokenizerPaddingSide: "right",
-  };
-  const projector = new Projector(config.projector, new Rng(2));
-  const parts = { language_model: llm, vision_tower: tower, projector };
-  return new LlavaForConditionalGeneration(config, parts, findPreprocessing(config, {})).requiresGrad(false);
+  });
 }
 
 /** Seconds per question of POPE-shaped work on one image, with the harness's reuse or without. */

@@ -7,9 +7,11 @@ import { Rng } from "../tensor/rng.ts";
 import { LLAVA_IMAGE_TOKEN_INDEX, type LlavaConfig } from "./families/llava/config.ts";
 import { findPreprocessing } from "./families/llava/preprocessing.ts";
 import { visionFamilyOf } from "./families/registry.ts";
+import type { LlamaForCausalLM } from "./llama/model.ts";
 import { LlavaForConditionalGeneration } from "./llava/model.ts";
 import { Projector } from "./llava/projector.ts";
 import { loadLlama, loadVisionTower, type OnWeight } from "./load.ts";
+import type { VisionTower } from "./vision_tower.ts";
 
 export interface ComposeOptions {
   /** "linear" (LLaVA v1, the paper) or "mlp2x_gelu" (LLaVA v1.5). */
@@ -26,7 +28,17 @@ export function composeLlava(
   opts: ComposeOptions = {},
 ): LlavaForConditionalGeneration {
   const llm = loadLlama(llmDir, undefined, opts.onWeight);
-  const tower = loadVisionTower(visionDir);
+  return joinLlava(llm, loadVisionTower(visionDir), visionDir, opts);
+}
+
+/** A LLaVA around an LLM and a tower already in memory, with a fresh connector; `visionTower` is the name the
+ * config records for the tower (its directory). */
+export function joinLlava(
+  llm: LlamaForCausalLM,
+  tower: VisionTower,
+  visionTower: string,
+  opts: Omit<ComposeOptions, "onWeight"> & { imageAspectRatio?: LlavaConfig["imageAspectRatio"] } = {},
+): LlavaForConditionalGeneration {
   const features = visionFamilyOf(tower.config).llavaFeatures;
   const mlp = opts.projector === "mlp2x_gelu";
   // The original layout: what LLaVA v1 (the paper's code base) trains, and what saveLlava writes.
@@ -34,7 +46,7 @@ export function composeLlava(
     layout: "llava",
     text: llm.config,
     vision: tower.config,
-    visionTower: visionDir,
+    visionTower,
     projector: {
       type: mlp ? "mlp" : "linear",
       depth: mlp ? 2 : 1,
@@ -48,7 +60,7 @@ export function composeLlava(
     imageTokenIndex: LLAVA_IMAGE_TOKEN_INDEX,
     mmUseImStartEnd: false,
     mmUseImPatchToken: false,
-    imageAspectRatio: "square",
+    imageAspectRatio: opts.imageAspectRatio ?? "square",
     tokenizerModelMaxLength: opts.maxLength ?? null,
     tokenizerPaddingSide: "right",
   };
@@ -65,6 +77,6 @@ export function composeLlava(
   return new LlavaForConditionalGeneration(
     config,
     parts,
-    findPreprocessing(config, { tower: visionDir }),
+    findPreprocessing(config, { tower: visionTower }),
   ).requiresGrad(false);
 }
