@@ -4,9 +4,10 @@
 // (post_layernorm of the last layer's CLS token) predict the object count and the background. The loss is
 // the sum of the heads' cross-entropies. The heads are thrown away; the tower is then frozen.
 //
-// The patch, class and position embeddings keep their initialisation: the engine computes CLIP's embeddings
-// without a backward (towers are frozen everywhere else), and a fixed random patch projection keeps the
-// colour and outline information of these flat-coloured scenes.
+// The patch, class and position embeddings stay frozen at their initialisation, as they were when the shipped
+// tower was made: a fixed random patch projection keeps the colour and outline information of these
+// flat-coloured scenes. (Their ops have a backward, so unfreezing them here would train them, and change the
+// shipped tower.)
 
 import type { CLIPImageProcessorConfig } from "../../io/config/clip_preprocessor_config.ts";
 import type { CLIPVisionConfig } from "../../io/config/clip_vision_config.ts";
