@@ -7,13 +7,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { answer } from "../src/chat/chat.ts";
+import { batchInputs } from "../src/data/batch_inputs.ts";
 import { processImage } from "../src/data/clip_preprocess.ts";
 import { LlavaDataset } from "../src/data/llava_dataset.ts";
 import { getTemplate } from "../src/data/templates/index.ts";
 import { decodeImage } from "../src/io/image.ts";
 import { loadTokenizer } from "../src/io/tokenizer.ts";
 import { composeLlava } from "../src/models/compose.ts";
-import { toModelImageToken } from "../src/models/llava/image_token.ts";
 import { IMAGE_SIZE } from "../src/sandbox/prepare.ts";
 import { sandboxModels } from "../src/sandbox/pretrained/shipped.ts";
 import { writeWorldData } from "../src/sandbox/world/datasets.ts";
@@ -81,16 +81,9 @@ try {
     model,
     data,
     (b) => {
-      const out = model.forwardMultimodal({
-        inputIds: toModelImageToken(b.inputIds, model.config),
-        batch: b.batchSize,
-        seqLen: b.seqLen,
-        attentionMask: b.attentionMask,
-        labels: b.labels,
-        pixelValues: b.pixelValues ?? undefined,
-        logits: "none",
-      });
-      return { loss: out.loss!, tokens: b.attentionMask.reduce((n, m) => n + m, 0) };
+      const out = model.forwardMultimodal({ ...batchInputs(model, b), logits: "none" });
+      // Every position the LLM ran, image features included, as the finetune command counts them.
+      return { loss: out.loss!, tokens: out.plan.attentionMask.reduce((n, m) => n + m, 0) };
     },
     {
       outputDir: join(dir, "run"),

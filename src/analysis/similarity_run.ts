@@ -1,10 +1,10 @@
 // Layer similarity of a model (optionally with an adapter) over the first N samples of a LLaVA data file:
 // each sample is spliced as in training and the decoder layers' outputs are compared (layer_similarity.ts).
 
+import { batchInputs } from "../data/batch_inputs.ts";
 import { LlavaDataset } from "../data/llava_dataset.ts";
 import { getTemplate } from "../data/templates/index.ts";
 import { loadTokenizer } from "../io/tokenizer.ts";
-import { toModelImageToken } from "../models/llava/image_token.ts";
 import { loadLlava } from "../models/load.ts";
 import { noGrad } from "../tensor/autograd.ts";
 import { loadAdapter } from "../tuning/peft_adapter.ts";
@@ -45,11 +45,8 @@ export async function layerSimilarityOf(o: SimilarityOptions): Promise<Similarit
     if (b.batchSize === 0) continue;
     const out = noGrad(() =>
       model.forwardMultimodal({
-        inputIds: toModelImageToken(b.inputIds, model.config),
-        batch: 1,
-        seqLen: b.seqLen,
-        attentionMask: b.attentionMask,
-        pixelValues: b.pixelValues ?? undefined,
+        ...batchInputs(model, b),
+        labels: undefined,
         logits: "last",
         outputHiddenStates: true,
       }),

@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { probeGradVariance } from "../analysis/grad_variance.ts";
+import { batchInputs } from "../data/batch_inputs.ts";
 import type { ImageAspectRatio } from "../data/clip_preprocess.ts";
 import { type DatasetBatch, LlavaDataset } from "../data/llava_dataset.ts";
 import { getTemplate } from "../data/templates/index.ts";
@@ -14,7 +15,6 @@ import { failpoint } from "../io/failpoint.ts";
 import { writeSafetensors } from "../io/safetensors.ts";
 import { loadTokenizer } from "../io/tokenizer.ts";
 import { composeLlava } from "../models/compose.ts";
-import { toModelImageToken } from "../models/llava/image_token.ts";
 import type { LlavaForConditionalGeneration } from "../models/llava/model.ts";
 import { loadConnector, loadLlava, type OnWeight } from "../models/load.ts";
 import { type ComputeDtype, setComputeDtype } from "../tensor/compute_dtype.ts";
@@ -311,15 +311,7 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
     writeFileAtomic(join(o.output, RUN_JSON), `${JSON.stringify(run, null, 2)}\n`);
 
   const forwardLoss = (b: DatasetBatch) =>
-    model.forwardMultimodal({
-      inputIds: toModelImageToken(b.inputIds, model.config),
-      batch: b.batchSize,
-      seqLen: b.seqLen,
-      attentionMask: b.attentionMask,
-      labels: b.labels,
-      pixelValues: b.pixelValues ?? undefined,
-      logits: "none",
-    });
+    model.forwardMultimodal({ ...batchInputs(model, b), logits: "none" });
   let probe: TrainerOptions["probe"];
   // The probe is a measurement the root writes; the others would only repeat it.
   if (o.gradVarianceEvery && world.isRoot) {
