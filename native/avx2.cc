@@ -8,6 +8,7 @@
 #include "gemm_microkernel.h"
 #include "gemm_pack_panel.h"
 #include "gemv.h"
+#include "gemv_quant.h"
 #include "quant_decode.h"
 #include "simd_avx2.h"
 #include "vec_rows.h"
@@ -22,6 +23,8 @@ GemmKernel gemm_kernel_avx2() { return {6, 16, 144, 512, 2048, microkernel<Avx2,
 PackT pack_t_avx2() { return pack_t<Avx2>; }
 
 GemvKernel gemv_avx2() { return gemv<Avx2>; }
+
+QuantGemvKernel gemv_quant_avx2() { return gemv_quant<Avx2>; }
 
 QuantDecode quant_decode_avx2() { return decode_quant<Avx2>; }
 

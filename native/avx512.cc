@@ -13,6 +13,7 @@
 #include "gemm_microkernel.h"
 #include "gemm_pack_panel.h"
 #include "gemv.h"
+#include "gemv_quant.h"
 #include "quant_decode.h"
 #include "simd_avx512.h"
 #include "vec_rows.h"
@@ -28,6 +29,8 @@ GemmKernel gemm_kernel_avx512() { return {14, 32, 84, 1024, 2048, microkernel<Av
 PackT pack_t_avx512() { return pack_t<Avx512>; }
 
 GemvKernel gemv_avx512() { return gemv<Avx512>; }
+
+QuantGemvKernel gemv_quant_avx512() { return gemv_quant<Avx512>; }
 
 QuantDecode quant_decode_avx512() { return decode_quant<Avx512>; }
 

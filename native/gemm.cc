@@ -10,6 +10,7 @@
 #include "gemm_kernels.h"
 #include "gemm_pack.h"
 #include "kernels.generated.h"
+#include "quant.h"
 #include "thread_pool.h"
 
 namespace lntune {
@@ -123,16 +124,51 @@ void gemv_columns(const Gemm& g, const GemvPlan& gv, int64_t j0, int64_t j1) {
   gv.run(g, gv.kc, j0, j1);
 }
 
+// The ISA's GEMV for a quantised B (gemv_quant.h), or null.
+QuantGemvKernel quant_gemv_kernel() {
+  switch (detected_isa()) {
+    case Isa::Avx512: return gemv_quant_avx512();
+    case Isa::Avx2: return gemv_quant_avx2();
+    default: return nullptr;
+  }
+}
+
+// A's rows as gemv_quant.h wants them in x (rows of ldx): zero-padded to whole blocks, nf4's reordered within
+// each 32 values, even k (the high nibbles) first, then odd k.
+void prepare_gemv_rows(const Gemm& g, int64_t ldx, float* x) {
+  const bool nf4 = g.b_type == Dtype::NF4;
+  for (int64_t r = 0; r < g.m; r++)
+    for (int64_t p = 0; p < ldx; p++) {
+      const int64_t i = p % 32;
+      const int64_t q = nf4 ? p - i + (i < 16 ? 2 * i : 2 * (i - 16) + 1) : p;
+      x[r * ldx + p] = q >= g.k ? 0.0f : g.trans_a ? g.a[q * g.lda + r] : g.a[r * g.lda + q];
+    }
+}
+
 void run_gemv(const Gemm& g, const GemvPlan& gv) {
   constexpr int kGroup = 16;  // a part's columns are a multiple of a vector's lanes
   const DtypeTraits& t = dtype_traits(g.b_type);
+  // Decoding with f32 compute reads a quantised B in one pass (bf16 compute keeps the exact decoded path).
+  const QuantGemvKernel quant = t.quantised && !g.bf16 && g.ldb % t.block_size == 0 ? quant_gemv_kernel() : nullptr;
+  thread_local AlignedBuffer prepared;
+  const int64_t ldx = (g.k + t.block_size - 1) / t.block_size * t.block_size;
+  float* x = quant ? prepared.get(g.m * ldx) : nullptr;
+  if (quant && !x) {
+    std::fputs("lntune: out of memory for GEMV buffers\n", stderr);
+    std::abort();
+  }
+  if (quant) prepare_gemv_rows(g, ldx, x);
+  const auto columns = [&](int64_t j0, int64_t j1) {
+    if (quant) quant(g, x, ldx, nf4_levels(), j0, j1);
+    else gemv_columns(g, gv, j0, j1);
+  };
   const double bytes = static_cast<double>(g.n) * g.k * t.block_bytes / t.block_size;
   const int threads = ThreadPool::instance().size();
-  if (threads <= 1 || bytes < kParallelGemvBytes) return gemv_columns(g, gv, 0, g.n);
+  if (threads <= 1 || bytes < kParallelGemvBytes) return columns(0, g.n);
   const int parts = static_cast<int>(std::min<int64_t>(threads * kGemvPartsPerThread, (g.n + kGroup - 1) / kGroup));
   ThreadPool::instance().run(parts, [&](int t) {
     const int64_t j0 = split_at(g.n, kGroup, parts, t), j1 = split_at(g.n, kGroup, parts, t + 1);
-    if (j0 < j1) gemv_columns(g, gv, j0, j1);
+    if (j0 < j1) columns(j0, j1);
   });
 }
 

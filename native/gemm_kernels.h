@@ -58,6 +58,13 @@ using GemvKernel = void (*)(const Gemm& g, int64_t kc, int64_t j0, int64_t j1);
 GemvKernel gemv_avx512();
 GemvKernel gemv_avx2();
 GemvKernel gemv_avx512_bf16();
+// GEMV of a block-quantised B (int8, nf4) whose rows start at a block, with A's rows prepared as X (gemv_quant.h
+// says how; ldx is X's row stride): equal for any number of rows, equal to the blocked GEMM to rounding only.
+// `levels` is NF4's table.
+using QuantGemvKernel = void (*)(const Gemm& g, const float* x, int64_t ldx, const float* levels, int64_t j0,
+                                 int64_t j1);
+QuantGemvKernel gemv_quant_avx512();
+QuantGemvKernel gemv_quant_avx2();
 
 // Computes the block C[i0:i1, j0:j1] of a GEMM (k > 0) on the calling thread: f32 panels, or bf16 pairs
 // (gemm_bf16.cc) when the operands are bf16 and the CPU has vdpbf16ps.

@@ -105,6 +105,8 @@ void encode_blocks(Dtype type, const float* src, void* dst, int64_t n) {
 
 }  // namespace
 
+const float* nf4_levels() { return kNf4Levels; }
+
 void decode_int8(const void* src, float* dst, int64_t n) { decode_blocks(Dtype::INT8, src, dst, n); }
 void encode_int8(const float* src, void* dst, int64_t n) { encode_blocks(Dtype::INT8, src, dst, n); }
 void decode_nf4(const void* src, float* dst, int64_t n) { decode_blocks(Dtype::NF4, src, dst, n); }

@@ -13,4 +13,7 @@ using QuantDecode = void (*)(Dtype type, const void* src, const float* levels, f
 QuantDecode quant_decode_avx512();
 QuantDecode quant_decode_avx2();
 
+// NF4's 16 levels, as QLoRA defines them.
+const float* nf4_levels();
+
 }  // namespace lntune

@@ -160,7 +160,15 @@ struct Avx2 {
     const __m128i x = _mm_cvtsi32_si128(bytes);
     const __m128i low = _mm_set1_epi8(0x0f);
     const __m128i idx8 = _mm_unpacklo_epi8(_mm_and_si128(_mm_srli_epi16(x, 4), low), _mm_and_si128(x, low));
-    const __m256i idx = _mm256_cvtepu8_epi32(idx8);
+    return lookup(t, _mm256_cvtepu8_epi32(idx8));
+  }
+  // The values of the high and of the low nibbles of the 8 bytes at p.
+  static void nibble_levels(const Table& t, const uint8_t* p, V& hi, V& lo) {
+    const __m256i b = _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)));
+    hi = lookup(t, _mm256_srli_epi32(b, 4));
+    lo = lookup(t, _mm256_and_si256(b, _mm256_set1_epi32(15)));
+  }
+  static V lookup(const Table& t, __m256i idx) {
     const __m256i upper = _mm256_cmpgt_epi32(idx, _mm256_set1_epi32(7));
     return _mm256_blendv_ps(_mm256_permutevar8x32_ps(t.lo, idx), _mm256_permutevar8x32_ps(t.hi, idx),
                             _mm256_castsi256_ps(upper));

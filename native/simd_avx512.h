@@ -121,6 +121,13 @@ struct Avx512 {
     return _mm512_permutexvar_ps(_mm512_cvtepu8_epi32(idx), t);
   }
 
+  // The values of the high and of the low nibbles of the 16 bytes at p (vpermps reads an index's low 4 bits).
+  static void nibble_levels(const Table& t, const uint8_t* p, V& hi, V& lo) {
+    const __m512i b = _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+    hi = _mm512_permutexvar_ps(_mm512_srli_epi32(b, 4), t);
+    lo = _mm512_permutexvar_ps(b, t);
+  }
+
   // In place: v[c] becomes column c of the 16×16 matrix whose rows are v[0..15].
   static void transpose(V v[16]) {
     V a[16], b[16];
