@@ -1,11 +1,13 @@
 // Kernel benchmarks: `npm run bench:kernels`. Prints SGEMM GFLOP/s of the native kernels (median of
 // timed repetitions after warm-up) for each shape, transposition and thread count, and the bf16 GEMM's beside
-// it, next to PyTorch's torch.mm (bench/torch_gemm.py, timed the same way) when the system python has torch;
-// then one LLaMA block's forward + backward (llama_block.ts).
+// it, each as a share of the CPU's arithmetic peak measured in the same run (f32 FMA and vdpbf16ps,
+// peak_flops.ts), next to PyTorch's torch.mm (bench/torch_gemm.py, timed the same way) when the system python
+// has torch; then one LLaMA block's forward + backward (llama_block.ts).
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { loadNativeKernels, nativeIsa } from "../src/backend/native.ts";
 import { benchBlock } from "./llama_block.ts";
+import { measurePeaks } from "./peak_flops.ts";
 import { timeMs } from "./timing.ts";
 import { PYTHON, torchAvailable, torchEnv } from "./torch_env.ts";
 
@@ -64,6 +66,16 @@ export function benchGemm(): void {
     }
   }
   k.setThreads(all);
+  const peaks = measurePeaks(threadCounts);
+  if (typeof peaks === "string") console.log(`(no peak measurement: ${peaks})`);
+  else
+    for (const [t, p] of peaks)
+      console.log(
+        `peak, ${t} thread${t > 1 ? "s" : ""}: f32 FMA ${p.f32.toFixed(1)} GFLOP/s` +
+          (p.bf16 === undefined ? "" : `, vdpbf16ps ${p.bf16.toFixed(1)} GFLOP/s`),
+      );
+  const peak = (t: number) => (typeof peaks === "string" ? undefined : peaks.get(t));
+  const share = (x: number, of: number | undefined) => (of ? `${((100 * x) / of).toFixed(0)}%` : "-");
   const torch = torchGemm(threadCounts);
   if (torch === null) console.log(`(torch comparison skipped: ${PYTHON} cannot import torch)`);
   const header = [
@@ -71,11 +83,22 @@ export function benchGemm(): void {
     "M x K x N",
     "layout",
     "GFLOP/s",
+    "of f32 peak",
     "bf16 GEMM",
+    "of bf16 peak",
     ...(torch ? ["torch.mm", "ratio"] : []),
   ];
   const table = rows.map((r) => {
-    const cells = [String(r.threads), r.shape, r.layout, r.gflops.toFixed(1), r.bf16.toFixed(1)];
+    const p = peak(r.threads);
+    const cells = [
+      String(r.threads),
+      r.shape,
+      r.layout,
+      r.gflops.toFixed(1),
+      share(r.gflops, p?.f32),
+      r.bf16.toFixed(1),
+      share(r.bf16, p?.bf16),
+    ];
     const t = torch?.get(`${r.threads} ${r.shape}`);
     if (torch) cells.push(t ? t.toFixed(1) : "-", t ? (r.gflops / t).toFixed(2) : "-");
     return cells;

@@ -20,8 +20,9 @@ import { Rng } from "../src/tensor/rng.ts";
 import { AdamW } from "../src/train/adamw.ts";
 import { applyMethod } from "../src/tuning/apply.ts";
 import { METHODS, type MethodName } from "../src/tuning/methods.ts";
+import { measurePeaks, type Peak } from "./peak_flops.ts";
 import { median } from "./timing.ts";
-import { tinyLlamaShape } from "./tinyllama_shape.ts";
+import { TINYLLAMA, tinyLlamaShape } from "./tinyllama_shape.ts";
 import { PYTHON, torchAvailable, torchEnv } from "./torch_env.ts";
 
 const TORCH_SCRIPT = fileURLToPath(new URL("./torch_llama_step.py", import.meta.url));
@@ -130,6 +131,23 @@ function torch(
   return { text: show(+m[2], +m[3], +m[4], +m[5]), ms: +m[2], version: m[1] };
 }
 
+/** The least time a TinyLlama step can take at the CPU's arithmetic peak: its matrix products' FLOPs (forward,
+ * the input gradients backward, and the weight gradient of a trainable head) over the peak of the dtype they run
+ * in, bf16 for the frozen weights and f32 for the trainable head; attention's products counted in full. The
+ * norms, the loss and the optimizer are left out, so the true least time is longer. */
+function leastSeconds(c: Config, peak: Peak): number | null {
+  if (peak.bf16 === undefined) return null;
+  const { hidden_size: d, intermediate_size: f, num_hidden_layers: L, vocab_size: V } = TINYLLAMA;
+  const kv = (d / TINYLLAMA.num_attention_heads) * TINYLLAMA.num_key_value_heads;
+  const T = SHAPES.tinyllama.seq;
+  const blockWeights = L * (d * (2 * d + 2 * kv) + 3 * d * f);
+  const attention = 3 * L * 4 * T * T * d; // QKᵀ and PV forward, twice that backward
+  const blocks = 2 * 2 * T * blockWeights + attention; // forward and input gradients
+  const head = 2 * T * d * V * (c.method === "ln" ? 3 : 2);
+  const headInBf16 = c.method !== "ln";
+  return (blocks + (headInBf16 ? head : 0)) / (peak.bf16 * 1e9) + (headInBf16 ? 0 : head / (peak.f32 * 1e9));
+}
+
 const args = process.argv.slice(2);
 if (args[0] === "--measure") {
   const c = CONFIGS.find((x) => x.shape === args[1] && x.label === args[2])!;
@@ -145,6 +163,8 @@ if (args[0] === "--measure") {
     "times are medians of timed steps after a warm-up; ratio = lntune time / torch time (lower is faster)",
   );
   let versionShown = false;
+  const peaks = shapes.includes("tinyllama") ? measurePeaks([threads]) : null;
+  if (typeof peaks === "string") console.log(`(no peak measurement: ${peaks})`);
   for (const shape of shapes) {
     const s = SHAPES[shape as Config["shape"]];
     if (!s) throw new Error(`unknown shape ${shape}: small or tinyllama`);
@@ -174,6 +194,13 @@ if (args[0] === "--measure") {
           );
         }
       for (const l of lines) console.log(l);
+      const peak = peaks && typeof peaks !== "string" ? peaks.get(threads) : undefined;
+      const least = shape === "tinyllama" && peak ? leastSeconds(c, peak) : null;
+      if (least !== null && peak)
+        console.log(
+          `  bound: the matrix products at this run's peak (vdpbf16ps ${peak.bf16!.toFixed(0)}, f32 FMA ` +
+            `${peak.f32.toFixed(0)} GFLOP/s) take at least ${least.toFixed(2)} s/step`,
+        );
     }
   }
 }

@@ -1,0 +1,36 @@
+// The CPU's arithmetic peak (f32 FMA and vdpbf16ps) per thread count, measured by bench/peak_flops.cc, which
+// this builds with the system's g++ into a temporary directory. Null where g++ or AVX-512 is missing.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export interface Peak {
+  f32: number;
+  /** Undefined where the CPU has no AVX512_BF16. */
+  bf16?: number;
+}
+
+const SOURCE = fileURLToPath(new URL("./peak_flops.cc", import.meta.url));
+
+/** GFLOP/s at each thread count, or the reason there is none. */
+export function measurePeaks(threadCounts: number[]): Map<number, Peak> | string {
+  const dir = mkdtempSync(join(tmpdir(), "lntune-peak-"));
+  try {
+    const exe = join(dir, "peak_flops");
+    const build = spawnSync("g++", ["-O2", "-pthread", "-o", exe, SOURCE], { encoding: "utf8" });
+    if (build.status !== 0) return `g++ could not build ${SOURCE}: ${build.error?.message ?? build.stderr}`;
+    const peaks = new Map<number, Peak>();
+    for (const threads of threadCounts) {
+      const run = spawnSync(exe, [String(threads)], { encoding: "utf8" });
+      const f32 = /^f32 ([\d.]+)$/m.exec(run.stdout);
+      if (run.status !== 0 || !f32) return `${SOURCE}: ${run.stdout.trim() || run.stderr.trim()}`;
+      const bf16 = /^bf16 ([\d.]+)$/m.exec(run.stdout);
+      peaks.set(threads, { f32: Number(f32[1]), bf16: bf16 ? Number(bf16[1]) : undefined });
+    }
+    return peaks;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
