@@ -178,10 +178,12 @@ export function modelKind(dir: string): ModelKind {
   return LLM_FAMILIES.some((x) => x.modelTypes.includes(type)) ? "llm" : "vision";
 }
 
-/** Loads whatever the directory holds, judged by its config's model_type. */
+/** Loads whatever the directory holds, judged by its config's model_type; `onWeight` sees each LLM weight as it
+ * is read (a vision tower's are not offered). */
 export function loadModel(
   dir: string,
   opts: LlavaLoadOptions = {},
+  onWeight?: OnWeight,
 ): {
   kind: ModelKind;
   model: LlamaForCausalLM | LlavaForConditionalGeneration | VisionTower;
@@ -191,9 +193,9 @@ export function loadModel(
   const kind = modelKind(dir);
   const model =
     kind === "llava"
-      ? loadLlava(dir, opts, report)
+      ? loadLlava(dir, opts, report, onWeight)
       : kind === "llm"
-        ? loadLlama(dir, report)
+        ? loadLlama(dir, report, onWeight)
         : loadVisionTower(dir, report);
   return { kind, model, report };
 }

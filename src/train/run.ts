@@ -33,9 +33,8 @@ import { planAdapter, type SaveAdapterOptions, saveAdapter } from "../tuning/pef
 import {
   describeQuantize,
   type QuantFormat,
-  type QuantizeReport,
   quantizeFrozen,
-  quantizeWhileLoading,
+  quantizeOnLoad,
 } from "../tuning/quantize.ts";
 import { latestCheckpoint } from "./checkpoint.ts";
 import { staticMemory } from "./memory.ts";
@@ -222,13 +221,13 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
     spec.groups.includes("attention") ||
     spec.groups.includes("mlp") ||
     (o.tuning?.trainable ?? null) !== null;
-  const quantized: QuantizeReport | null =
+  const onLoad =
     o.quantize &&
     !trainsProjections &&
     (baseInputs === null || existsSync(sharedBasePath(baseInputs, o.output).dir))
-      ? { format: o.quantize, weights: 0, bytesBefore: 0, bytesAfter: 0 }
+      ? quantizeOnLoad(o.quantize)
       : null;
-  const model = buildModel(o, quantized ? quantizeWhileLoading(quantized.format, quantized) : undefined);
+  const model = buildModel(o, onLoad?.onWeight);
   if (o.connector) loadConnector(model, o.connector);
   const tokenizer = loadTokenizer(tokenizerDir);
   const template = getTemplate(templateName, tokenizer);
@@ -242,8 +241,8 @@ export async function runStage(o: StageOptions): Promise<StageResult> {
   }
   const trainable = applyMethod(model, spec, o.tuning ?? {}, new Rng(seed));
   if (o.quantize) {
-    const report = quantizeFrozen(model, o.quantize, new Set(), quantized ?? undefined);
-    log(`${describeQuantize(report)}${quantized ? " while loading" : ""}`);
+    const report = quantizeFrozen(model, o.quantize, new Set(), onLoad?.report);
+    log(`${describeQuantize(report)}${onLoad ? " while loading" : ""}`);
   }
   // The adapter holds exactly the trained set (--trainable / --freeze included); one it cannot hold is
   // refused now rather than after training.

@@ -4,6 +4,7 @@
 // put back on deactivation, so the base comes back bit for bit.
 import type { Linear } from "../nn/layers.ts";
 import type { Module, Parameter } from "../nn/module.ts";
+import { DTYPES } from "../tensor/dtype.ts";
 import { Rng } from "../tensor/rng.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import type { AdapterConfig } from "./peft_config.ts";
@@ -78,8 +79,9 @@ export function activateAdapter(model: Module, adapter: Adapter): void {
   [...adapter.tensors.values()].forEach((t, i) => {
     const p = params[i];
     saved.push({ param: p, storage: p.storage, requiresGrad: p.requiresGrad });
-    // torch's load_state_dict copies into the parameter's dtype.
-    p.storage = t.storedAs(p.dtype);
+    // torch's load_state_dict copies into the parameter's dtype; a quantised base weight takes the adapter's
+    // values at its checkpoint dtype instead, since the weights an adapter supplies stay exact.
+    p.storage = t.storedAs(DTYPES[p.dtype].quantised ? p.checkpointDtype : p.dtype);
     p.requiresGrad = false;
   });
   const lora = adapter.config.lora;

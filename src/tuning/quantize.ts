@@ -56,6 +56,12 @@ export function quantizeWhileLoading(format: QuantFormat, report: QuantizeReport
   };
 }
 
+/** quantizeWhileLoading with a fresh report: the loader's onWeight and what it counts. */
+export function quantizeOnLoad(format: QuantFormat): { onWeight: OnWeight; report: QuantizeReport } {
+  const report: QuantizeReport = { format, weights: 0, bytesBefore: 0, bytesAfter: 0 };
+  return { onWeight: quantizeWhileLoading(format, report), report };
+}
+
 function checkFormat(format: QuantFormat): void {
   if (!QUANT_FORMATS.includes(format))
     throw new Error(`quantisation format must be one of ${QUANT_FORMATS.join(", ")}, got ${format}`);

@@ -11,7 +11,7 @@ import { LlavaForConditionalGeneration } from "../../models/llava/model.ts";
 import { loadModel } from "../../models/load.ts";
 import { type ComputeDtype, setComputeDtype } from "../../tensor/compute_dtype.ts";
 import { loadAdapter } from "../../tuning/peft_adapter.ts";
-import { describeQuantize, type QuantFormat, quantizeFrozen } from "../../tuning/quantize.ts";
+import { describeQuantize, type QuantFormat, quantizeFrozen, quantizeOnLoad } from "../../tuning/quantize.ts";
 import { computeDtypeOption, quantizeOption } from "./precision.ts";
 
 interface GenerateFlags {
@@ -84,13 +84,14 @@ export function registerGenerate(program: Command): void {
       if (flags.image && !(existsSync(flags.image) && statSync(flags.image).isFile()))
         throw new Error(`image not found: ${flags.image}`);
       setComputeDtype(flags.computeDtype);
-      const { kind, model } = loadModel(flags.model, { visionTowerDir: flags.visionTower });
+      const q = flags.quantize ? quantizeOnLoad(flags.quantize) : null;
+      const { kind, model } = loadModel(flags.model, { visionTowerDir: flags.visionTower }, q?.onWeight);
       if (kind === "vision") throw new Error(`${flags.model}: a vision tower does not generate text`);
       const llm = model as LlamaForCausalLM | LlavaForConditionalGeneration;
       const adapter = flags.adapter ? loadAdapter(flags.adapter, llm) : null;
-      if (flags.quantize) {
-        const report = quantizeFrozen(llm, flags.quantize, new Set(adapter?.tensors.keys()));
-        process.stderr.write(`${describeQuantize(report)}\n`);
+      if (q) {
+        quantizeFrozen(llm, q.report.format, new Set(adapter?.tensors.keys()), q.report);
+        process.stderr.write(`${describeQuantize(q.report)} while loading\n`);
       }
       const tokenizer = loadTokenizer(flags.tokenizer ?? flags.model);
       let image: Float32Array | undefined;

@@ -7,7 +7,7 @@ import { LlavaForConditionalGeneration } from "../../models/llava/model.ts";
 import { loadModel } from "../../models/load.ts";
 import { type ComputeDtype, setComputeDtype } from "../../tensor/compute_dtype.ts";
 import { loadAdapter } from "../../tuning/peft_adapter.ts";
-import { type QuantFormat, quantizeFrozen } from "../../tuning/quantize.ts";
+import { type QuantFormat, quantizeFrozen, quantizeOnLoad } from "../../tuning/quantize.ts";
 import { AnswerReuse } from "./answer_reuse.ts";
 
 export interface EvalModelOptions {
@@ -45,11 +45,12 @@ export function modelNameFromPath(path: string): string {
 
 export function loadEvalModel(opts: EvalModelOptions): EvalModel {
   setComputeDtype(opts.computeDtype ?? "f32");
-  const { model } = loadModel(opts.model, { visionTowerDir: opts.visionTower });
+  const q = opts.quantize ? quantizeOnLoad(opts.quantize) : null;
+  const { model } = loadModel(opts.model, { visionTowerDir: opts.visionTower }, q?.onWeight);
   if (!(model instanceof LlavaForConditionalGeneration))
     throw new Error(`${opts.model}: not a LLaVA checkpoint (its config's model_type is no LLaVA's)`);
   const adapter = opts.adapter ? loadAdapter(opts.adapter, model) : null;
-  if (opts.quantize) quantizeFrozen(model, opts.quantize, new Set(adapter?.tensors.keys()));
+  if (q) quantizeFrozen(model, q.report.format, new Set(adapter?.tensors.keys()), q.report);
   model.eval();
   return {
     model,
