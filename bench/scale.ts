@@ -10,7 +10,7 @@
 // arithmetic printed, rather than run into the machine's limit. The checkpoint is deleted afterwards.
 // Run: npm run bench:scale [-- 7b|13b ...] [bf16|int8|nf4 ...] [ln|ln-simp ...]  (default: all of each)
 // LNTUNE_BENCH_SEQ (default 256), LNTUNE_BENCH_STEPS (timed steps, default 2), LNTUNE_BENCH_MEM_GIB (budget,
-// default 20).
+// default 20), LNTUNE_BENCH_RECOMPUTE=1 (recompute each layer's activations in backward, finetune's --recompute).
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -44,6 +44,7 @@ const VOCAB = 32000;
 const SEQ = Number(process.env.LNTUNE_BENCH_SEQ ?? 256);
 const STEPS = Number(process.env.LNTUNE_BENCH_STEPS ?? 2);
 const BUDGET_GIB = Number(process.env.LNTUNE_BENCH_MEM_GIB ?? 20);
+const RECOMPUTE = process.env.LNTUNE_BENCH_RECOMPUTE === "1";
 const GIB = 2 ** 30;
 
 function config(shape: ShapeName) {
@@ -120,8 +121,10 @@ function estimate(shape: ShapeName, format: Format, method: BenchMethod) {
   const trainable = norms + (method === "ln" ? embedHead : 0);
   const frozenOther = method === "ln" ? 0 : 2 * embedHead;
   // Per token and layer: the block's saved inputs and intermediates (about ten hidden-sized and four
-  // intermediate-sized f32 rows) and the attention probabilities; the logits and their gradient at the end.
-  const activations = 4 * SEQ * (layers * (10 * h + 4 * m + heads * SEQ) + 3 * VOCAB);
+  // intermediate-sized f32 rows) and the attention probabilities, or with recomputation each layer's input and
+  // one layer's intermediates; the logits and their gradient at the end.
+  const block = 10 * h + 4 * m + heads * SEQ;
+  const activations = 4 * SEQ * ((RECOMPUTE ? layers * h + block : layers * block) + 3 * VOCAB);
   const load =
     proj * perValue +
     2 * (embedHead + norms) +
@@ -150,6 +153,7 @@ function measure(dir: string, format: Format, method: BenchMethod): void {
   );
   const loadS = (performance.now() - t0) / 1000;
   applyMethod(model, METHODS[method], {}, new Rng(0));
+  model.model.recompute = RECOMPUTE;
   setComputeDtype("bf16");
   const params = model.namedParameters().filter(([, p]) => p.requiresGrad);
   const opt = new AdamW(params, { lr: 1e-4 });
@@ -194,7 +198,8 @@ else {
   const gib = (b: number) => (b / GIB).toFixed(1);
   console.log(
     `training step at LLaVA-1.5's LLM shapes: batch 1 × ${SEQ} tokens, bf16 compute, native ISA ${nativeIsa()}, ` +
-      `${kernels().threads()} threads; median of ${STEPS} steps after a warm-up step; memory budget ${BUDGET_GIB} GiB`,
+      `${kernels().threads()} threads; median of ${STEPS} steps after a warm-up step; memory budget ${BUDGET_GIB} GiB` +
+      (RECOMPUTE ? "; activations recomputed per layer (--recompute)" : ""),
   );
   const header = ["shape", "weights", "method", "load s", "s/step", "tok/s", "peak RSS GiB", "step RSS GiB"];
   for (const shape of pick(Object.keys(SHAPES) as ShapeName[])) {
