@@ -1,6 +1,6 @@
 // The demo's printed summary: the sections of results.json as plain-text tables, with the report's number
 // formats and its Table 1 average (the mean relative difference to a reference row, benchmarks.ts).
-import { averageReference, BENCHMARKS, relativeAverage } from "./report/benchmarks.ts";
+import { averageCoverage, averageReference, BENCHMARKS, relativeAverage } from "./report/benchmarks.ts";
 import { duration, fixed, integer, mib, percent, rate } from "./report/format.ts";
 import type { BenchmarkScores, SandboxResults } from "./report/results.ts";
 import { seriesLabel } from "./report/series_style.ts";
@@ -35,7 +35,7 @@ function table1(r: SandboxResults): string | null {
   });
   const mmeMax = t.mmePerceptionMax ? ` (MME of ${t.mmePerceptionMax})` : "";
   return [
-    `Table 1 (test split${mmeMax}; average: mean relative difference to ${seriesLabel(ref)} over the five, in %)`,
+    `Table 1 (test split${mmeMax}; average: mean relative difference to ${seriesLabel(ref)} ${averageCoverage(refScores, seriesLabel(ref))}, in %)`,
     textTable(["method", ...benchHeads, "avg Δ %", "trainable", "%"], rows),
   ].join("\n");
 }

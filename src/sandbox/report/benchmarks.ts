@@ -1,5 +1,6 @@
 // The five benchmark columns of the paper's Table 1 as the report prints them, and the "average" column:
-// the mean relative difference to a reference row (why: see Table1.averageReference in results.ts).
+// the mean relative difference to a reference row (why: see Table1.averageReference in results.ts), over the
+// benchmarks on which the reference scores above 0.
 import type { BenchmarkScores, Table1 } from "./results.ts";
 
 export interface Benchmark {
@@ -31,15 +32,30 @@ export function averageReference(t: Table1): string | undefined {
   return methods.includes("lora") ? "lora" : methods[0];
 }
 
-/** Mean over the five benchmarks of 100·(score − ref)/ref; null when a reference score is not positive
- * or a score is missing, since the relative difference is then undefined. */
+/** The benchmarks Table 1's average can use: those on which the reference scores above 0 (a difference
+ * relative to 0 is undefined; on the sandbox a model that answers every POPE question "no" has an F1 of 0). */
+export function averagedBenchmarks(reference: BenchmarkScores): Benchmark[] {
+  return BENCHMARKS.filter(({ key }) => Number.isFinite(reference[key]) && reference[key] > 0);
+}
+
+/** Mean over averagedBenchmarks(reference) of 100·(score − ref)/ref; null when there are none or one of those
+ * scores is missing. */
 export function relativeAverage(scores: BenchmarkScores, reference: BenchmarkScores): number | null {
+  const used = averagedBenchmarks(reference);
+  if (used.length === 0) return null;
   let sum = 0;
-  for (const { key } of BENCHMARKS) {
+  for (const { key } of used) {
     const v = scores[key];
-    const ref = reference[key];
-    if (!Number.isFinite(v) || !Number.isFinite(ref) || !(ref > 0)) return null;
-    sum += (100 * (v - ref)) / ref;
+    if (!Number.isFinite(v)) return null;
+    sum += (100 * (v - reference[key])) / reference[key];
   }
-  return sum / BENCHMARKS.length;
+  return sum / used.length;
+}
+
+/** What an average over `used` covers, for table notes: "the five", or which are left out and why. */
+export function averageCoverage(reference: BenchmarkScores, referenceLabel: string): string {
+  const left = BENCHMARKS.filter((b) => !averagedBenchmarks(reference).includes(b));
+  if (left.length === 0) return "over the five";
+  const names = left.map((b) => (b.key === "popeF1" ? "POPE F1" : b.label)).join(", ");
+  return `over ${BENCHMARKS.length - left.length} of the five (${names} left out: ${referenceLabel} scores 0 there)`;
 }

@@ -1,6 +1,6 @@
 // One function per section of report.html, each returning "" when results.json lacks its data, so a partial
 // run shows what it has and no empty chart or table.
-import { averageReference, BENCHMARKS, relativeAverage } from "./benchmarks.ts";
+import { averageCoverage, averageReference, BENCHMARKS, relativeAverage } from "./benchmarks.ts";
 import { duration, escapeHtml, fixed, integer, mib, percent, rate } from "./format.ts";
 import { best, type Cell, cell, htmlTable } from "./html_table.ts";
 import type { BenchmarkScores, SandboxResults } from "./results.ts";
@@ -134,9 +134,9 @@ export function table1Section(r: SandboxResults): string {
   const mmeMax = t.mmePerceptionMax === undefined ? "" : ` (of ${integer(t.mmePerceptionMax)})`;
   const notes =
     `Test split. MME perception: sum of subtask scores${mmeMax}; VQAv2 accuracy %; COCO and Flickr30k: CIDEr-D × 100; ` +
-    `POPE: F1 % and accuracy %. Avg. Δ: mean over the five benchmarks (POPE by F1) of the relative difference to ` +
-    `${seriesLabel(ref)}, in %, the form of the paper's "LayerNorm beats LoRA by more than 20% on average"; the ` +
-    `scores' scales differ too much for a plain mean. Best of each column in bold.`;
+    `POPE: F1 % and accuracy %. Avg. Δ: mean of the relative differences to ${seriesLabel(ref)}, in %, ` +
+    `${averageCoverage(refScores, seriesLabel(ref))} (POPE by F1), the form of the paper's "LayerNorm beats LoRA by ` +
+    `more than 20% on average"; the scores' scales differ too much for a plain mean. Best of each column in bold.`;
   const chart = benchmarkBars(
     "benchmarks",
     "Table 1: test scores by benchmark",
