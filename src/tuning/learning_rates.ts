@@ -14,7 +14,7 @@ export const FINETUNE_LR: Record<MethodName, LrDefault> = {
   lora: { lr: 2e-4, source: "LLaVA scripts/v1_5/finetune_lora.sh" },
   "attn-qv": { lr: 2e-5, source: "LLaVA scripts/finetune.sh (full-matrix updates, as full finetuning)" },
   "attn-mlp": { lr: 2e-5, source: "LLaVA scripts/finetune.sh (full-matrix updates, as full finetuning)" },
-  ln: { lr: 1e-3, source: "sweep on the sandbox, docs/lr-sweep.md" },
+  ln: { lr: 2e-4, source: "sweep on the sandbox, docs/lr-sweep.md" },
   "ln-simp": { lr: 2e-2, source: "sweep on the sandbox, docs/lr-sweep.md" },
   connector: { lr: 2e-3, source: "LLaVA scripts/pretrain.sh (connector-only training)" },
   "ln-connector": { lr: 4e-3, source: "sweep on the sandbox, docs/lr-sweep.md" },

@@ -73,9 +73,9 @@ test("resume refuses each changed option, naming old and new values, and writes 
   };
   const lora = base.tuning!.lora!;
   await refused(
-    { method: "ln" },
-    'method: "lora" → "ln"',
-    `lr: 0.0002 → ${FINETUNE_LR.ln.lr}`,
+    { method: "ln-simp" },
+    'method: "lora" → "ln-simp"',
+    `lr: 0.0002 → ${FINETUNE_LR["ln-simp"].lr}`,
     "loraR: 4 → null",
   );
   await refused({ lr: 1e-3 }, "lr: 0.0002 → 0.001");

@@ -26,7 +26,7 @@ export function registerDemo(program: Command): void {
     .description("train and evaluate a tiny LLaVA on the synthetic sandbox world with LayerNorm tuning")
     .option(
       "--compare",
-      "the paper's comparison: six methods at their best validation learning rates, Tables 1 and 2, data types, connector ablation, layer similarity, gradient variance (about 40 minutes on 2 cores)",
+      "the paper's comparison: six methods at their best validation learning rates, Tables 1 and 2, data types, connector ablation, layer similarity, gradient variance (25 to 45 minutes on 2 cores, with the load)",
     )
     .option(
       "--dir <dir>",
