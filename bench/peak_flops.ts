@@ -19,7 +19,9 @@ export function measurePeaks(threadCounts: number[]): Map<number, Peak> | string
   const dir = mkdtempSync(join(tmpdir(), "lntune-peak-"));
   try {
     const exe = join(dir, "peak_flops");
-    const build = spawnSync("g++", ["-O2", "-mavx512f", "-mavx512bf16", "-pthread", "-o", exe, SOURCE], { encoding: "utf8" });
+    const build = spawnSync("g++", ["-O2", "-mavx512f", "-mavx512bf16", "-pthread", "-o", exe, SOURCE], {
+      encoding: "utf8",
+    });
     if (build.status !== 0) return `g++ could not build ${SOURCE}: ${build.error?.message ?? build.stderr}`;
     const peaks = new Map<number, Peak>();
     for (const threads of threadCounts) {

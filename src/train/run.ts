@@ -30,12 +30,7 @@ import {
 import { FINETUNE_LR, PRETRAIN_LR } from "../tuning/learning_rates.ts";
 import { type MethodName, methodSpec } from "../tuning/methods.ts";
 import { planAdapter, type SaveAdapterOptions, saveAdapter } from "../tuning/peft_adapter.ts";
-import {
-  describeQuantize,
-  type QuantFormat,
-  quantizeFrozen,
-  quantizeOnLoad,
-} from "../tuning/quantize.ts";
+import { describeQuantize, type QuantFormat, quantizeFrozen, quantizeOnLoad } from "../tuning/quantize.ts";
 import { latestCheckpoint } from "./checkpoint.ts";
 import { staticMemory } from "./memory.ts";
 import { refuseChangedRun } from "./run_options.ts";
