@@ -148,17 +148,6 @@ function leastSeconds(c: Config, peak: Peak): number | null {
   return (blocks + (headInBf16 ? head : 0)) / (peak.bf16 * 1e9) + (headInBf16 ? 0 : head / (peak.f32 * 1e9));
 }
 
-/** The higher of two peak measurements at `threads`, or why there is none. */
-function bestPeak(threads: number): Peak | string {
-  const runs = [measurePeaks([threads]), measurePeaks([threads])];
-  const ok = runs.filter((r): r is Map<number, Peak> => typeof r !== "string").map((r) => r.get(threads)!);
-  if (ok.length === 0) return runs[0] as string;
-  return {
-    f32: Math.max(...ok.map((p) => p.f32)),
-    bf16: ok.every((p) => p.bf16 !== undefined) ? Math.max(...ok.map((p) => p.bf16!)) : undefined,
-  };
-}
-
 const args = process.argv.slice(2);
 if (args[0] === "--measure") {
   const c = CONFIGS.find((x) => x.shape === args[1] && x.label === args[2])!;
@@ -203,12 +192,12 @@ if (args[0] === "--measure") {
           );
         }
       for (const l of lines) console.log(l);
-      // Measured after the configuration's runs, on the machine as they left it; the best of two measurements,
-      // since one that meets a passing job reads low.
-      const peak = shape === "tinyllama" ? bestPeak(threads) : undefined;
-      if (typeof peak === "string") console.log(`  (no peak measurement: ${peak})`);
-      const least = peak && typeof peak !== "string" ? leastSeconds(c, peak) : null;
-      if (least !== null && peak && typeof peak !== "string")
+      // Measured after the configuration's runs, on the machine as they left it.
+      const peaks = shape === "tinyllama" ? measurePeaks([threads], 2) : null;
+      if (typeof peaks === "string") console.log(`  (no peak measurement: ${peaks})`);
+      const peak = peaks instanceof Map ? peaks.get(threads)! : null;
+      const least = peak ? leastSeconds(c, peak) : null;
+      if (peak && least !== null)
         console.log(
           `  bound: the matrix products at this run's peak (vdpbf16ps ${peak.bf16!.toFixed(0)}, f32 FMA ` +
             `${peak.f32.toFixed(0)} GFLOP/s) take at least ${least.toFixed(2)} s/step`,

@@ -150,14 +150,17 @@ void run_gemv(const Gemm& g, const GemvPlan& gv) {
   const DtypeTraits& t = dtype_traits(g.b_type);
   // Decoding with f32 compute reads a quantised B in one pass (bf16 compute keeps the exact decoded path).
   const QuantGemvKernel quant = t.quantised && !g.bf16 && g.ldb % t.block_size == 0 ? quant_gemv_kernel() : nullptr;
-  thread_local AlignedBuffer prepared;
   const int64_t ldx = (g.k + t.block_size - 1) / t.block_size * t.block_size;
-  float* x = quant ? prepared.get(g.m * ldx) : nullptr;
-  if (quant && !x) {
-    std::fputs("lntune: out of memory for GEMV buffers\n", stderr);
-    std::abort();
+  float* x = nullptr;
+  if (quant) {
+    thread_local AlignedBuffer prepared;
+    x = prepared.get(g.m * ldx);
+    if (!x) {
+      std::fputs("lntune: out of memory for GEMV buffers\n", stderr);
+      std::abort();
+    }
+    prepare_gemv_rows(g, ldx, x);
   }
-  if (quant) prepare_gemv_rows(g, ldx, x);
   const auto columns = [&](int64_t j0, int64_t j1) {
     if (quant) quant(g, x, ldx, nf4_levels(), j0, j1);
     else gemv_columns(g, gv, j0, j1);

@@ -22,13 +22,17 @@ export interface QuantizeReport {
   bytesAfter: number;
 }
 
+function emptyReport(format: QuantFormat): QuantizeReport {
+  return { format, weights: 0, bytesBefore: 0, bytesAfter: 0 };
+}
+
 /** Quantises the model's frozen projection weights in place, except those named in `keep` (the weights an
  * adapter supplied, which stay exact); counted in `report` (a new one by default). */
 export function quantizeFrozen(
   model: Module,
   format: QuantFormat,
   keep: ReadonlySet<string> = new Set(),
-  report: QuantizeReport = { format, weights: 0, bytesBefore: 0, bytesAfter: 0 },
+  report: QuantizeReport = emptyReport(format),
 ): QuantizeReport {
   checkFormat(format);
   const names = new Map(model.namedParameters().map(([n, p]) => [p, n]));
@@ -58,7 +62,7 @@ export function quantizeWhileLoading(format: QuantFormat, report: QuantizeReport
 
 /** quantizeWhileLoading with a fresh report: the loader's onWeight and what it counts. */
 export function quantizeOnLoad(format: QuantFormat): { onWeight: OnWeight; report: QuantizeReport } {
-  const report: QuantizeReport = { format, weights: 0, bytesBefore: 0, bytesAfter: 0 };
+  const report = emptyReport(format);
   return { onWeight: quantizeWhileLoading(format, report), report };
 }
 

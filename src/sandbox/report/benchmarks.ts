@@ -52,9 +52,11 @@ export function relativeAverage(scores: BenchmarkScores, reference: BenchmarkSco
   return sum / used.length;
 }
 
-/** What an average over `used` covers, for table notes: "the five", or which are left out and why. */
+/** What relativeAverage against `reference` covers, for table notes: "over the five", or which benchmarks it
+ * leaves out and why. */
 export function averageCoverage(reference: BenchmarkScores, referenceLabel: string): string {
-  const left = BENCHMARKS.filter((b) => !averagedBenchmarks(reference).includes(b));
+  const used = averagedBenchmarks(reference);
+  const left = BENCHMARKS.filter((b) => !used.includes(b));
   if (left.length === 0) return "over the five";
   const names = left.map((b) => (b.key === "popeF1" ? "POPE F1" : b.label)).join(", ");
   return `over ${BENCHMARKS.length - left.length} of the five (${names} left out: ${referenceLabel} scores 0 there)`;
